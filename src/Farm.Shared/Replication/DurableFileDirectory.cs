@@ -59,6 +59,7 @@ internal sealed class DurableFileDirectory(string directory, Akka.Serialization.
         }
         finally
         {
+            // Gone after a successful rename; after a failure, nothing half-written stays behind.
             File.Delete(temp);
         }
     }

@@ -83,6 +83,8 @@ public sealed class FileDurableStoreActor : ReceiveActor, IWithTimers
         {
             if (_writeBehind is { } interval)
             {
+                // Write-behind acknowledges before the write, trading the last interval's updates on a
+                // crash for one file write per key per interval; the cluster still holds those updates.
                 if (_pending.Count == 0)
                     Timers.StartSingleTimer(nameof(WriteBehind), WriteBehind.Instance, interval);
                 _pending[store.Key] = store.Data;
