@@ -171,6 +171,9 @@ internal static class PolicySyntax
         ("G", 1_000_000_000), ("M", 1_000_000), ("k", 1_000), ("", 1),
     ];
 
+    /// <summary>1 TB/s: far above any link, far below overflow.</summary>
+    public const long MaxRate = 1_000_000_000_000;
+
     /// <summary>Bytes per second with an optional decimal k, M or G (case-insensitive).</summary>
     public static bool TryParseRate(string text, out long bytesPerSecond)
     {
@@ -182,7 +185,7 @@ internal static class PolicySyntax
                 continue;
             }
 
-            if (TryParsePositive(text[..^suffix.Length], 9, out var value))
+            if (TryParsePositive(text[..^suffix.Length], 13, out var value) && value <= MaxRate / factor)
             {
                 bytesPerSecond = value * factor;
                 return true;
@@ -196,7 +199,7 @@ internal static class PolicySyntax
 
     public static string FormatRate(long bytesPerSecond)
     {
-        var (suffix, factor) = RateUnits.First(u => bytesPerSecond % u.Factor == 0 && bytesPerSecond / u.Factor < 1_000_000_000);
+        var (suffix, factor) = RateUnits.First(u => bytesPerSecond % u.Factor == 0);
         return $"{bytesPerSecond / factor}{suffix}";
     }
 
