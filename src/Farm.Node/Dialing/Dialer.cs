@@ -11,9 +11,9 @@ namespace Farm.Node.Dialing;
 /// (a name cannot rebind into a blocked range), and connects to the first permitted one
 /// that answers, within the connect timeout.
 /// </summary>
-public sealed class Dialer(TimeSpan connectTimeout)
+public sealed class Dialer
 {
-    public async Task<DialResult> DialAsync(CompiledPolicy policy, PolicyRequest request, SocksDestination destination, CancellationToken kill)
+    public async Task<DialResult> DialAsync(CompiledPolicy policy, PolicyRequest request, SocksDestination destination, TimeSpan connectTimeout, CancellationToken kill)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
         deadline.CancelAfter(connectTimeout);

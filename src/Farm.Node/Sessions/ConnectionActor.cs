@@ -37,6 +37,7 @@ public sealed class ConnectionActor : ReceiveActor
     private RequestDecision? _decision;
     private Socks5Reply? _reply;
     private bool _graceful;
+    private IReadOnlyList<SessionLimit> _limitsHeld = [];
 
     public ConnectionActor(Socket client, long id, SessionServices services)
     {
@@ -69,12 +70,14 @@ public sealed class ConnectionActor : ReceiveActor
         }
 
         Become(Handshaking);
-        SocksHandshake.RunAsync(_client, _policy.Policy, ClientAddress, ListenerAddress, _services.Options.HandshakeTimeout, _kill.Token)
+        var timeout = _policy.Policy.Limits.HandshakeTimeout ?? _services.Options.HandshakeTimeout;
+        SocksHandshake.RunAsync(_client, _policy.Policy, ClientAddress, ListenerAddress, timeout, _kill.Token)
             .PipeTo(Self, success: result => new HandshakeCompleted(result));
     }
 
     protected override void PostStop()
     {
+        _services.Limiter.Release(_limitsHeld);
         _kill.Dispose();
         SocketTeardown.Close(_upstream, _graceful);
         SocketTeardown.Close(_client, _graceful);
@@ -92,9 +95,9 @@ public sealed class ConnectionActor : ReceiveActor
         ReceiveCommon();
     }
 
-    private void Replying()
+    private void Replying(string outcome)
     {
-        Receive<ReplySent>(_ => Finish(OutcomeOf(_reply!.Value)));
+        Receive<ReplySent>(_ => Finish(outcome));
         ReceiveCommon();
     }
 
@@ -158,8 +161,22 @@ public sealed class ConnectionActor : ReceiveActor
             return;
         }
 
+        var limits = _policy.Policy.SessionLimitsFor(ClientAddress, request.User);
+        if (limits.Count > 0)
+        {
+            if (!_services.Limiter.TryAcquire(limits, out var exceeded))
+            {
+                _decision = decision;
+                Reply(Socks5Reply.ConnectionNotAllowed, $"session-limit {exceeded!.Subject}");
+                return;
+            }
+
+            _limitsHeld = limits;
+        }
+
         Become(Dialing);
-        _services.Dialer.DialAsync(_policy.Policy, policyRequest, request.Destination, _kill.Token)
+        var connectTimeout = _policy.Policy.Limits.ConnectTimeout ?? _services.Options.ConnectTimeout;
+        _services.Dialer.DialAsync(_policy.Policy, policyRequest, request.Destination, connectTimeout, _kill.Token)
             .PipeTo(Self, success: dial => new DialCompleted(dial));
     }
 
@@ -200,14 +217,15 @@ public sealed class ConnectionActor : ReceiveActor
             }
         }
 
-        return await Relay.RunAsync(_client, upstream, _services.Relay, _counters, _kill.Token).ConfigureAwait(false);
+        var settings = _policy.Policy.Limits.IdleTimeout is { } idle ? _services.Relay with { IdleTimeout = idle } : _services.Relay;
+        return await Relay.RunAsync(_client, upstream, settings, _counters, _kill.Token).ConfigureAwait(false);
     }
 
-    private void Reply(Socks5Reply reply)
+    private void Reply(Socks5Reply reply, string? outcome = null)
     {
         _reply = reply;
         _graceful = true;
-        Become(Replying);
+        Become(() => Replying(outcome ?? OutcomeOf(reply)));
         SocksReplies.SendAsync(_client, _version ?? SocksVersion.Socks5, reply, null, _kill.Token)
             .PipeTo(Self, success: delivered => new ReplySent(delivered));
     }
@@ -236,7 +254,25 @@ public sealed class ConnectionActor : ReceiveActor
             BytesDown = _counters.BytesDown,
             DurationMs = _services.Time.GetElapsedTime(_startedAt).TotalMilliseconds,
         });
+        LogForRule(outcome, destination);
         Context.Stop(Self);
+    }
+
+    /// <summary>A rule with a log level also puts a readable line in the diagnostics log.</summary>
+    private void LogForRule(string outcome, SocksDestination? destination)
+    {
+        if (_decision?.Rule is not { Log: not PolicyLogLevel.None } rule)
+        {
+            return;
+        }
+
+        var level = rule.Log switch
+        {
+            PolicyLogLevel.Debug => LogLevel.DebugLevel,
+            PolicyLogLevel.Warning => LogLevel.WarningLevel,
+            _ => LogLevel.InfoLevel,
+        };
+        Context.GetLogger().Log(level, $"rule {rule.Id}: {_clientEndPoint} user {_user ?? "-"} to {destination} {outcome}");
     }
 
     private static string OutcomeOf(Socks5Reply reply) => reply switch

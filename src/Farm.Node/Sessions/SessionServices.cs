@@ -13,4 +13,5 @@ public sealed record SessionServices(
     RelaySettings Relay,
     Dialer Dialer,
     SessionLog Log,
+    SessionLimiter Limiter,
     TimeProvider Time);

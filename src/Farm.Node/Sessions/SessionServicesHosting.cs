@@ -25,8 +25,9 @@ public static class SessionServicesHosting
                 sp.GetRequiredService<PolicyHolder>(),
                 options,
                 new RelaySettings(options.RelayBufferSize, options.IdleTimeout, time),
-                new Dialer(options.ConnectTimeout),
+                new Dialer(),
                 sp.GetRequiredService<SessionLog>(),
+                new SessionLimiter(),
                 time);
         });
         return services;

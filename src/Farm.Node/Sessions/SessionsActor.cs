@@ -30,7 +30,8 @@ public sealed class SessionsActor : ReceiveActor
     private void Accept(AcceptClient accepted)
     {
         var id = ++_nextId;
-        if (_open >= _services.Options.MaxSessions)
+        // A node-wide "limit sessions N" in the policy takes precedence over the configured cap.
+        if (_open >= (_services.Policy.Current.Policy.Limits.MaxSessions ?? _services.Options.MaxSessions))
         {
             RefuseOverCap(accepted, id);
             return;

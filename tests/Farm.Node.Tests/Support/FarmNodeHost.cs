@@ -126,3 +126,10 @@ public sealed class FarmNodeHost : IAsyncDisposable
         return records;
     }
 }
+
+/// <summary>Reads a running node's actual listener endpoints (port 0 resolved).</summary>
+public static class NodeServiceProviderExtensions
+{
+    public static IReadOnlyList<IPEndPoint> GetListenerEndpoints(this IServiceProvider services) =>
+        services.GetRequiredService<SocksListenerSockets>().Endpoints;
+}
