@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the test suite drives for real on a Debian machine: the SOCKS clients (curl,
-# proxychains4), network namespaces (iproute2), DNS clients (dnsutils), the servers Farm is
-# compared with or chained to (dante-server, microsocks) and Prometheus.
+# proxychains4, the npm "socks" package), network and mount namespaces (iproute2, util-linux),
+# DNS clients (dnsutils), the servers Farm is compared with (dante-server, microsocks) and Prometheus.
 set -euo pipefail
 
-packages=(curl proxychains4 iproute2 dnsutils dante-server microsocks prometheus)
+packages=(curl proxychains4 iproute2 util-linux dnsutils dante-server microsocks prometheus)
+# Node.js runs the npm "socks" client (BIND, UDP ASSOCIATE); Debian's packages unless one is already on PATH.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,3 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   # Debian's packages start their daemons where an init system runs; the tests start their own.
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# The npm client, pinned by tests/clients/package-lock.json.
+here=$(cd "$(dirname "$0")/.." && pwd)
+npm ci --prefix "$here/tests/clients" --no-audit --no-fund --silent

@@ -11,6 +11,14 @@ namespace Farm.Node.Dialing;
 /// </summary>
 public sealed record DialResult(Socket? Upstream, Socks5Reply Reply, IPAddress? Resolved, RequestDecision? Decision)
 {
+    /// <summary>How it left the node: "direct", "egress ADDR" or "socks5 HOST:PORT".</summary>
+    public string Route { get; init; } = "direct";
+
+    /// <summary>The address the destination sees, when it is not the outbound socket's own (chained routes).</summary>
+    public IPEndPoint? Bound { get; init; }
+
+    public bool UpstreamFailed { get; init; }
+
     public static DialResult Failed(Socks5Reply reply, IPAddress? resolved = null, RequestDecision? decision = null) =>
         new(null, reply, resolved, decision);
 }

@@ -8,8 +8,8 @@ namespace Farm.Node.Dialing;
 
 /// <summary>
 /// Resolves the destination on the node, checks every resolved address against the policy
-/// (a name cannot rebind into a blocked range), and connects to the first permitted one
-/// that answers, within the connect timeout.
+/// (a name cannot rebind into a blocked range), applies the route (direct, from an egress
+/// address, or through an upstream SOCKS5 proxy) and connects, within the connect timeout.
 /// </summary>
 public sealed class Dialer
 {
@@ -19,21 +19,16 @@ public sealed class Dialer
         deadline.CancelAfter(connectTimeout);
         try
         {
-            IPAddress[] addresses;
-            if (destination.Address is { } address)
+            // A name routed upstream is passed on unresolved: it may only resolve beyond the upstream.
+            if (destination.Host is { } host && policy.Route(host, null, destination.Port).Target is UpstreamRoute byName)
             {
-                addresses = [address];
-            }
-            else
-            {
-                addresses = await Dns.GetHostAddressesAsync(destination.Host!, deadline.Token).ConfigureAwait(false);
-                if (addresses.Length == 0)
-                {
-                    return DialResult.Failed(Socks5Reply.HostUnreachable);
-                }
+                return await UpstreamSocksConnector.ConnectAsync(byName, destination, null, deadline.Token).ConfigureAwait(false);
             }
 
-            return await ConnectFirstPermittedAsync(policy, request, addresses, destination.Port, deadline.Token).ConfigureAwait(false);
+            var addresses = destination.Address is { } address
+                ? [address]
+                : await Dns.GetHostAddressesAsync(destination.Host!, deadline.Token).ConfigureAwait(false);
+            return await ConnectPermittedAsync(policy, request, destination, addresses, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!kill.IsCancellationRequested)
         {
@@ -45,42 +40,48 @@ public sealed class Dialer
         }
     }
 
-    private static async Task<DialResult> ConnectFirstPermittedAsync(
+    private static async Task<DialResult> ConnectPermittedAsync(
         CompiledPolicy policy,
         PolicyRequest request,
+        SocksDestination destination,
         IPAddress[] addresses,
-        ushort port,
         CancellationToken cancel)
     {
-        DialResult? failure = null;
+        var permitted = new List<IPAddress>(addresses.Length);
+        RequestDecision? passed = null;
+        DialResult? refused = null;
         foreach (var candidate in addresses)
         {
             var address = candidate.IsIPv4MappedToIPv6 ? candidate.MapToIPv4() : candidate;
             var decision = policy.Decide(request with { Address = address });
-            if (decision.Action != PolicyAction.Pass)
+            if (decision.Action == PolicyAction.Pass)
             {
-                failure ??= DialResult.Failed(Socks5Reply.ConnectionNotAllowed, address, decision);
-                continue;
+                permitted.Add(address);
+                passed ??= decision;
             }
-
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
+            else
             {
-                await socket.ConnectAsync(new IPEndPoint(address, port), cancel).ConfigureAwait(false);
-                return new DialResult(socket, Socks5Reply.Succeeded, address, decision);
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                failure = DialResult.Failed(e.SocketErrorCode.ToReply(), address, decision);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
+                refused ??= DialResult.Failed(Socks5Reply.ConnectionNotAllowed, address, decision);
             }
         }
 
-        return failure ?? DialResult.Failed(Socks5Reply.HostUnreachable);
+        if (permitted.Count == 0)
+        {
+            return refused ?? DialResult.Failed(Socks5Reply.HostUnreachable);
+        }
+
+        var route = policy.Route(destination.Host, permitted[0], destination.Port).Target;
+        if (route is UpstreamRoute upstream)
+        {
+            var target = destination.Host is null ? destination : SocksDestination.FromAddress(permitted[0], destination.Port);
+            return await UpstreamSocksConnector.ConnectAsync(upstream, target, passed, cancel).ConfigureAwait(false);
+        }
+
+        var source = (route as EgressRoute)?.Source;
+        var attempt = await HappyEyeballsConnector.ConnectAsync(permitted, destination.Port, source, cancel).ConfigureAwait(false);
+        var routeName = source is null ? "direct" : $"egress {source}";
+        return attempt.Socket is { } socket
+            ? new DialResult(socket, Socks5Reply.Succeeded, attempt.Address, policy.Decide(request with { Address = attempt.Address })) { Route = routeName }
+            : DialResult.Failed(attempt.Error.ToReply(), attempt.Address, passed) with { Route = routeName };
     }
 }

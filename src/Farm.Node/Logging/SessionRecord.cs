@@ -30,6 +30,9 @@ public sealed record SessionRecord
 
     public string? Rule { get; init; }
 
+    /// <summary>"direct", "egress ADDR" or "socks5 HOST:PORT".</summary>
+    public string? Route { get; init; }
+
     public string? Decision { get; init; }
 
     public string? Reply { get; init; }
@@ -41,4 +44,7 @@ public sealed record SessionRecord
     public long BytesDown { get; init; }
 
     public double DurationMs { get; init; }
+
+    /// <summary>UDP ASSOCIATE only: datagrams relayed each way and dropped.</summary>
+    public UdpTotals? Udp { get; init; }
 }

@@ -24,12 +24,20 @@ public static class SessionRecordJson
         WriteOptional(json, "destination", record.Destination);
         WriteOptional(json, "resolved", record.Resolved);
         WriteOptional(json, "rule", record.Rule);
+        WriteOptional(json, "route", record.Route);
         WriteOptional(json, "decision", record.Decision);
         WriteOptional(json, "reply", record.Reply);
         json.WriteString("outcome", record.Outcome);
         json.WriteNumber("bytes_up", record.BytesUp);
         json.WriteNumber("bytes_down", record.BytesDown);
         json.WriteNumber("duration_ms", Math.Round(record.DurationMs, 3));
+        if (record.Udp is { } udp)
+        {
+            json.WriteNumber("datagrams_up", udp.DatagramsUp);
+            json.WriteNumber("datagrams_down", udp.DatagramsDown);
+            json.WriteNumber("datagrams_dropped", udp.Dropped);
+        }
+
         json.WriteEndObject();
     }
 

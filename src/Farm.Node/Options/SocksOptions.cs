@@ -17,6 +17,18 @@ public sealed class SocksOptions
     /// <summary>Name resolution plus the outbound connect.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a BIND waits for its one incoming connection.</summary>
+    public TimeSpan BindTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The address announced in BIND and UDP ASSOCIATE replies when clients reach the node through
+    /// NAT; by default the node's own address that the client's connection arrived on.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>UDP relay ports as <c>first-last</c>; any free port when unset.</summary>
+    public string? UdpPortRange { get; set; }
+
     /// <summary>Open sessions on this node; a client accepted beyond it is closed at once.</summary>
     public int MaxSessions { get; set; } = 50_000;
 

@@ -2,11 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using Farm.Node.Binding;
 using Farm.Node.Dialing;
 using Farm.Node.Handshake;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Node.Udp;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
@@ -38,6 +40,8 @@ public sealed class ConnectionActor : ReceiveActor
     private Socks5Reply? _reply;
     private bool _graceful;
     private IReadOnlyList<SessionLimit> _limitsHeld = [];
+    private string? _route;
+    private UdpAssociation? _udp;
 
     public ConnectionActor(Socket client, long id, SessionServices services)
     {
@@ -57,6 +61,10 @@ public sealed class ConnectionActor : ReceiveActor
     private IPAddress ClientAddress => Normalize(_clientEndPoint.Address);
 
     private IPAddress ListenerAddress => Normalize(_localEndPoint.Address);
+
+    /// <summary>The node's relay settings, with the policy's idle timeout when it sets one.</summary>
+    private RelaySettings RelaySettings =>
+        _policy.Policy.Limits.IdleTimeout is { } idle ? _services.Relay with { IdleTimeout = idle } : _services.Relay;
 
     protected override void PreStart()
     {
@@ -78,6 +86,7 @@ public sealed class ConnectionActor : ReceiveActor
     protected override void PostStop()
     {
         _services.Limiter.Release(_limitsHeld);
+        _udp?.Dispose();
         _kill.Dispose();
         SocketTeardown.Close(_upstream, _graceful);
         SocketTeardown.Close(_client, _graceful);
@@ -92,6 +101,12 @@ public sealed class ConnectionActor : ReceiveActor
     private void Dialing()
     {
         Receive<DialCompleted>(message => Connected(message.Result));
+        ReceiveCommon();
+    }
+
+    private void Binding()
+    {
+        Receive<BindCompleted>(message => Bound(message.Result));
         ReceiveCommon();
     }
 
@@ -132,12 +147,6 @@ public sealed class ConnectionActor : ReceiveActor
         }
 
         _request = request;
-        if (request.Command != SocksCommand.Connect)
-        {
-            Reply(Socks5Reply.CommandNotSupported);
-            return;
-        }
-
         var policyRequest = new PolicyRequest(
             request.Command,
             ClientAddress,
@@ -147,6 +156,13 @@ public sealed class ConnectionActor : ReceiveActor
             request.Destination.Port,
             request.Auth,
             request.User);
+        if (request.Command == SocksCommand.UdpAssociate)
+        {
+            // DST in an ASSOCIATE is the client's own UDP source, not a destination: every datagram is decided instead.
+            StartUdp(request, policyRequest);
+            return;
+        }
+
         var decision = _policy.Policy.Decide(policyRequest);
 
         // A name is checked again on every resolved address; on the name alone only an explicit
@@ -174,36 +190,110 @@ public sealed class ConnectionActor : ReceiveActor
             _limitsHeld = limits;
         }
 
+        if (request.Command == SocksCommand.Bind)
+        {
+            StartBind(request, policyRequest);
+            return;
+        }
+
         Become(Dialing);
         var connectTimeout = _policy.Policy.Limits.ConnectTimeout ?? _services.Options.ConnectTimeout;
         _services.Dialer.DialAsync(_policy.Policy, policyRequest, request.Destination, connectTimeout, _kill.Token)
             .PipeTo(Self, success: dial => new DialCompleted(dial));
     }
 
+    private void StartBind(SocksRequest request, PolicyRequest policyRequest)
+    {
+        Become(Binding);
+        BindSession.AcceptAsync(
+                _client,
+                request.Version,
+                ListenerAddress,
+                _services.AdvertisedAddress ?? ListenerAddress,
+                request.Destination,
+                _policy.Policy,
+                policyRequest,
+                _services.Options.BindTimeout,
+                _kill.Token)
+            .PipeTo(Self, success: result => new BindCompleted(result));
+    }
+
+    private void Bound(BindResult bind)
+    {
+        _decision = bind.Decision ?? _decision;
+        _resolved = bind.PeerEndPoint?.Address;
+        _reply = bind.Reply;
+        if (bind.Peer is not { } peer)
+        {
+            _graceful = true;
+            Finish(bind.Outcome);
+            return;
+        }
+
+        _upstream = peer;
+        Become(Relaying);
+        RelayWithPendingAsync(peer, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
+    }
+
+    private void StartUdp(SocksRequest request, PolicyRequest policyRequest)
+    {
+        try
+        {
+            _udp = UdpAssociation.Open(ListenerAddress, _services.UdpPorts, ClientAddress, request.Destination, _policy.Policy, policyRequest);
+        }
+        catch (SocketException)
+        {
+            Reply(Socks5Reply.GeneralFailure, "udp-bind-failed");
+            return;
+        }
+
+        _reply = Socks5Reply.Succeeded;
+        Become(Relaying);
+        AssociateAsync(_udp, request.Version).PipeTo(Self, success: result => new RelayCompleted(result));
+    }
+
+    private async Task<RelayResult> AssociateAsync(UdpAssociation association, SocksVersion version)
+    {
+        // Announce the address the client reached (or the configured NAT address), never a wildcard.
+        var announced = new IPEndPoint(_services.AdvertisedAddress ?? ListenerAddress, association.LocalEndPoint.Port);
+        if (!await SocksReplies.SendAsync(_client, version, Socks5Reply.Succeeded, announced, _kill.Token).ConfigureAwait(false))
+        {
+            return new RelayResult(RelayOutcome.ClientError, 0, 0);
+        }
+
+        var outcome = await association.RunAsync(_client, RelaySettings, _kill.Token).ConfigureAwait(false);
+        return new RelayResult(outcome, association.Counters.BytesUp, association.Counters.BytesDown);
+    }
+
     private void Connected(DialResult dial)
     {
         _resolved = dial.Resolved;
         _decision = dial.Decision ?? _decision;
+        _route = dial.Route;
         if (dial.Upstream is not { } upstream)
         {
-            Reply(_kill.IsCancellationRequested ? Socks5Reply.GeneralFailure : dial.Reply);
+            Reply(_kill.IsCancellationRequested ? Socks5Reply.GeneralFailure : dial.Reply, dial.UpstreamFailed ? "upstream-failed" : null);
             return;
         }
 
         _upstream = upstream;
         _reply = Socks5Reply.Succeeded;
         Become(Relaying);
-        ReplyAndRelayAsync(upstream, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
+        ReplyAndRelayAsync(upstream, dial.Bound ?? (IPEndPoint)upstream.LocalEndPoint!, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
     }
 
-    private async Task<RelayResult> ReplyAndRelayAsync(Socket upstream, SocksRequest request)
+    private async Task<RelayResult> ReplyAndRelayAsync(Socket upstream, IPEndPoint bound, SocksRequest request)
     {
-        var bound = (IPEndPoint)upstream.LocalEndPoint!;
         if (!await SocksReplies.SendAsync(_client, request.Version, Socks5Reply.Succeeded, bound, _kill.Token).ConfigureAwait(false))
         {
             return new RelayResult(RelayOutcome.ClientError, 0, 0);
         }
 
+        return await RelayWithPendingAsync(upstream, request).ConfigureAwait(false);
+    }
+
+    private async Task<RelayResult> RelayWithPendingAsync(Socket upstream, SocksRequest request)
+    {
         if (request.Pending is { } pending)
         {
             try
@@ -217,8 +307,7 @@ public sealed class ConnectionActor : ReceiveActor
             }
         }
 
-        var settings = _policy.Policy.Limits.IdleTimeout is { } idle ? _services.Relay with { IdleTimeout = idle } : _services.Relay;
-        return await Relay.RunAsync(_client, upstream, settings, _counters, _kill.Token).ConfigureAwait(false);
+        return await Relay.RunAsync(_client, upstream, RelaySettings, _counters, _kill.Token).ConfigureAwait(false);
     }
 
     private void Reply(Socks5Reply reply, string? outcome = null)
@@ -247,12 +336,14 @@ public sealed class ConnectionActor : ReceiveActor
             Destination = destination?.ToString(),
             Resolved = _resolved?.ToString() ?? destination?.Address?.ToString(),
             Rule = rule ?? (_decision is { } decision ? decision.Rule?.Id ?? "default" : null),
+            Route = _route,
             Decision = _decision is { } d ? (d.Action == PolicyAction.Pass ? "pass" : "block") : null,
             Reply = _reply is { } reply ? KebabNames<Socks5Reply>.Of(reply) : null,
             Outcome = outcome,
-            BytesUp = _counters.BytesUp,
-            BytesDown = _counters.BytesDown,
+            BytesUp = _udp?.Counters.BytesUp ?? _counters.BytesUp,
+            BytesDown = _udp?.Counters.BytesDown ?? _counters.BytesDown,
             DurationMs = _services.Time.GetElapsedTime(_startedAt).TotalMilliseconds,
+            Udp = _udp is { Counters: var udp } ? new UdpTotals(udp.DatagramsUp, udp.DatagramsDown, udp.DroppedTotal) : null,
         });
         LogForRule(outcome, destination);
         Context.Stop(Self);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Farm.Node.Binding;
 using Farm.Node.Dialing;
 using Farm.Node.Handshake;
 using Farm.Node.Relaying;
@@ -26,5 +27,7 @@ internal sealed record HandshakeCompleted(HandshakeResult Result);
 internal sealed record DialCompleted(DialResult Result);
 
 internal sealed record ReplySent(bool Delivered);
+
+internal sealed record BindCompleted(BindResult Result);
 
 internal sealed record RelayCompleted(RelayResult Result);

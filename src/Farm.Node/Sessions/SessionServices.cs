@@ -1,8 +1,10 @@
+using System.Net;
 using Farm.Node.Dialing;
 using Farm.Node.Logging;
 using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Node.Udp;
 
 namespace Farm.Node.Sessions;
 
@@ -14,4 +16,10 @@ public sealed record SessionServices(
     Dialer Dialer,
     SessionLog Log,
     SessionLimiter Limiter,
-    TimeProvider Time);
+    TimeProvider Time)
+{
+    /// <summary>Announced in BIND and UDP replies instead of the local address, for clients behind NAT.</summary>
+    public IPAddress? AdvertisedAddress { get; } = Options.AdvertisedAddress is { Length: > 0 } text ? IPAddress.Parse(text) : null;
+
+    public UdpPortRange UdpPorts { get; } = UdpPortRange.Parse(Options.UdpPortRange);
+}

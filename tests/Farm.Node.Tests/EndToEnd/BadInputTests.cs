@@ -66,17 +66,6 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Bind_NotBuiltYet_CommandNotSupported()
-    {
-        using var client = await RawClient.ConnectAsync(_node.Endpoint);
-        await client.SendAsync(0x05, 0x01, 0x00, 0x05, 0x02, 0x00, 0x01, 127, 0, 0, 1, 0, 80);
-
-        var reply = await client.ReceiveUntilClosedAsync();
-
-        Assert.Equal(0x07, reply[3]);
-    }
-
-    [Fact]
     public async Task Connect_ClosedPort_ConnectionRefused()
     {
         var closedPort = FreePort();

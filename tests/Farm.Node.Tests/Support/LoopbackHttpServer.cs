@@ -27,7 +27,8 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public ConcurrentQueue<IPEndPoint> Peers { get; } = new();
 
-    public string Url(int size, string? host = null) => $"http://{host ?? Endpoint.Address.ToString()}:{Endpoint.Port}/bytes/{size}";
+    public string Url(int size, string? host = null) =>
+        $"http://{host ?? (Endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{Endpoint.Address}]" : Endpoint.Address.ToString())}:{Endpoint.Port}/bytes/{size}";
 
     public byte[] Content(int size) => _contents.GetOrAdd(size, TestContent.Bytes);
 

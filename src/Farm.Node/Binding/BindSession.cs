@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Sockets;
+using Farm.Node.Handshake;
+using Farm.Node.Sessions;
+using Farm.Shared.Policy;
+using Farm.Shared.Socks;
+using Farm.Shared.Socks.Socks5;
+
+namespace Farm.Node.Binding;
+
+/// <summary>
+/// SOCKS BIND: listens on the node's address that the client reached, announces it in the first
+/// reply, accepts exactly one connection before the deadline, admits it only from the destination
+/// the client named (and the policy), announces the peer in the second reply.
+/// </summary>
+public static class BindSession
+{
+    public static async Task<BindResult> AcceptAsync(
+        Socket client,
+        SocksVersion version,
+        IPAddress listenAddress,
+        IPAddress announcedAddress,
+        SocksDestination expected,
+        CompiledPolicy policy,
+        PolicyRequest request,
+        TimeSpan timeout,
+        CancellationToken kill)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            var allowed = expected.Address is { } address
+                ? [Normalize(address)]
+                : (await Dns.GetHostAddressesAsync(expected.Host!, deadline.Token).ConfigureAwait(false)).Select(Normalize).ToHashSet();
+
+            using var listener = new Socket(listenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(listenAddress, 0));
+            listener.Listen(1);
+            var listened = new IPEndPoint(announcedAddress, ((IPEndPoint)listener.LocalEndPoint!).Port);
+            if (!await SocksReplies.SendAsync(client, version, Socks5Reply.Succeeded, listened, deadline.Token).ConfigureAwait(false))
+            {
+                return new BindResult(null, null, listened, Socks5Reply.GeneralFailure, null, "client-error");
+            }
+
+            var peer = await listener.AcceptAsync(deadline.Token).ConfigureAwait(false);
+            var peerEndPoint = (IPEndPoint)peer.RemoteEndPoint!;
+            var peerAddress = Normalize(peerEndPoint.Address);
+            var decision = policy.Decide(request with { Address = peerAddress });
+            if (!allowed.Contains(peerAddress) || decision.Action != PolicyAction.Pass)
+            {
+                SocketTeardown.Close(peer, graceful: false);
+                await SocksReplies.SendAsync(client, version, Socks5Reply.ConnectionNotAllowed, peerEndPoint, deadline.Token).ConfigureAwait(false);
+                return new BindResult(null, peerEndPoint, listened, Socks5Reply.ConnectionNotAllowed, decision, "wrong-peer");
+            }
+
+            peer.NoDelay = true;
+            if (!await SocksReplies.SendAsync(client, version, Socks5Reply.Succeeded, peerEndPoint, deadline.Token).ConfigureAwait(false))
+            {
+                peer.Dispose();
+                return new BindResult(null, peerEndPoint, listened, Socks5Reply.GeneralFailure, decision, "client-error");
+            }
+
+            return new BindResult(peer, peerEndPoint, listened, Socks5Reply.Succeeded, decision, "bound");
+        }
+        catch (OperationCanceledException) when (!kill.IsCancellationRequested)
+        {
+            await SocksReplies.SendAsync(client, version, Socks5Reply.TtlExpired, null, kill).ConfigureAwait(false);
+            return new BindResult(null, null, null, Socks5Reply.TtlExpired, null, "bind-timeout");
+        }
+        catch (SocketException e)
+        {
+            return new BindResult(null, null, null, Socks5Reply.GeneralFailure, null, $"bind-failed {e.SocketErrorCode}");
+        }
+    }
+
+    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+}

@@ -1,0 +1,283 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Farm.Node.Relaying;
+using Farm.Shared.Policy;
+using Farm.Shared.Socks;
+using Farm.Shared.Socks.Socks5;
+
+namespace Farm.Node.Udp;
+
+/// <summary>
+/// One UDP ASSOCIATE (RFC 1928 §7): a relay socket on the node's address that the client reached.
+/// Datagrams from the client (its address, and its port once known) are unwrapped, checked
+/// against the policy and sent on; datagrams back are accepted only from destinations the client
+/// has sent to, and wrapped with their source. It ends when the control connection closes, on
+/// the idle timeout, or when killed.
+/// </summary>
+public sealed class UdpAssociation : IDisposable
+{
+    private const int MaxDatagram = 65_535;
+    private const int MaxRemotes = 1024;
+    private const int MaxResolved = 64;
+
+    private readonly Socket _socket;
+    private readonly IPAddress _clientAddress;
+    private readonly CompiledPolicy _policy;
+    private readonly PolicyRequest _request;
+    private readonly HashSet<IPEndPoint> _remotes = [];
+    private readonly Dictionary<string, IPAddress?> _resolved = new(StringComparer.OrdinalIgnoreCase);
+    private IPEndPoint? _client;
+
+    private UdpAssociation(Socket socket, IPAddress clientAddress, IPEndPoint? declaredClient, CompiledPolicy policy, PolicyRequest request)
+    {
+        _socket = socket;
+        _clientAddress = clientAddress;
+        _client = declaredClient;
+        _policy = policy;
+        _request = request;
+    }
+
+    public UdpCounters Counters { get; } = new();
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    /// <summary>Binds the relay socket; the client's declared source is used only when it names a real port.</summary>
+    public static UdpAssociation Open(IPAddress bindAddress, UdpPortRange ports, IPAddress clientAddress, SocksDestination declared, CompiledPolicy policy, PolicyRequest request)
+    {
+        var socket = BindInRange(bindAddress, ports);
+        var declaredClient = declared.Address is { } address && declared.Port != 0 && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
+            ? new IPEndPoint(Normalize(address), declared.Port)
+            : null;
+        return new UdpAssociation(socket, clientAddress, declaredClient, policy, request);
+    }
+
+    /// <summary>Relays until the control connection closes, the idle deadline passes, or <paramref name="kill"/>.</summary>
+    public async Task<RelayOutcome> RunAsync(Socket control, RelaySettings settings, CancellationToken kill)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(kill);
+        using var deadline = new ActivityDeadline(settings.IdleTimeout, stop, settings.Time);
+        var controlClosed = WatchControlAsync(control, stop);
+        try
+        {
+            await RelayLoopAsync(deadline, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        stop.Cancel();
+        var closedByClient = await controlClosed.ConfigureAwait(false);
+        return kill.IsCancellationRequested ? RelayOutcome.Killed
+            : deadline.Expired ? RelayOutcome.IdleTimeout
+            : closedByClient ? RelayOutcome.Completed
+            : RelayOutcome.ClientError;
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private static async Task<bool> WatchControlAsync(Socket control, CancellationTokenSource stop)
+    {
+        var probe = new byte[1];
+        try
+        {
+            // The control connection carries nothing after the reply; its end (or any byte) ends the association.
+            var read = await control.ReceiveAsync(probe, SocketFlags.None, stop.Token).ConfigureAwait(false);
+            stop.Cancel();
+            return read == 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+        catch (SocketException)
+        {
+            stop.Cancel();
+            return false;
+        }
+    }
+
+    private async Task RelayLoopAsync(ActivityDeadline deadline, CancellationToken cancel)
+    {
+        var any = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+        while (true)
+        {
+            // Wait without holding memory: a peek of zero bytes does not consume the datagram.
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, cancel).ConfigureAwait(false);
+            var buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
+            try
+            {
+                var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancel).ConfigureAwait(false);
+                deadline.Touch();
+                await HandleAsync(buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, cancel).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                // An ICMP error from an earlier send surfaces here on Linux; the association goes on.
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private async Task HandleAsync(Memory<byte> datagram, IPEndPoint from, CancellationToken cancel)
+    {
+        var source = new IPEndPoint(Normalize(from.Address), from.Port);
+        if (IsClient(source))
+        {
+            await FromClientAsync(datagram, source, cancel).ConfigureAwait(false);
+        }
+        else if (_remotes.Contains(source) && _client is { } client)
+        {
+            await ToClientAsync(datagram, source, client, cancel).ConfigureAwait(false);
+        }
+        else
+        {
+            Counters.Drop(UdpDropReason.ForeignSource);
+        }
+    }
+
+    private bool IsClient(IPEndPoint source)
+    {
+        if (_client is { } known)
+        {
+            return known.Equals(source);
+        }
+
+        // The client's port is learnt from its first datagram; only its address is known before.
+        if (!source.Address.Equals(_clientAddress))
+        {
+            return false;
+        }
+
+        _client = source;
+        return true;
+    }
+
+    private async Task FromClientAsync(Memory<byte> datagram, IPEndPoint client, CancellationToken cancel)
+    {
+        if (Socks5UdpHeaderParser.TryParse(datagram.Span, out var header, out var headerLength, out _) != ParseStatus.Complete)
+        {
+            Counters.Drop(UdpDropReason.Malformed);
+            return;
+        }
+
+        if (header.Fragment != 0)
+        {
+            Counters.Drop(UdpDropReason.Fragment);
+            return;
+        }
+
+        var target = header.Destination;
+        var request = _request with { Host = target.Host, Address = target.Address is { } a ? Normalize(a) : null, Port = target.Port };
+        var byName = _policy.Decide(request);
+        if (byName.Action == PolicyAction.Block && (target.Host is null || byName.Rule is not null))
+        {
+            Counters.Drop(UdpDropReason.Policy);
+            return;
+        }
+
+        var address = request.Address ?? await ResolveAsync(target.Host!, cancel).ConfigureAwait(false);
+        if (address is null)
+        {
+            Counters.Drop(UdpDropReason.Unresolved);
+            return;
+        }
+
+        if (target.Host is not null && _policy.Decide(request with { Address = address }).Action != PolicyAction.Pass)
+        {
+            Counters.Drop(UdpDropReason.Policy);
+            return;
+        }
+
+        if (address.AddressFamily != _socket.AddressFamily)
+        {
+            Counters.Drop(UdpDropReason.SendFailed);
+            return;
+        }
+
+        var remote = new IPEndPoint(address, target.Port);
+        if (_remotes.Count < MaxRemotes)
+        {
+            _remotes.Add(remote);
+        }
+
+        var payload = datagram[headerLength..];
+        await _socket.SendToAsync(payload, SocketFlags.None, remote, cancel).ConfigureAwait(false);
+        Counters.Up(payload.Length);
+    }
+
+    private async Task ToClientAsync(Memory<byte> datagram, IPEndPoint source, IPEndPoint client, CancellationToken cancel)
+    {
+        var wrapped = ArrayPool<byte>.Shared.Rent(Socks5Writer.MaxUdpHeaderLength + datagram.Length);
+        try
+        {
+            var headerLength = Socks5Writer.WriteUdpHeader(wrapped, source);
+            datagram.Span.CopyTo(wrapped.AsSpan(headerLength));
+            await _socket.SendToAsync(wrapped.AsMemory(0, headerLength + datagram.Length), SocketFlags.None, client, cancel).ConfigureAwait(false);
+            Counters.Down(datagram.Length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(wrapped);
+        }
+    }
+
+    private async Task<IPAddress?> ResolveAsync(string host, CancellationToken cancel)
+    {
+        if (_resolved.TryGetValue(host, out var cached))
+        {
+            return cached;
+        }
+
+        IPAddress? address;
+        try
+        {
+            var addresses = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+            address = addresses.Select(Normalize).FirstOrDefault(a => a.AddressFamily == _socket.AddressFamily);
+        }
+        catch (SocketException)
+        {
+            address = null;
+        }
+
+        if (_resolved.Count >= MaxResolved)
+        {
+            _resolved.Clear();
+        }
+
+        _resolved[host] = address;
+        return address;
+    }
+
+    private static Socket BindInRange(IPAddress address, UdpPortRange ports)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (ports == UdpPortRange.Any)
+        {
+            socket.Bind(new IPEndPoint(address, 0));
+            return socket;
+        }
+
+        var span = ports.Last - ports.First + 1;
+        var start = Random.Shared.Next(span);
+        for (var i = 0; i < span; i++)
+        {
+            try
+            {
+                socket.Bind(new IPEndPoint(address, ports.First + ((start + i) % span)));
+                return socket;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+            }
+        }
+
+        socket.Dispose();
+        throw new SocketException((int)SocketError.AddressAlreadyInUse);
+    }
+
+    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+}

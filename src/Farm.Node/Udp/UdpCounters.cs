@@ -1,0 +1,33 @@
+namespace Farm.Node.Udp;
+
+/// <summary>What one association relayed and dropped; written only by its relay loop.</summary>
+public sealed class UdpCounters
+{
+    private readonly long[] _dropped = new long[Enum.GetValues<UdpDropReason>().Length];
+
+    public long DatagramsUp { get; private set; }
+
+    public long DatagramsDown { get; private set; }
+
+    public long BytesUp { get; private set; }
+
+    public long BytesDown { get; private set; }
+
+    public long Dropped(UdpDropReason reason) => _dropped[(int)reason];
+
+    public long DroppedTotal => _dropped.Sum();
+
+    public void Up(int bytes)
+    {
+        DatagramsUp++;
+        BytesUp += bytes;
+    }
+
+    public void Down(int bytes)
+    {
+        DatagramsDown++;
+        BytesDown += bytes;
+    }
+
+    public void Drop(UdpDropReason reason) => _dropped[(int)reason]++;
+}

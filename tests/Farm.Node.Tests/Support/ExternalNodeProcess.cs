@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Farm.Node.Tests.Support;
+
+/// <summary>
+/// A node as its own process (the built Farm.Node.dll), optionally in a private mount namespace
+/// whose /etc/hosts is the test's, so its resolver knows names the test process does not.
+/// Killed by PID on dispose.
+/// </summary>
+public sealed partial class ExternalNodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private ExternalNodeProcess(Process process, string directory, IPEndPoint endpoint)
+    {
+        _process = process;
+        _directory = directory;
+        Endpoint = endpoint;
+    }
+
+    public IPEndPoint Endpoint { get; }
+
+    /// <summary>The session records the node has written so far.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> SessionRecords()
+    {
+        var path = Path.Combine(_directory, "sessions.jsonl");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var records = new List<System.Text.Json.JsonElement>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.EndsWith('}'))
+            {
+                records.Add(System.Text.Json.JsonDocument.Parse(line).RootElement.Clone());
+            }
+        }
+
+        return records;
+    }
+
+    public static async Task<ExternalNodeProcess> StartAsync(string listener, IDictionary<string, string> environment, string? hosts = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("farm-node-process-").FullName;
+        var dll = Path.Combine(AppContext.BaseDirectory, "Farm.Node.dll");
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        if (hosts is null)
+        {
+            start.FileName = "dotnet";
+            start.ArgumentList.Add(dll);
+        }
+        else
+        {
+            var hostsFile = Path.Combine(directory, "hosts");
+            await File.WriteAllTextAsync(hostsFile, hosts);
+            start.FileName = "unshare";
+            foreach (var argument in new[] { "--mount", "--propagation", "private", "sh", "-c", $"mount --bind '{hostsFile}' /etc/hosts && exec dotnet '{dll}'" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        start.Environment["FARM__SOCKS__LISTENERS__0"] = listener;
+        start.Environment["FARM__SESSIONLOG__PATH"] = Path.Combine(directory, "sessions.jsonl");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the node process");
+        var bound = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is null)
+            {
+                bound.TrySetException(new InvalidOperationException($"the node exited: {log}"));
+                return;
+            }
+
+            lock (log)
+            {
+                log.AppendLine(line.Data);
+            }
+
+            if (ListenerLine().Match(line.Data) is { Success: true } match)
+            {
+                bound.TrySetResult(IPEndPoint.Parse(match.Groups[1].Value));
+            }
+        };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        try
+        {
+            return new ExternalNodeProcess(process, directory, await bound.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [GeneratedRegex(@"SOCKS listener on (\S+)")]
+    private static partial Regex ListenerLine();
+}
