@@ -13,15 +13,31 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
+    private readonly System.Text.StringBuilder _log;
 
-    private ExternalNodeProcess(Process process, string directory, IPEndPoint endpoint)
+    private ExternalNodeProcess(Process process, string directory, IPEndPoint endpoint, System.Text.StringBuilder log)
     {
         _process = process;
+        _log = log;
         _directory = directory;
         Endpoint = endpoint;
     }
 
     public IPEndPoint Endpoint { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Everything the node wrote to standard error (its diagnostics) so far.</summary>
+    public string Diagnostics
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
 
     /// <summary>The session records the node has written so far.</summary>
     public IReadOnlyList<System.Text.Json.JsonElement> SessionRecords()
@@ -105,7 +121,7 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         try
         {
-            return new ExternalNodeProcess(process, directory, await bound.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+            return new ExternalNodeProcess(process, directory, await bound.Task.WaitAsync(TimeSpan.FromSeconds(30)), log);
         }
         catch
         {
