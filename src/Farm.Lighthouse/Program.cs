@@ -1,1 +1,6 @@
-Console.WriteLine("farm lighthouse");
+using Farm.Lighthouse.Cluster;
+using Microsoft.Extensions.Hosting;
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Services.AddLighthouse(builder.Configuration);
+await builder.Build().RunAsync();

@@ -1,0 +1,3 @@
+namespace Farm.Shared.Policy;
+
+public sealed record GroupEntry(int Line, string Name, EquatableArray<string> Members);

@@ -1,0 +1,7 @@
+namespace Farm.Shared.Policy;
+
+public enum PolicyAction : byte
+{
+    Block,
+    Pass,
+}

@@ -1,0 +1,22 @@
+using System.Net;
+
+namespace Farm.Shared.Policy;
+
+/// <summary>
+/// A pass or block rule for SOCKS requests. A null term is unrestricted. <see cref="Users"/> and
+/// <see cref="Groups"/> together name the principals allowed (a user listed or a member of a group listed),
+/// and either one implies password authentication.
+/// </summary>
+public sealed record RequestRule(
+    int Line,
+    PolicyAction Action,
+    CommandSet Commands,
+    EquatableArray<IPNetwork>? From,
+    EquatableArray<IPNetwork>? On,
+    EquatableArray<Destination>? To,
+    EquatableArray<PortRange>? Ports,
+    AuthMethod? Auth,
+    EquatableArray<string>? Users,
+    EquatableArray<string>? Groups,
+    string? Name,
+    PolicyLogLevel Log);

@@ -1,0 +1,4 @@
+namespace Farm.Shared.Policy;
+
+/// <summary>Where a route sends matching connections.</summary>
+public abstract record RouteTarget;

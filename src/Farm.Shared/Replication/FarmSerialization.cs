@@ -1,0 +1,26 @@
+using Akka.Configuration;
+
+namespace Farm.Shared.Replication;
+
+/// <summary>
+/// Serializer bindings every Farm host adds, so no replicated value falls back to the default JSON
+/// serializer, and the durable-store protocol passes <c>serialize-messages = on</c> (see <see cref="LocalOnlySerializer"/>).
+/// </summary>
+public static class FarmSerialization
+{
+    public static readonly Config Config = ConfigurationFactory.ParseString("""
+        akka.actor {
+          serializers {
+            farm-policy = "Farm.Shared.Replication.PolicyEnvelopeSerializer, Farm.Shared"
+            farm-local-only = "Farm.Shared.Replication.LocalOnlySerializer, Farm.Shared"
+          }
+          serialization-bindings {
+            "Farm.Shared.Replication.PolicyEnvelope, Farm.Shared" = farm-policy
+            "Akka.DistributedData.Durable.LoadAll, Akka.DistributedData" = farm-local-only
+            "Akka.DistributedData.Durable.LoadData, Akka.DistributedData" = farm-local-only
+            "Akka.DistributedData.Durable.LoadAllCompleted, Akka.DistributedData" = farm-local-only
+            "Akka.DistributedData.Durable.Store, Akka.DistributedData" = farm-local-only
+          }
+        }
+        """);
+}

@@ -1,0 +1,53 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace Farm.Shared.Replication;
+
+/// <summary>
+/// Binary form of <see cref="PolicyEnvelope"/>. It is written to every member's durable store, so a
+/// format change gets a new manifest and the old one stays readable.
+/// </summary>
+public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 7301;
+    public const string ManifestV1 = "policy-envelope-v1";
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => o is PolicyEnvelope
+        ? ManifestV1
+        : throw new ArgumentException($"Cannot serialize {o.GetType()}", nameof(o));
+
+    public override byte[] ToBinary(object obj)
+    {
+        if (obj is not PolicyEnvelope envelope)
+            throw new ArgumentException($"Cannot serialize {obj.GetType()}", nameof(obj));
+
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8))
+        {
+            writer.Write(envelope.Text);
+            writer.Write(envelope.Version);
+            writer.Write(envelope.Author);
+            writer.Write(envelope.Timestamp.UtcTicks);
+            writer.Write((short)envelope.Timestamp.Offset.TotalMinutes);
+        }
+        return buffer.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (manifest != ManifestV1)
+            throw new SerializationException($"Unknown manifest [{manifest}] for {nameof(PolicyEnvelope)}");
+
+        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        var text = reader.ReadString();
+        var version = reader.ReadInt64();
+        var author = reader.ReadString();
+        var utcTicks = reader.ReadInt64();
+        var offset = TimeSpan.FromMinutes(reader.ReadInt16());
+        return new PolicyEnvelope(text, version, author, new DateTimeOffset(utcTicks + offset.Ticks, offset));
+    }
+}

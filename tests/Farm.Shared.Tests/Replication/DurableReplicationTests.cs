@@ -1,0 +1,76 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.DistributedData;
+using Farm.Shared.Replication;
+
+namespace Farm.Shared.Tests.Replication;
+
+/// <summary>The file store behind a real replicator: a member that restarts keeps what it had.</summary>
+public sealed class DurableReplicationTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public async Task PolicyWrittenLocally_SurvivesRestartOfTheMember()
+    {
+        var policy = new PolicyEnvelope("client pass from any\n", 7, "alice", new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.FromHours(2)));
+        var first = await StartMemberAsync();
+        var self = Cluster.Get(first).SelfUniqueAddress;
+        var update = Dsl.Update(PolicyEnvelope.Key, new LWWRegister<PolicyEnvelope>(self, policy), WriteLocal.Instance, r => r.WithValue(self, policy));
+        Assert.IsType<UpdateSuccess>(await DistributedData.Get(first).Replicator.Ask<IUpdateResponse>(update, Timeout));
+        await first.Terminate();
+
+        var second = await StartMemberAsync();
+        try
+        {
+            var response = await DistributedData.Get(second).Replicator.Ask<IGetResponse>(Dsl.Get(PolicyEnvelope.Key, ReadLocal.Instance), Timeout);
+
+            Assert.Equal(policy, Assert.IsType<GetSuccess>(response).Get(PolicyEnvelope.Key).Value);
+        }
+        finally
+        {
+            await second.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task DamagedStoreFile_StopsTheReplicator()
+    {
+        Directory.CreateDirectory(_dir.Path);
+        await File.WriteAllTextAsync(Path.Combine(_dir.Path, "farm-policy.ddata"), "not a durable data file");
+        var system = await StartMemberAsync();
+        try
+        {
+            var stopped = await DistributedData.Get(system).Replicator.WatchAsync().WaitAsync(Timeout);
+
+            Assert.True(stopped);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private async Task<ActorSystem> StartMemberAsync()
+    {
+        var config = ConfigurationFactory.ParseString("""
+                akka.loglevel = WARNING
+                akka.actor.provider = cluster
+                akka.actor.serialize-messages = on
+                akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+                """)
+            .WithFallback(FileDurableStoreActor.ConfigFor(_dir.Path, "*"))
+            .WithFallback(FarmSerialization.Config);
+        var system = ActorSystem.Create("farm", config);
+        var cluster = Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(up.SetResult);
+        cluster.Join(cluster.SelfAddress);
+        await up.Task.WaitAsync(Timeout);
+        return system;
+    }
+}
