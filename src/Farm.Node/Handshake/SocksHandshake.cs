@@ -1,0 +1,252 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Farm.Shared.Policy;
+using Farm.Shared.Socks;
+using Farm.Shared.Socks.Socks4;
+using Farm.Shared.Socks.Socks5;
+
+namespace Farm.Node.Handshake;
+
+/// <summary>
+/// Drives the SOCKS4/4a/5 negotiation on an accepted socket up to a complete request. Only
+/// I/O lives here: the pure parsers say what the bytes mean and the policy snapshot says
+/// which methods and which users are acceptable. Every reply it owes is sent before it returns.
+/// </summary>
+public sealed class SocksHandshake
+{
+    // The largest request is SOCKS4a: 8 bytes, a 255-byte USERID and a 255-byte host, each NUL-terminated.
+    private const int ReadCapacity = 1024;
+    private const int WriteOffset = ReadCapacity;
+    private const int BufferSize = ReadCapacity + 512;
+
+    private readonly Socket _socket;
+    private readonly CompiledPolicy _policy;
+    private readonly IPAddress _client;
+    private readonly IPAddress _listener;
+    private byte[]? _buffer;
+    private int _start;
+    private int _end;
+
+    private SocksHandshake(Socket socket, CompiledPolicy policy, IPAddress client, IPAddress listener)
+    {
+        _socket = socket;
+        _policy = policy;
+        _client = client;
+        _listener = listener;
+    }
+
+    private delegate ParseStatus Parser<T, TError>(ref SequenceReader<byte> reader, out T value, out TError error);
+
+    public static async Task<HandshakeResult> RunAsync(
+        Socket socket,
+        CompiledPolicy policy,
+        IPAddress client,
+        IPAddress listener,
+        TimeSpan timeout,
+        CancellationToken kill)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
+        deadline.CancelAfter(timeout);
+        var handshake = new SocksHandshake(socket, policy, client, listener);
+        try
+        {
+            return await handshake.NegotiateAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return HandshakeResult.Failed(kill.IsCancellationRequested ? HandshakeFailure.Killed : HandshakeFailure.Timeout);
+        }
+        catch (SocketException)
+        {
+            return HandshakeResult.Failed(HandshakeFailure.ClientError);
+        }
+        finally
+        {
+            handshake.ReturnBuffer();
+        }
+    }
+
+    private async Task<HandshakeResult> NegotiateAsync(CancellationToken cancel)
+    {
+        if (await ReadMoreAsync(cancel).ConfigureAwait(false) <= 0)
+        {
+            return HandshakeResult.Failed(HandshakeFailure.ClientClosed);
+        }
+
+        return _buffer![_start] switch
+        {
+            (byte)SocksVersion.Socks5 => await Socks5Async(cancel).ConfigureAwait(false),
+            (byte)SocksVersion.Socks4 => await Socks4Async(cancel).ConfigureAwait(false),
+            _ => HandshakeResult.Failed(HandshakeFailure.UnknownProtocol),
+        };
+    }
+
+    private async Task<HandshakeResult> Socks5Async(CancellationToken cancel)
+    {
+        const SocksVersion v5 = SocksVersion.Socks5;
+        var (status, greeting, greetingError) = await ReadAsync<Socks5Greeting, Socks5ParseError>(Socks5GreetingParser.TryParse, cancel).ConfigureAwait(false);
+        if (status != ParseStatus.Complete)
+        {
+            if (greetingError == Socks5ParseError.NoMethods)
+            {
+                await SendAsync(Socks5Writer.WriteMethodSelection(WriteSpan, Socks5AuthMethod.NoAcceptableMethods), cancel).ConfigureAwait(false);
+            }
+
+            return HandshakeResult.Failed(FailureOf(status), v5);
+        }
+
+        var method = Socks5MethodSelector.Choose(greeting.Methods, _policy.AuthFor(_client, _listener));
+        await SendAsync(Socks5Writer.WriteMethodSelection(WriteSpan, method), cancel).ConfigureAwait(false);
+        if (method == Socks5AuthMethod.NoAcceptableMethods)
+        {
+            return HandshakeResult.Failed(HandshakeFailure.NoAcceptableMethod, v5);
+        }
+
+        string? user = null;
+        var auth = AuthMethod.None;
+        if (method == Socks5AuthMethod.UsernamePassword)
+        {
+            var (authStatus, credentials, _) = await ReadAsync<Socks5PasswordRequest?, Socks5ParseError>(Socks5PasswordRequestParser.TryParse, cancel).ConfigureAwait(false);
+            if (authStatus != ParseStatus.Complete)
+            {
+                // RFC 1929: any failure in the sub-negotiation closes the connection.
+                return HandshakeResult.Failed(FailureOf(authStatus), v5);
+            }
+
+            var valid = _policy.VerifyPassword(credentials!.User, credentials.Password);
+            await SendAsync(Socks5Writer.WritePasswordStatus(WriteSpan, valid), cancel).ConfigureAwait(false);
+            if (!valid)
+            {
+                return HandshakeResult.Failed(HandshakeFailure.AuthenticationFailed, v5, credentials.User);
+            }
+
+            user = credentials.User;
+            auth = AuthMethod.Password;
+        }
+
+        var (requestStatus, request, requestError) = await ReadAsync<Socks5Request, Socks5ParseError>(Socks5RequestParser.TryParse, cancel).ConfigureAwait(false);
+        if (requestStatus != ParseStatus.Complete)
+        {
+            if (requestStatus == ParseStatus.Invalid)
+            {
+                await SendAsync(Socks5Writer.WriteReply(WriteSpan, requestError.ToReply(), null), cancel).ConfigureAwait(false);
+            }
+
+            var failure = requestError switch
+            {
+                Socks5ParseError.UnknownCommand => HandshakeFailure.UnsupportedCommand,
+                Socks5ParseError.UnknownAddressType => HandshakeFailure.UnsupportedAddressType,
+                _ => FailureOf(requestStatus),
+            };
+            return HandshakeResult.Failed(failure, v5, user);
+        }
+
+        return HandshakeResult.Succeeded(new SocksRequest(v5, request.Command, request.Destination, auth, user, TakePending()));
+    }
+
+    private async Task<HandshakeResult> Socks4Async(CancellationToken cancel)
+    {
+        const SocksVersion v4 = SocksVersion.Socks4;
+        var (status, request, error) = await ReadAsync<Socks4Request?, Socks4ParseError>(Socks4RequestParser.TryParse, cancel).ConfigureAwait(false);
+        if (status != ParseStatus.Complete)
+        {
+            if (status == ParseStatus.Invalid)
+            {
+                await SendAsync(Socks4Writer.WriteReply(WriteSpan, Socks4Reply.Rejected, null), cancel).ConfigureAwait(false);
+            }
+
+            return HandshakeResult.Failed(error == Socks4ParseError.UnknownCommand ? HandshakeFailure.UnsupportedCommand : FailureOf(status), v4);
+        }
+
+        // SOCKS4 has no authentication (USERID is an ident claim, not a credential).
+        if (!_policy.AuthFor(_client, _listener).HasFlag(AuthRequirement.NoneAccepted))
+        {
+            await SendAsync(Socks4Writer.WriteReply(WriteSpan, Socks4Reply.Rejected, null), cancel).ConfigureAwait(false);
+            return HandshakeResult.Failed(HandshakeFailure.NoAcceptableMethod, v4);
+        }
+
+        return HandshakeResult.Succeeded(new SocksRequest(v4, request!.Command, request.Destination, AuthMethod.None, null, TakePending()));
+    }
+
+    private static HandshakeFailure FailureOf(ParseStatus status) =>
+        status == ParseStatus.Invalid ? HandshakeFailure.ProtocolError : HandshakeFailure.ClientClosed;
+
+    private Span<byte> WriteSpan => _buffer.AsSpan(WriteOffset);
+
+    private async ValueTask<(ParseStatus Status, T Value, TError Error)> ReadAsync<T, TError>(Parser<T, TError> parser, CancellationToken cancel)
+    {
+        while (true)
+        {
+            var status = TryParse(parser, out var value, out var error);
+            if (status != ParseStatus.Incomplete)
+            {
+                return (status, value, error);
+            }
+
+            var read = await ReadMoreAsync(cancel).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return (ParseStatus.Incomplete, value, error);
+            }
+
+            if (read < 0)
+            {
+                return (ParseStatus.Invalid, value, error);
+            }
+        }
+    }
+
+    private ParseStatus TryParse<T, TError>(Parser<T, TError> parser, out T value, out TError error)
+    {
+        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(_buffer!, _start, _end - _start));
+        var status = parser(ref reader, out value, out error);
+        if (status == ParseStatus.Complete)
+        {
+            _start += (int)reader.Consumed;
+        }
+
+        return status;
+    }
+
+    /// <summary>Bytes read, 0 when the client closed, -1 when a message outgrows the buffer.</summary>
+    private async ValueTask<int> ReadMoreAsync(CancellationToken cancel)
+    {
+        if (_buffer is null)
+        {
+            // Wait for the first byte before taking memory: stalled clients hold no buffer.
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancel).ConfigureAwait(false);
+            _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        }
+
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == ReadCapacity)
+        {
+            return -1;
+        }
+
+        var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end, ReadCapacity - _end), SocketFlags.None, cancel).ConfigureAwait(false);
+        _end += read;
+        return read;
+    }
+
+    private async ValueTask SendAsync(int length, CancellationToken cancel) =>
+        await _socket.SendAsync(_buffer.AsMemory(WriteOffset, length), SocketFlags.None, cancel).ConfigureAwait(false);
+
+    private byte[]? TakePending() => _end > _start ? _buffer.AsSpan(_start, _end - _start).ToArray() : null;
+
+    private void ReturnBuffer()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
+}

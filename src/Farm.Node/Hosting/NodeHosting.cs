@@ -1,0 +1,40 @@
+using Akka.Hosting;
+using Farm.Node.Listening;
+using Farm.Node.Logging;
+using Farm.Node.Policy;
+using Farm.Node.Sessions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Farm.Node.Hosting;
+
+/// <summary>Everything a SOCKS node runs, chained from the subsystems' own wiring.</summary>
+public static class NodeHosting
+{
+    public const string ActorSystemName = "farm";
+
+    public static IHostApplicationBuilder AddFarmNode(this IHostApplicationBuilder builder)
+    {
+        // Standard output carries session records (JSON lines); diagnostics go to standard error.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddFilePolicy(builder.Configuration);
+        builder.Services.AddSessionLog(builder.Configuration);
+        builder.Services.AddSocksDataPath(builder.Configuration);
+        builder.Services.AddAkka(ActorSystemName, (akka, _) => akka
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .AddSessionsActor()
+            .AddSocksListeners());
+        return builder;
+    }
+}

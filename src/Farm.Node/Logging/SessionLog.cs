@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Farm.Node.Options;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Farm.Node.Logging;
+
+/// <summary>
+/// Writes session records as JSON lines to standard output or to a size-rotated file. Sessions
+/// only enqueue; one background writer formats and flushes in batches, so a burst of short
+/// sessions never waits on the disk.
+/// </summary>
+public sealed class SessionLog : BackgroundService
+{
+    private readonly Channel<SessionRecord> _records = Channel.CreateUnbounded<SessionRecord>(
+        new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly SessionLogOptions _options;
+    private Stream? _stream;
+    private long _written;
+
+    public SessionLog(IOptions<SessionLogOptions> options)
+    {
+        _options = options.Value;
+        NodeName = string.IsNullOrWhiteSpace(_options.NodeName) ? Environment.MachineName : _options.NodeName;
+    }
+
+    public string NodeName { get; }
+
+    public void Write(SessionRecord record) => _records.Writer.TryWrite(record);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _records.Writer.TryComplete();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stream = Open();
+        var buffer = new MemoryStream();
+        await using var json = new Utf8JsonWriter(buffer);
+        try
+        {
+            // Drains what is queued even after stop is requested, so the last sessions are not lost.
+            while (await _records.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (_records.Reader.TryRead(out var record))
+                {
+                    SessionRecordJson.Write(json, record);
+                    json.Flush();
+                    json.Reset();
+                    buffer.WriteByte((byte)'\n');
+                }
+
+                await _stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CancellationToken.None).ConfigureAwait(false);
+                await _stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                _written += buffer.Length;
+                buffer.SetLength(0);
+                RotateIfDue();
+            }
+        }
+        finally
+        {
+            if (_options.Path is not null)
+            {
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private Stream Open()
+    {
+        if (_options.Path is null)
+        {
+            return Console.OpenStandardOutput();
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(_options.Path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var file = new FileStream(_options.Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _written = file.Length;
+        return file;
+    }
+
+    private void RotateIfDue()
+    {
+        if (_options.Path is null || _written < _options.RotateBytes)
+        {
+            return;
+        }
+
+        _stream!.Dispose();
+        for (var i = _options.Keep - 1; i >= 1; i--)
+        {
+            var older = $"{_options.Path}.{i}";
+            if (File.Exists(older))
+            {
+                File.Move(older, $"{_options.Path}.{i + 1}", overwrite: true);
+            }
+        }
+
+        if (_options.Keep > 0)
+        {
+            File.Move(_options.Path, $"{_options.Path}.1", overwrite: true);
+        }
+        else
+        {
+            File.Delete(_options.Path);
+        }
+
+        _stream = Open();
+    }
+}

@@ -1,0 +1,44 @@
+namespace Farm.Node.Logging;
+
+/// <summary>
+/// One record per connection when it ends, and one per refused client: what an operator
+/// needs to answer "who reached what, under which rule, and how did it end".
+/// </summary>
+public sealed record SessionRecord
+{
+    public required DateTimeOffset Time { get; init; }
+
+    public required string Kind { get; init; }
+
+    public required long Session { get; init; }
+
+    public required string Node { get; init; }
+
+    public required string Listener { get; init; }
+
+    public required string Client { get; init; }
+
+    public string? User { get; init; }
+
+    public int? Version { get; init; }
+
+    public string? Command { get; init; }
+
+    public string? Destination { get; init; }
+
+    public string? Resolved { get; init; }
+
+    public string? Rule { get; init; }
+
+    public string? Decision { get; init; }
+
+    public string? Reply { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public long BytesUp { get; init; }
+
+    public long BytesDown { get; init; }
+
+    public double DurationMs { get; init; }
+}

@@ -1,0 +1,19 @@
+namespace Farm.Node.Options;
+
+/// <summary>Where session records go, bound from <c>Farm:SessionLog</c>.</summary>
+public sealed class SessionLogOptions
+{
+    public const string Section = "Farm:SessionLog";
+
+    /// <summary>A JSON-lines file; standard output when unset.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The file is renamed to <c>.1</c> (and older ones shifted) past this size.</summary>
+    public long RotateBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Rotated files kept.</summary>
+    public int Keep { get; set; } = 5;
+
+    /// <summary>The node's name in records; the host name when unset.</summary>
+    public string? NodeName { get; set; }
+}

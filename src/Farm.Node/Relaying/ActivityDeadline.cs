@@ -1,0 +1,51 @@
+namespace Farm.Node.Relaying;
+
+/// <summary>
+/// One resettable idle deadline per session. Touching only stores a timestamp; the timer
+/// re-arms itself for the remaining time when it fires early, so a busy session never
+/// pays for a timer change per chunk.
+/// </summary>
+public sealed class ActivityDeadline : IDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly CancellationTokenSource _expire;
+    private readonly ITimer _timer;
+    private long _lastActivity;
+    private int _expired;
+
+    public ActivityDeadline(TimeSpan timeout, CancellationTokenSource expire, TimeProvider time)
+    {
+        _time = time;
+        _timeout = timeout;
+        _expire = expire;
+        _lastActivity = time.GetTimestamp();
+        _timer = time.CreateTimer(static state => ((ActivityDeadline)state!).OnTimer(), this, timeout, Timeout.InfiniteTimeSpan);
+    }
+
+    public bool Expired => Volatile.Read(ref _expired) == 1;
+
+    public void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
+
+    public void Dispose() => _timer.Dispose();
+
+    private void OnTimer()
+    {
+        var idle = _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+        if (idle < _timeout)
+        {
+            _timer.Change(_timeout - idle, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        Volatile.Write(ref _expired, 1);
+        try
+        {
+            _expire.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The relay ended while the timer fired.
+        }
+    }
+}

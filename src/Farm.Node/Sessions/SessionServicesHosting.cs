@@ -1,0 +1,34 @@
+using Farm.Node.Dialing;
+using Farm.Node.Listening;
+using Farm.Node.Logging;
+using Farm.Node.Options;
+using Farm.Node.Policy;
+using Farm.Node.Relaying;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Farm.Node.Sessions;
+
+/// <summary>Wires the data path's shared services and the listening sockets.</summary>
+public static class SessionServicesHosting
+{
+    public static IServiceCollection AddSocksDataPath(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<SocksOptions>(configuration.GetSection(SocksOptions.Section));
+        services.AddSingleton<SocksListenerSockets>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            return new SessionServices(
+                sp.GetRequiredService<PolicyHolder>(),
+                options,
+                new RelaySettings(options.RelayBufferSize, options.IdleTimeout, time),
+                new Dialer(options.ConnectTimeout),
+                sp.GetRequiredService<SessionLog>(),
+                time);
+        });
+        return services;
+    }
+}

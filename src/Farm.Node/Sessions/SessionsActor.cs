@@ -1,0 +1,71 @@
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Hosting;
+using Farm.Node.Logging;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Farm.Node.Sessions;
+
+/// <summary>
+/// The node's sessions supervisor: one <see cref="ConnectionActor"/> child per accepted client,
+/// up to the node's session cap. A connection is never restarted: a failed one is stopped.
+/// </summary>
+public sealed class SessionsActor : ReceiveActor
+{
+    private readonly SessionServices _services;
+    private long _nextId;
+    private int _open;
+
+    public SessionsActor(SessionServices services)
+    {
+        _services = services;
+        Receive<AcceptClient>(Accept);
+        Receive<Terminated>(_ => _open--);
+        Receive<KillSession>(kill => Context.Child(ConnectionActor.NameOf(kill.Id)).Forward(kill));
+        Receive<GetSessionCount>(_ => Sender.Tell(new SessionCount(_open)));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    private void Accept(AcceptClient accepted)
+    {
+        var id = ++_nextId;
+        if (_open >= _services.Options.MaxSessions)
+        {
+            RefuseOverCap(accepted, id);
+            return;
+        }
+
+        var child = Context.ActorOf(ConnectionActor.Props(accepted.Socket, id, _services), ConnectionActor.NameOf(id));
+        Context.Watch(child);
+        _open++;
+    }
+
+    private void RefuseOverCap(AcceptClient accepted, long id)
+    {
+        var client = accepted.Socket.RemoteEndPoint?.ToString() ?? "unknown";
+        var listener = accepted.Socket.LocalEndPoint?.ToString() ?? accepted.Listener.ToString();
+        SocketTeardown.Close(accepted.Socket, graceful: false);
+        _services.Log.Write(new SessionRecord
+        {
+            Time = _services.Time.GetUtcNow(),
+            Kind = "client",
+            Session = id,
+            Node = _services.Log.NodeName,
+            Listener = listener,
+            Client = client,
+            Outcome = "session-cap",
+        });
+    }
+}
+
+/// <summary>Wires the sessions supervisor at <c>/user/sessions</c>.</summary>
+public static class SessionsActorHosting
+{
+    public static AkkaConfigurationBuilder AddSessionsActor(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var services = resolver.GetService<SessionServices>();
+            registry.Register<SessionsActor>(system.ActorOf(Props.Create(() => new SessionsActor(services)), "sessions"));
+        });
+}

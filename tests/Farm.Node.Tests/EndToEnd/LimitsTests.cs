@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Farm.Node.Tests.Support;
+
+namespace Farm.Node.Tests.EndToEnd;
+
+/// <summary>The handshake deadline, the idle timeout and the session cap, each on a real node.</summary>
+public sealed class LimitsTests : IAsyncLifetime
+{
+    private LoopbackEchoServer _echo = null!;
+    private LoopbackHttpServer _http = null!;
+
+    public Task InitializeAsync()
+    {
+        _echo = new LoopbackEchoServer();
+        _http = new LoopbackHttpServer();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _http.DisposeAsync();
+        await _echo.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task StalledClients_AThousandSendingOneByte_GoodClientServedAndStalledClosedAtDeadline()
+    {
+        var deadline = TimeSpan.FromSeconds(4);
+        await using var node = await FarmNodeHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Farm:Socks:HandshakeTimeout"] = deadline.ToString(),
+        });
+        var stalled = new List<RawClient>();
+        try
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                var client = await RawClient.ConnectAsync(node.Endpoint);
+                stalled.Add(client);
+                await client.SendAsync(0x05);
+            }
+
+            var clock = Stopwatch.StartNew();
+            var download = await Curl.GetAsync(_http.Url(50_000), "--socks5", node.ProxyAddress);
+            Assert.True(download.ExitCode == 0, download.Error);
+            Assert.True(clock.Elapsed < deadline, $"good client took {clock.Elapsed}");
+
+            var closes = await Task.WhenAll(stalled.Select(c => c.ReceiveUntilClosedAsync(deadline + TimeSpan.FromSeconds(10))));
+            Assert.All(closes, Assert.Empty);
+            var records = await node.SessionRecordsAsync(1001);
+            Assert.Equal(1000, records.Count(r => r.GetProperty("outcome").GetString() == "timeout"));
+        }
+        finally
+        {
+            stalled.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task HandshakeDeadline_SilentClient_ClosedAfterDeadline()
+    {
+        await using var node = await FarmNodeHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Farm:Socks:HandshakeTimeout"] = "00:00:01",
+        });
+        using var client = await RawClient.ConnectAsync(node.Endpoint);
+        var clock = Stopwatch.StartNew();
+
+        Assert.Empty(await client.ReceiveUntilClosedAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(8));
+        var record = Assert.Single(await node.SessionRecordsAsync(1));
+        Assert.Equal("timeout", record.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task IdleTimeout_SessionWithoutTraffic_ClosedAndRecorded()
+    {
+        await using var node = await FarmNodeHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Farm:Socks:IdleTimeout"] = "00:00:01",
+        });
+        using var client = await ConnectToEchoAsync(node);
+        await client.SendAsync("still here"u8.ToArray());
+        Assert.Equal("still here"u8.ToArray(), await client.ReceiveExactlyAsync(10));
+        var clock = Stopwatch.StartNew();
+
+        await client.ReceiveUntilClosedAsync(TimeSpan.FromSeconds(10));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(8));
+        var record = Assert.Single(await node.SessionRecordsAsync(1));
+        Assert.Equal("idle-timeout", record.GetProperty("outcome").GetString());
+        Assert.Equal(10, record.GetProperty("bytes_up").GetInt64());
+    }
+
+    [Fact]
+    public async Task SessionCap_ClientBeyondCap_ClosedAtOnceOthersKeepWorking()
+    {
+        await using var node = await FarmNodeHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Farm:Socks:MaxSessions"] = "2",
+        });
+        using var first = await ConnectToEchoAsync(node);
+        using var second = await ConnectToEchoAsync(node);
+
+        using (var third = await RawClient.ConnectAsync(node.Endpoint))
+        {
+            Assert.Empty(await third.ReceiveUntilClosedAsync(TimeSpan.FromSeconds(5)));
+        }
+
+        await first.SendAsync("a"u8.ToArray());
+        Assert.Equal("a"u8.ToArray(), await first.ReceiveExactlyAsync(1));
+        var records = await node.SessionRecordsAsync(1);
+        Assert.Equal("session-cap", Assert.Single(records).GetProperty("outcome").GetString());
+    }
+
+    private async Task<RawClient> ConnectToEchoAsync(FarmNodeHost node)
+    {
+        var client = await RawClient.ConnectAsync(node.Endpoint);
+        var port = (ushort)_echo.Endpoint.Port;
+        await client.SendAsync(0x05, 0x01, 0x00, 0x05, 0x01, 0x00, 0x01, 127, 0, 0, 1, (byte)(port >> 8), (byte)port);
+        Assert.Equal(new byte[] { 0x05, 0x00 }, await client.ReceiveExactlyAsync(2));
+        Assert.Equal(0x00, (await client.ReceiveExactlyAsync(10))[1]);
+        return client;
+    }
+}
