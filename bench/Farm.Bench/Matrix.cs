@@ -20,21 +20,26 @@ public sealed class Matrix(BenchOptions options, ServerEndpoints servers, TextWr
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(60);
 
     private readonly List<ScenarioResult> _results = [];
+    private readonly Dictionary<string, MemorySample> _baselines = [];
     private readonly Dictionary<string, Dialer> _dialers = options.Targets.ToDictionary(
         t => t.Name, t => new Dialer(t, Loopback.Sources(options.Spread)));
 
     public async Task<IReadOnlyList<ScenarioResult>> RunAsync(CancellationToken ct)
     {
-        // The idle tests come first, on fresh processes and before the connection-rate test fills the
-        // loopback port space with TIME_WAIT (Dante's bind-before-connect fails on it for 60 s).
+        foreach (var target in options.Targets)
+        {
+            _baselines[target.Name] = target.Pid is { } pid ? MemorySample.Of(pid) : default;
+        }
+
+        // The idle tests come first, once per proxy, on fresh processes: memory per session is a
+        // high-water mark that a second run on the same process would not see again (see IdleScenario),
+        // and the connection-rate test would fill the loopback port space with TIME_WAIT first
+        // (Dante's bind-before-connect fails on it for 60 s).
         if (options.Scenarios.Contains("idle"))
         {
-            for (var round = 1; round <= options.Rounds; round++)
+            foreach (var target in options.Targets.Where(t => !t.IsDirect))
             {
-                foreach (var target in options.Targets.Where(t => !t.IsDirect))
-                {
-                    await RunOneAsync(round, target, ScenarioNames.Idle(options.IdleSessions), ct);
-                }
+                await RunOneAsync(1, target, ScenarioNames.Idle(options.IdleSessions), ct);
             }
 
             foreach (var (name, sessions) in options.IdleExtra)
@@ -149,7 +154,7 @@ public sealed class Matrix(BenchOptions options, ServerEndpoints servers, TextWr
         ScenarioNames.ConnectRate => ConnectRateScenario.RunAsync(dialer, servers.Echo, ConnectWorkers, duration, ct),
         ScenarioNames.PingPong => PingPongScenario.RunAsync(dialer, servers.Echo, PingPongSessions, PingPongBytes, duration, ct),
         _ when scenario.StartsWith(ScenarioNames.IdlePrefix, StringComparison.Ordinal) =>
-            IdleScenario.RunAsync(dialer, servers.Echo, int.Parse(scenario[ScenarioNames.IdlePrefix.Length..]), options.IdleSettle, ct),
+            IdleScenario.RunAsync(dialer, servers.Echo, int.Parse(scenario[ScenarioNames.IdlePrefix.Length..]), options.IdleSettle, _baselines[dialer.Target.Name], ct),
         _ => throw new ArgumentException($"unknown scenario {scenario}"),
     };
 

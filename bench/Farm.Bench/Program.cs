@@ -22,8 +22,10 @@ try
     {
         case ["matrix", .. var rest]:
             return await MatrixAsync(BenchOptions.Parse(rest), args, stop.Token);
-        case ["serve", var port, .. var rest]:
-            return await ServeAsync(int.Parse(port), BenchOptions.Parse(["--target", Target.DirectName, .. rest]).Spread, stop.Token);
+        case ["serve", var port]:
+            return await ServeAsync(int.Parse(port), new BenchOptions().Spread, stop.Token);
+        case ["serve", var port, "--spread", var spread]:
+            return await ServeAsync(int.Parse(port), int.Parse(spread), stop.Token);
         case ["report", var path]:
             var file = await ResultsFile.ReadAsync(path);
             Console.WriteLine(ResultsTable.Render(file.Results, file.Targets));
