@@ -55,8 +55,12 @@ public sealed class ConnectionActor : ReceiveActor
 
     public static string NameOf(long id) => $"c-{id}";
 
+    /// <summary>
+    /// Built through a producer rather than an expression: an expression-based Props is compiled per
+    /// call, which at thousands of connections a second made the sessions supervisor the bottleneck.
+    /// </summary>
     public static Props Props(Socket client, long id, SessionServices services) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(client, id, services));
+        Akka.Actor.Props.CreateBy(new ConnectionActorProducer(client, id, services));
 
     private IPAddress ClientAddress => Normalize(_clientEndPoint.Address);
 
