@@ -35,7 +35,7 @@ public sealed class DnsResponder(
         [
             .. endpoints.SelectMany(endpoint => new IServerTransport[]
             {
-                new UdpServerTransport(endpoint, TransportTimeoutMs),
+                new UdpDatagramTransport(endpoint, TransportTimeoutMs, counters.RecordFailure),
                 new TcpServerTransport(endpoint, TransportTimeoutMs, TcpIdleMs),
             }),
         ];

@@ -17,6 +17,9 @@ public sealed class FarmZone
 
     public const uint Serial = 1;
 
+    // RFC 1035 2.3.4; the library parses longer names without complaint.
+    private const int MaxNameLength = 255;
+
     // The EDNS payload size of DNS Flag Day 2020: larger UDP answers risk IP fragmentation.
     private const ushort MaxUdpPayload = 1232;
 
@@ -109,7 +112,7 @@ public sealed class FarmZone
             }
         }
 
-        if (!message.IsQuery || message.Questions.Count != 1)
+        if (!message.IsQuery || message.Questions.Count != 1 || WireLength(message.Questions[0].Name) > MaxNameLength)
         {
             response.ReturnCode = ReturnCode.FormatError;
             return response;
@@ -291,6 +294,8 @@ public sealed class FarmZone
 
     private DnsRecordBase Address(DomainName owner, IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetwork ? new ARecord(owner, _ttl, address) : new AaaaRecord(owner, _ttl, address);
+
+    private static int WireLength(DomainName name) => name.Labels.Sum(label => label.Length + 1) + 1;
 
     private static bool Wants(RecordType asked, RecordType type) => asked == type || asked == RecordType.Any;
 

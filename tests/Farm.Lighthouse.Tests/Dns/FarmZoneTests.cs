@@ -338,6 +338,17 @@ public sealed class FarmZoneTests
     }
 
     [Fact]
+    public void NameOver255Octets_FormatError()
+    {
+        // DomainName.Parse refuses such a name, but the library's wire parser builds it from labels like this.
+        var name = new DomainName([.. Enumerable.Repeat(new string('a', 63), 4), "farm", "test"]);
+        var query = new DnsMessage { IsQuery = true };
+        query.Questions.Add(new DnsQuestion(name, RecordType.A, RecordClass.INet));
+
+        Assert.Equal(ReturnCode.FormatError, _zone.Respond(query, Farms.ThreeNodes()).ReturnCode);
+    }
+
+    [Fact]
     public void ResponseSentAsQuery_FormatError()
     {
         var query = Query("socks.farm.test", RecordType.A);
