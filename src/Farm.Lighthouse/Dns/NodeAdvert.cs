@@ -15,4 +15,15 @@ public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IP
     public const string LighthouseRole = "lighthouse";
 
     public bool ServesClients => Healthy && string.Equals(Role, SocksRole, StringComparison.Ordinal);
+
+    // By value, endpoints included, so that the cluster side can tell whether an advert really changed.
+    public bool Equals(NodeAdvert? other) =>
+        other is not null
+        && string.Equals(Name, other.Name, StringComparison.Ordinal)
+        && Socks.SequenceEqual(other.Socks)
+        && Equals(Metrics, other.Metrics)
+        && string.Equals(Role, other.Role, StringComparison.Ordinal)
+        && Healthy == other.Healthy;
+
+    public override int GetHashCode() => HashCode.Combine(Name, Socks.Count, Metrics, Role, Healthy);
 }
