@@ -15,7 +15,8 @@ public sealed class FarmZone
 {
     public const string NodesLabel = "nodes";
 
-    public const uint Serial = 1;
+    // Every lighthouse must answer alike and nothing transfers the zone, so the serial never moves.
+    private const uint Serial = 1;
 
     // RFC 1035 2.3.4; the library parses longer names without complaint.
     private const int MaxNameLength = 255;
@@ -75,10 +76,6 @@ public sealed class FarmZone
             expireInterval: 86400,
             negativeCachingTTL: _ttl);
     }
-
-    public DomainName Apex => _apex;
-
-    public DomainName FarmName => _farmName;
 
     /// <summary>The per-node name of a member, <c>&lt;name&gt;.nodes.&lt;domain&gt;</c>.</summary>
     public DomainName NodeName(string name) => Child(name, _nodes);
@@ -210,13 +207,13 @@ public sealed class FarmZone
                  && FindNode(nodes, owner.Labels[0]) is { } node)
         {
             exists = true;
-            records.AddRange(Addresses(NodeAddresses(node), type).Select(address => Address(owner, address)));
+            records.AddRange(AddressesFor(NodeAddresses(node), type).Select(address => Address(owner, address)));
         }
 
         if (_nameServerAddresses.TryGetValue(owner, out var glue))
         {
             exists = true;
-            records.AddRange(Addresses(glue, type).Select(address => Address(owner, address)));
+            records.AddRange(AddressesFor(glue, type).Select(address => Address(owner, address)));
         }
 
         return exists ? records : null;
@@ -236,7 +233,7 @@ public sealed class FarmZone
         {
             if (target.LabelCount == _nodes.LabelCount + 1 && target.GetParentName().Equals(_nodes) && FindNode(nodes, target.Labels[0]) is { } node)
             {
-                foreach (var address in Addresses(NodeAddresses(node), RecordType.Any))
+                foreach (var address in AddressesFor(NodeAddresses(node), RecordType.Any))
                 {
                     yield return Address(target, address);
                 }
@@ -270,7 +267,7 @@ public sealed class FarmZone
             .Where(address => address.AddressFamily == family && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any))
             .Distinct()];
 
-    private static IEnumerable<IPAddress> Addresses(IEnumerable<IPAddress> addresses, RecordType type)
+    private static IEnumerable<IPAddress> AddressesFor(IEnumerable<IPAddress> addresses, RecordType type)
     {
         var all = addresses.ToArray();
         var v4 = Wants(type, RecordType.A) ? Addresses(all, AddressFamily.InterNetwork) : [];
