@@ -1,6 +1,8 @@
 using Farm.Lighthouse.Cluster;
+using Farm.Lighthouse.Dns;
 using Microsoft.Extensions.Hosting;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddLighthouse(builder.Configuration);
+builder.Services.AddFarmDns(builder.Configuration);
 await builder.Build().RunAsync();

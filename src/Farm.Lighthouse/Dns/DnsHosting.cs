@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Farm.Lighthouse.Dns;
+
+public static class DnsHosting
+{
+    /// <summary>
+    /// The farm's authoritative DNS from <c>Farm:Dns</c>. <see cref="FarmDirectory"/> is registered
+    /// whether or not DNS is enabled: membership code feeds it for other consumers too.
+    /// </summary>
+    public static IServiceCollection AddFarmDns(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DnsOptions>().Bind(configuration.GetSection(DnsOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnsOptions>, DnsOptionsValidator>());
+        services.TryAddSingleton<FarmDirectory>();
+        services.TryAddSingleton<DnsQueryCounters>();
+        services.TryAddSingleton(provider => new FarmZone(provider.GetRequiredService<IOptions<DnsOptions>>().Value));
+        services.AddHostedService<DnsResponder>();
+        return services;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using ARSoft.Tools.Net;
+using Microsoft.Extensions.Options;
+
+namespace Farm.Lighthouse.Dns;
+
+/// <summary>Reports every problem in <see cref="DnsOptions"/> at once, so an operator fixes them in one pass.</summary>
+public sealed class DnsOptionsValidator : IValidateOptions<DnsOptions>
+{
+    public static readonly TimeSpan MaxTtl = TimeSpan.FromHours(1);
+
+    public ValidateOptionsResult Validate(string? name, DnsOptions options)
+    {
+        var errors = new List<string>();
+
+        foreach (var listen in options.EffectiveListen)
+        {
+            if (!IPEndPoint.TryParse(listen, out var endpoint) || endpoint.Port == 0)
+            {
+                errors.Add($"Farm:Dns:Listen '{listen}' is not an address:port with a non-zero port.");
+            }
+        }
+
+        if (!IsZoneName(options.Domain))
+        {
+            errors.Add($"Farm:Dns:Domain '{options.Domain}' is not a domain name of host-name labels.");
+        }
+
+        if (!DnsLabel.IsValid(options.FarmName) || string.Equals(options.FarmName, FarmZone.NodesLabel, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Farm:Dns:FarmName '{options.FarmName}' must be one host-name label other than '{FarmZone.NodesLabel}'.");
+        }
+
+        if (options.Ttl < TimeSpan.Zero || options.Ttl > MaxTtl)
+        {
+            errors.Add($"Farm:Dns:Ttl {options.Ttl} must lie between 00:00:00 and {MaxTtl} (written hh:mm:ss: a bare '5' means five days).");
+        }
+
+        if (!DomainName.TryParse(options.EffectiveHostmaster, out _))
+        {
+            errors.Add($"Farm:Dns:Hostmaster '{options.EffectiveHostmaster}' is not a domain name.");
+        }
+
+        foreach (var server in options.EffectiveNameServers)
+        {
+            if (!IsZoneName(server.Name))
+            {
+                errors.Add($"Farm:Dns:NameServers name '{server.Name}' is not a domain name of host-name labels.");
+            }
+
+            errors.AddRange(server.Addresses
+                .Where(address => !IPAddress.TryParse(address, out _))
+                .Select(address => $"Farm:Dns:NameServers address '{address}' of '{server.Name}' is not an IP address."));
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsZoneName(string name) =>
+        DomainName.TryParse(name, out var parsed) && parsed is { LabelCount: > 0 } && parsed.Labels.All(DnsLabel.IsValid);
+}

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using ARSoft.Tools.Net.Dns;
+
+namespace Farm.Lighthouse.Dns;
+
+/// <summary>Queries answered, by response code, and queries that got no answer of ours; the telemetry exports these.</summary>
+public sealed class DnsQueryCounters
+{
+    private readonly ConcurrentDictionary<ReturnCode, StrongBox<long>> _answered = new();
+    private long _failed;
+
+    /// <summary>Datagrams or TCP messages that could not be parsed, or whose answer failed; they got no answer or the library's SERVFAIL.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public void RecordAnswer(ReturnCode code) =>
+        Interlocked.Increment(ref _answered.GetOrAdd(code, static _ => new StrongBox<long>()).Value);
+
+    public void RecordFailure() => Interlocked.Increment(ref _failed);
+
+    public long Answered(ReturnCode code) => _answered.TryGetValue(code, out var count) ? Interlocked.Read(ref count.Value) : 0;
+
+    public IReadOnlyDictionary<ReturnCode, long> Snapshot() =>
+        _answered.ToDictionary(pair => pair.Key, pair => Interlocked.Read(ref pair.Value.Value));
+}
