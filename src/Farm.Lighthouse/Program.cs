@@ -1,6 +1,8 @@
+using Farm.Admin;
 using Farm.Lighthouse.Cluster;
 using Microsoft.Extensions.Hosting;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddLighthouse(builder.Configuration);
+builder.Services.AddFarmAdmin(builder.Configuration);
 await builder.Build().RunAsync();

@@ -7,6 +7,7 @@ using Farm.Node.Handshake;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Shared.Admin;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
@@ -37,6 +38,7 @@ public sealed class ConnectionActor : ReceiveActor
     private RequestDecision? _decision;
     private Socks5Reply? _reply;
     private bool _graceful;
+    private string _state = "handshake";
 
     public ConnectionActor(Socket client, long id, SessionServices services)
     {
@@ -111,6 +113,7 @@ public sealed class ConnectionActor : ReceiveActor
     private void ReceiveCommon()
     {
         Receive<KillSession>(_ => _kill.Cancel());
+        Receive<GetSessionInfo>(_ => Sender.Tell(Info()));
         Receive<Status.Failure>(failure =>
         {
             Context.GetLogger().Error(failure.Cause, "session {0} failed", _id);
@@ -158,6 +161,7 @@ public sealed class ConnectionActor : ReceiveActor
             return;
         }
 
+        _state = "dialing";
         Become(Dialing);
         _services.Dialer.DialAsync(_policy.Policy, policyRequest, request.Destination, _kill.Token)
             .PipeTo(Self, success: dial => new DialCompleted(dial));
@@ -175,6 +179,7 @@ public sealed class ConnectionActor : ReceiveActor
 
         _upstream = upstream;
         _reply = Socks5Reply.Succeeded;
+        _state = "relaying";
         Become(Relaying);
         ReplyAndRelayAsync(upstream, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
     }
@@ -207,6 +212,7 @@ public sealed class ConnectionActor : ReceiveActor
     {
         _reply = reply;
         _graceful = true;
+        _state = "replying";
         Become(Replying);
         SocksReplies.SendAsync(_client, _version ?? SocksVersion.Socks5, reply, null, _kill.Token)
             .PipeTo(Self, success: delivered => new ReplySent(delivered));
@@ -238,6 +244,18 @@ public sealed class ConnectionActor : ReceiveActor
         });
         Context.Stop(Self);
     }
+
+    private SessionInfo Info() => new(
+        _id,
+        _services.Log.NodeName,
+        _clientEndPoint.ToString(),
+        _user,
+        _request?.Destination.ToString(),
+        _resolved?.ToString(),
+        _state,
+        _counters.BytesUp,
+        _counters.BytesDown,
+        Math.Round(_services.Time.GetElapsedTime(_startedAt).TotalSeconds, 3));
 
     private static string OutcomeOf(Socks5Reply reply) => reply switch
     {
