@@ -55,7 +55,8 @@ public sealed class ErrorTests : IAsyncLifetime
     [InlineData("policy|test|--to|example.org:80", "--from is required")]
     [InlineData("sessions|kill|abc", "'abc' is not a session id")]
     [InlineData("node|drain|--deadline|soon", "'soon' is not a duration")]
-    [InlineData("cluster|show|--verbose", "unknown option --verbose")]
+    [InlineData("cluster|show|extra", "unexpected argument 'extra'")]
+    [InlineData("policy|history|--verbose|yes", "unknown option --verbose")]
     [InlineData("client-config|--format|xml|--nodes|127.0.0.1:1080", "--format must be one of")]
     public async Task BadUsage_ExitTwo(string words, string message)
     {
