@@ -1,3 +1,4 @@
+using Farm.Admin;
 using Farm.Lighthouse.Cluster;
 using Farm.Lighthouse.Dns;
 using Microsoft.Extensions.Hosting;
@@ -5,4 +6,5 @@ using Microsoft.Extensions.Hosting;
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddLighthouse(builder.Configuration);
 builder.Services.AddFarmDns(builder.Configuration);
+builder.Services.AddFarmAdmin(builder.Configuration);
 await builder.Build().RunAsync();

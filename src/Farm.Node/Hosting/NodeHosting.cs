@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Farm.Node.Admin;
 using Farm.Node.Listening;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
@@ -27,6 +28,7 @@ public static class NodeHosting
         builder.Services.AddFilePolicy(builder.Configuration);
         builder.Services.AddSessionLog(builder.Configuration);
         builder.Services.AddSocksDataPath(builder.Configuration);
+        builder.Services.AddNodeAdmin(builder.Configuration);
         builder.Services.AddAkka(ActorSystemName, (akka, _) => akka
             .ConfigureLoggers(loggers =>
             {

@@ -54,7 +54,7 @@ public sealed class SocksListenerSockets : IDisposable
             : throw new InvalidOperationException($"Farm:Socks:Listeners: '{text}' is not address:port (IPv6 as [::1]:1080)");
     }
 
-    private static Socket Bind(IPEndPoint endpoint)
+    internal static Socket Bind(IPEndPoint endpoint)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try

@@ -16,16 +16,22 @@ public sealed class PolicyFileSource(IOptions<PolicyOptions> options, TimeProvid
 
     public string SourceName => options.Value.File ?? EmbeddedName;
 
-    public PolicySnapshot Load()
+    public PolicySnapshot Load() => Compile(ReadText(), SourceName);
+
+    /// <summary>The configured file's text, or the embedded default's.</summary>
+    public string ReadText() => ReadText(options.Value);
+
+    /// <summary>Validates and compiles policy text from any source as the next local version.</summary>
+    public PolicySnapshot Compile(string text, string source)
     {
-        var parsed = PolicyParser.Parse(ReadText(options.Value));
+        var parsed = PolicyParser.Parse(text);
         if (!parsed.Success)
         {
-            throw new PolicyLoadException(SourceName, parsed.Errors);
+            throw new PolicyLoadException(source, parsed.Errors);
         }
 
         var document = WithLoopbackOptIn(parsed.Document!, options.Value);
-        return new PolicySnapshot(CompiledPolicy.Compile(document), Interlocked.Increment(ref _version), SourceName, time.GetUtcNow());
+        return new PolicySnapshot(CompiledPolicy.Compile(document), Interlocked.Increment(ref _version), source, time.GetUtcNow());
     }
 
     public static string ReadEmbeddedDefault()

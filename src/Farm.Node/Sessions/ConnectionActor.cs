@@ -9,6 +9,7 @@ using Farm.Node.Logging;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
 using Farm.Node.Udp;
+using Farm.Shared.Admin;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
@@ -42,6 +43,7 @@ public sealed class ConnectionActor : ReceiveActor
     private IReadOnlyList<SessionLimit> _limitsHeld = [];
     private string? _route;
     private UdpAssociation? _udp;
+    private string _state = "handshake";
 
     public ConnectionActor(Socket client, long id, SessionServices services)
     {
@@ -133,6 +135,7 @@ public sealed class ConnectionActor : ReceiveActor
     private void ReceiveCommon()
     {
         Receive<KillSession>(_ => _kill.Cancel());
+        Receive<GetSessionInfo>(_ => Sender.Tell(Info()));
         Receive<Status.Failure>(failure =>
         {
             Context.GetLogger().Error(failure.Cause, "session {0} failed", _id);
@@ -200,6 +203,7 @@ public sealed class ConnectionActor : ReceiveActor
             return;
         }
 
+        _state = "dialing";
         Become(Dialing);
         var connectTimeout = _policy.Policy.Limits.ConnectTimeout ?? _services.Options.ConnectTimeout;
         _services.Dialer.DialAsync(_policy.Policy, policyRequest, request.Destination, connectTimeout, _kill.Token)
@@ -208,6 +212,7 @@ public sealed class ConnectionActor : ReceiveActor
 
     private void StartBind(SocksRequest request, PolicyRequest policyRequest)
     {
+        _state = "binding";
         Become(Binding);
         BindSession.AcceptAsync(
                 _client,
@@ -235,6 +240,7 @@ public sealed class ConnectionActor : ReceiveActor
         }
 
         _upstream = peer;
+        _state = "relaying";
         Become(Relaying);
         RelayWithPendingAsync(peer, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
     }
@@ -252,6 +258,7 @@ public sealed class ConnectionActor : ReceiveActor
         }
 
         _reply = Socks5Reply.Succeeded;
+        _state = "udp-relaying";
         Become(Relaying);
         AssociateAsync(_udp, request.Version).PipeTo(Self, success: result => new RelayCompleted(result));
     }
@@ -282,6 +289,7 @@ public sealed class ConnectionActor : ReceiveActor
 
         _upstream = upstream;
         _reply = Socks5Reply.Succeeded;
+        _state = "relaying";
         Become(Relaying);
         ReplyAndRelayAsync(upstream, dial.Bound ?? (IPEndPoint)upstream.LocalEndPoint!, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
     }
@@ -318,6 +326,7 @@ public sealed class ConnectionActor : ReceiveActor
     {
         _reply = reply;
         _graceful = true;
+        _state = "replying";
         Become(() => Replying(outcome ?? OutcomeOf(reply)));
         SocksReplies.SendAsync(_client, _version ?? SocksVersion.Socks5, reply, null, _kill.Token)
             .PipeTo(Self, success: delivered => new ReplySent(delivered));
@@ -369,6 +378,18 @@ public sealed class ConnectionActor : ReceiveActor
         };
         Context.GetLogger().Log(level, $"rule {rule.Id}: {_clientEndPoint} user {_user ?? "-"} to {destination} {outcome}");
     }
+
+    private SessionInfo Info() => new(
+        _id,
+        _services.Log.NodeName,
+        _clientEndPoint.ToString(),
+        _user,
+        _request?.Destination.ToString(),
+        _resolved?.ToString(),
+        _state,
+        _udp?.Counters.BytesUp ?? _counters.BytesUp,
+        _udp?.Counters.BytesDown ?? _counters.BytesDown,
+        Math.Round(_services.Time.GetElapsedTime(_startedAt).TotalSeconds, 3));
 
     private static string OutcomeOf(Socks5Reply reply) => reply switch
     {

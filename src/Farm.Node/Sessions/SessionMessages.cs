@@ -4,14 +4,26 @@ using Farm.Node.Binding;
 using Farm.Node.Dialing;
 using Farm.Node.Handshake;
 using Farm.Node.Relaying;
+using Farm.Shared.Admin;
 
 namespace Farm.Node.Sessions;
 
 /// <summary>A listener accepted a client; the sessions supervisor gives it a connection actor.</summary>
 public sealed record AcceptClient(Socket Socket, IPEndPoint Listener);
 
-/// <summary>Close a session, whatever step it is in.</summary>
+/// <summary>Close a session, whatever step it is in; the sessions supervisor answers <see cref="SessionKilled"/>.</summary>
 public sealed record KillSession(long Id);
+
+/// <summary>Whether <see cref="KillSession"/> found the session open.</summary>
+public sealed record SessionKilled(long Id, bool Found);
+
+/// <summary>Ask the sessions supervisor for every open session; answered with <see cref="OpenSessions"/>.</summary>
+public sealed record GetSessions
+{
+    public static readonly GetSessions Instance = new();
+}
+
+public sealed record OpenSessions(IReadOnlyList<SessionInfo> Sessions);
 
 /// <summary>Ask the sessions supervisor how many sessions are open.</summary>
 public sealed record GetSessionCount
@@ -31,3 +43,9 @@ internal sealed record ReplySent(bool Delivered);
 internal sealed record BindCompleted(BindResult Result);
 
 internal sealed record RelayCompleted(RelayResult Result);
+
+/// <summary>The supervisor asks each connection for its own line of the session list.</summary>
+internal sealed record GetSessionInfo
+{
+    public static readonly GetSessionInfo Instance = new();
+}

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using Farm.Node.Logging;
+using Farm.Shared.Admin;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Farm.Node.Sessions;
@@ -12,6 +13,8 @@ namespace Farm.Node.Sessions;
 /// </summary>
 public sealed class SessionsActor : ReceiveActor
 {
+    private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(2);
+
     private readonly SessionServices _services;
     private long _nextId;
     private int _open;
@@ -21,7 +24,8 @@ public sealed class SessionsActor : ReceiveActor
         _services = services;
         Receive<AcceptClient>(Accept);
         Receive<Terminated>(_ => _open--);
-        Receive<KillSession>(kill => Context.Child(ConnectionActor.NameOf(kill.Id)).Forward(kill));
+        Receive<KillSession>(Kill);
+        Receive<GetSessions>(_ => CollectSessions().PipeTo(Sender));
         Receive<GetSessionCount>(_ => Sender.Tell(new SessionCount(_open)));
     }
 
@@ -40,6 +44,38 @@ public sealed class SessionsActor : ReceiveActor
         var child = Context.ActorOf(ConnectionActor.Props(accepted.Socket, id, _services), ConnectionActor.NameOf(id));
         Context.Watch(child);
         _open++;
+    }
+
+    private void Kill(KillSession kill)
+    {
+        var child = Context.Child(ConnectionActor.NameOf(kill.Id));
+        if (!child.IsNobody())
+        {
+            child.Tell(kill);
+        }
+
+        Sender.Tell(new SessionKilled(kill.Id, !child.IsNobody()));
+    }
+
+    /// <summary>
+    /// Each connection answers from its own small record; one that ends meanwhile is left out
+    /// rather than holding up the list.
+    /// </summary>
+    private async Task<OpenSessions> CollectSessions()
+    {
+        var asks = Context.GetChildren()
+            .Select(child => child.Ask<SessionInfo>(GetSessionInfo.Instance, InfoTimeout))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(asks).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            // Some connection stopped before it answered; the others are still listed.
+        }
+
+        return new OpenSessions([.. asks.Where(a => a.IsCompletedSuccessfully).Select(a => a.Result).OrderBy(s => s.Id)]);
     }
 
     private void RefuseOverCap(AcceptClient accepted, long id)

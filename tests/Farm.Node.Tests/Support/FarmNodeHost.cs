@@ -41,6 +41,7 @@ public sealed class FarmNodeHost : IAsyncDisposable
             ["Farm:Socks:Listeners:0"] = "127.0.0.1:0",
             ["Farm:SessionLog:Path"] = Path.Combine(directory.FullName, "sessions.jsonl"),
             ["Farm:SessionLog:NodeName"] = "test-node",
+            ["Farm:Admin:Listen"] = "127.0.0.1:0",
         };
         if (policy is null)
         {

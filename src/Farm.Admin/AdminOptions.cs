@@ -1,0 +1,32 @@
+using System.Net;
+
+namespace Farm.Admin;
+
+/// <summary>The admin endpoint, bound from <c>Farm:Admin</c>.</summary>
+public sealed class AdminOptions
+{
+    public const string Section = "Farm:Admin";
+
+    /// <summary><c>address:port</c>; loopback by default so that a first run exposes nothing.</summary>
+    public string Listen { get; set; } = "127.0.0.1:9110";
+
+    /// <summary>Bearer token every request must carry; required when <see cref="Listen"/> is beyond loopback.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>The endpoint to bind, or an exception whose message tells the operator what to fix.</summary>
+    public IPEndPoint Validate()
+    {
+        if (!IPEndPoint.TryParse(Listen, out var endpoint) || !Listen.Contains(':', StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{Section}:Listen: '{Listen}' is not address:port (IPv6 as [::1]:9110)");
+        }
+
+        if (!IPAddress.IsLoopback(endpoint.Address) && string.IsNullOrEmpty(Token))
+        {
+            throw new InvalidOperationException(
+                $"{Section}:Listen is {Listen}, beyond loopback, and {Section}:Token is not set: refusing to start an admin endpoint anyone on the network could drive. Set {Section}:Token (FARM__ADMIN__TOKEN) or listen on 127.0.0.1.");
+        }
+
+        return endpoint;
+    }
+}

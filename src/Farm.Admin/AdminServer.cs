@@ -1,0 +1,81 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Farm.Admin;
+
+/// <summary>
+/// The member's admin HTTP endpoint: its own small Kestrel application inside the member's host,
+/// so the member keeps its generic host and the routes resolve the member's own services.
+/// </summary>
+public sealed partial class AdminServer(
+    IOptions<AdminOptions> options,
+    IEnumerable<IAdminEndpoints> endpoints,
+    ILogger<AdminServer> logger) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    /// <summary>The bound endpoint (the real port when configured with port 0), once started.</summary>
+    public IPEndPoint? Endpoint { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        IPEndPoint endpoint;
+        try
+        {
+            endpoint = options.Value.Validate();
+        }
+        catch (InvalidOperationException e)
+        {
+            LogRefused(e.Message);
+            throw;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        var app = builder.Build();
+        var check = new AdminTokenCheck(options.Value.Token);
+        app.Use(check.InvokeAsync);
+        foreach (var group in endpoints)
+        {
+            group.Map(app);
+        }
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        Endpoint = address is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri)
+            ? new IPEndPoint(endpoint.Address, uri.Port)
+            : endpoint;
+        LogListening(Endpoint, options.Value.Token is { Length: > 0 });
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "admin endpoint on http://{Endpoint} (token required: {TokenRequired})")]
+    private partial void LogListening(IPEndPoint endpoint, bool tokenRequired);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Reason}")]
+    private partial void LogRefused(string reason);
+}

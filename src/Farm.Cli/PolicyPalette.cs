@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using Farm.Shared.Admin;
+using Farm.Shared.Security;
+
+namespace Farm.Cli;
+
+/// <summary>The policy palette: show, apply, test, history, rollback, status, hash-password.</summary>
+public static class PolicyPalette
+{
+    public const string Usage = """
+        policy show                       the policy text the member enforces
+        policy apply <file>               validate and apply a policy file (errors as file:line:column)
+        policy test --from <ip> --to <host|ip>:<port> [--user u] [--on <listener ip>] [--cmd connect|bind|udp]
+                                          which rule decides, and why
+        policy history                    versions, newest last
+        policy rollback [<version>]       re-apply an earlier version (the previous one by default)
+        policy status                     the version each member enforces
+        policy hash-password [<user>]     read a password on stdin, print the user line (no member needed)
+        """;
+
+    public static async Task<ExitCode> RunAsync(CliContext context, string command, Arguments args)
+    {
+        var client = context.Client;
+        var json = AdminJsonContext.Default;
+        switch (command)
+        {
+            case "show":
+                args.Done();
+                var view = await client.GetAsync(AdminRoutes.Policy, json.PolicyView, context.Cancel).ConfigureAwait(false);
+                if (context.Json)
+                {
+                    context.Out.WriteLine(JsonSerializer.Serialize(view, json.PolicyView));
+                    return ExitCode.Ok;
+                }
+
+                context.Out.WriteLine($"# version {view.Version} by {view.Author} from {view.Source} at {view.Time:O}, {view.Rules} rules");
+                context.Out.Write(view.Text);
+                if (!view.Text.EndsWith('\n'))
+                {
+                    context.Out.WriteLine();
+                }
+
+                return ExitCode.Ok;
+            case "apply":
+                var file = args.NextRequired("the policy file");
+                var author = args.Option("author") ?? context.Environment("USER") ?? "farmctl";
+                args.Done();
+                string text;
+                try
+                {
+                    text = file == "-" ? await context.In.ReadToEndAsync(context.Cancel).ConfigureAwait(false) : await File.ReadAllTextAsync(file, context.Cancel).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliException(ExitCode.Failed, $"cannot read {file}: {e.Message}");
+                }
+
+                var applied = await client.PostAsync(AdminRoutes.PolicyApply, new PolicyApplyRequest(text, author), json.PolicyApplyRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
+                return Report(context, applied, file, "applied");
+            case "test":
+                var request = new PolicyTestRequest(args.Required("from"), args.Option("user"), args.Option("on"), args.Required("to"), args.Option("cmd"));
+                args.Done();
+                var result = await client.PostAsync(AdminRoutes.PolicyTest, request, json.PolicyTestRequest, json.PolicyTestResult, context.Cancel).ConfigureAwait(false);
+                if (context.Json)
+                {
+                    context.Out.WriteLine(JsonSerializer.Serialize(result, json.PolicyTestResult));
+                    return ExitCode.Ok;
+                }
+
+                context.Out.WriteLine($"{result.Verdict}: decided by {result.DecidingRule} (policy version {result.PolicyVersion})");
+                foreach (var step in result.Steps)
+                {
+                    context.Out.WriteLine($"  {step.Stage,-8} {step.Result,-14} {step.Reason}");
+                }
+
+                return ExitCode.Ok;
+            case "history":
+                args.Done();
+                var history = await client.GetAsync(AdminRoutes.PolicyHistory, json.IReadOnlyListPolicyHistoryEntry, context.Cancel).ConfigureAwait(false);
+                if (context.Json)
+                {
+                    context.Out.WriteLine(JsonSerializer.Serialize(history, json.IReadOnlyListPolicyHistoryEntry));
+                    return ExitCode.Ok;
+                }
+
+                Table.Write(context.Out, history.Select(h => (IReadOnlyList<string>)
+                [
+                    $"{(h.Current ? "*" : " ")}{h.Version}",
+                    h.Time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    h.Author,
+                    h.Source,
+                    $"{h.Rules} rules",
+                ]));
+                return ExitCode.Ok;
+            case "rollback":
+                var versionText = args.Next();
+                args.Done();
+                long? version = null;
+                if (versionText is not null)
+                {
+                    version = long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+                        ? v
+                        : throw CliException.Usage($"policy rollback: '{versionText}' is not a version number");
+                }
+
+                var rolled = await client.PostAsync(AdminRoutes.PolicyRollback, new PolicyRollbackRequest(version), json.PolicyRollbackRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
+                return Report(context, rolled, "rollback", "rolled back");
+            case "status":
+                args.Done();
+                var status = await client.GetAsync(AdminRoutes.PolicyStatus, json.PolicyStatus, context.Cancel).ConfigureAwait(false);
+                if (context.Json)
+                {
+                    context.Out.WriteLine(JsonSerializer.Serialize(status, json.PolicyStatus));
+                    return ExitCode.Ok;
+                }
+
+                Table.Write(context.Out, status.Members.Select(m => (IReadOnlyList<string>)[m.Member, $"version {m.Version}"]));
+                context.Out.WriteLine($"{(status.Converged ? "converged" : "NOT converged")} on version {status.Latest} ({status.Replication})");
+                return status.Converged ? ExitCode.Ok : ExitCode.Failed;
+            default:
+                throw CliException.Usage($"unknown command 'policy {command}'\n{Usage}");
+        }
+    }
+
+    /// <summary>Runs without a member: the hash is made here so the password never crosses the network.</summary>
+    public static ExitCode HashPassword(TextReader input, TextWriter output, TextWriter error, Arguments args)
+    {
+        var user = args.Next();
+        args.Done();
+        if (!Console.IsInputRedirected)
+        {
+            error.Write("password: ");
+        }
+
+        var password = input.ReadLine();
+        if (string.IsNullOrEmpty(password))
+        {
+            throw CliException.Usage("policy hash-password: no password on standard input");
+        }
+
+        var hash = PasswordHasher.Hash(password);
+        output.WriteLine(user is null ? hash : $"user {user} {hash}");
+        return ExitCode.Ok;
+    }
+
+    private static ExitCode Report(CliContext context, PolicyApplyResult result, string source, string verb)
+    {
+        if (context.Json)
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(result, AdminJsonContext.Default.PolicyApplyResult));
+        }
+        else if (result.Applied)
+        {
+            context.Out.WriteLine($"{verb}: now enforcing version {result.Version}");
+        }
+        else
+        {
+            foreach (var problem in result.Errors)
+            {
+                context.Error.WriteLine($"{source}:{problem.Line}:{problem.Column}: {problem.Message}");
+            }
+
+            context.Error.WriteLine($"refused: {result.Errors.Count} error(s); version {result.Version} stays");
+        }
+
+        return result.Applied ? ExitCode.Ok : ExitCode.Failed;
+    }
+}

@@ -1,0 +1,21 @@
+using Farm.Shared.Admin;
+
+namespace Farm.Node.Admin;
+
+/// <summary>
+/// What the admin endpoint's policy palette needs. <see cref="LocalPolicyAdmin"/> serves it from
+/// this node's own holder; the replicated policy (issue 5) replaces it with one registration.
+/// </summary>
+public interface IPolicyAdmin
+{
+    PolicyView Show();
+
+    Task<PolicyApplyResult> ApplyAsync(string text, string author, CancellationToken cancel);
+
+    IReadOnlyList<PolicyHistoryEntry> History();
+
+    /// <summary>Re-applies an earlier version (the previous one when null); null when that version is not in the history.</summary>
+    Task<PolicyApplyResult?> RollbackAsync(long? version, string author, CancellationToken cancel);
+
+    Task<PolicyStatus> StatusAsync(CancellationToken cancel);
+}

@@ -1,0 +1,31 @@
+namespace Farm.Node.Draining;
+
+/// <summary>
+/// Whether this node is draining: read by whatever must stop sending it clients (DNS, health,
+/// metrics); only <see cref="NodeDrainer"/> changes it.
+/// </summary>
+public sealed class DrainState
+{
+    private volatile bool _draining;
+
+    public bool Draining => _draining;
+
+    /// <summary>When open sessions are closed if they have not ended by themselves; null waits for them.</summary>
+    public DateTimeOffset? Deadline { get; private set; }
+
+    public event Action<bool>? Changed;
+
+    internal void Begin(DateTimeOffset? deadline)
+    {
+        Deadline = deadline;
+        _draining = true;
+        Changed?.Invoke(true);
+    }
+
+    internal void End()
+    {
+        Deadline = null;
+        _draining = false;
+        Changed?.Invoke(false);
+    }
+}

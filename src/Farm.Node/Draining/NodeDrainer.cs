@@ -1,0 +1,140 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Farm.Admin.Cluster;
+using Farm.Node.Listening;
+using Farm.Node.Sessions;
+using Farm.Shared.Admin;
+using Microsoft.Extensions.Logging;
+
+namespace Farm.Node.Draining;
+
+/// <summary>
+/// Drains the node: listeners close first (new clients are refused), open sessions keep flowing
+/// until they end or the deadline closes them, then a clustered node leaves the cluster.
+/// </summary>
+public sealed partial class NodeDrainer(
+    DrainState state,
+    ActorSystem system,
+    IRequiredActor<SocksListenersActor> listeners,
+    IRequiredActor<SessionsActor> sessions,
+    TimeProvider time,
+    ILogger<NodeDrainer> logger)
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private CancellationTokenSource? _waiting;
+
+    public async Task<DrainStatus> DrainAsync(TimeSpan? deadline, CancellationToken cancel)
+    {
+        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            if (!state.Draining)
+            {
+                state.Begin(deadline is { } d ? time.GetUtcNow() + d : null);
+                var listenerRef = await listeners.GetAsync(cancel).ConfigureAwait(false);
+                await listenerRef.Ask<ListenersChanged>(StopAccepting.Instance, AskTimeout, cancel).ConfigureAwait(false);
+                _waiting = new CancellationTokenSource();
+                _ = FinishAsync(state.Deadline, _waiting.Token);
+                LogDraining(state.Deadline);
+            }
+
+            return await StatusAsync(cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<DrainStatus> UndrainAsync(CancellationToken cancel)
+    {
+        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            if (state.Draining)
+            {
+                _waiting?.Cancel();
+                _waiting?.Dispose();
+                _waiting = null;
+                var listenerRef = await listeners.GetAsync(cancel).ConfigureAwait(false);
+                await listenerRef.Ask<ListenersChanged>(StartAccepting.Instance, AskTimeout, cancel).ConfigureAwait(false);
+                state.End();
+                LogUndrained();
+            }
+
+            return await StatusAsync(cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<DrainStatus> StatusAsync(CancellationToken cancel)
+    {
+        var open = await OpenAsync(cancel).ConfigureAwait(false);
+        var message = !state.Draining
+            ? "accepting new sessions"
+            : open == 0
+                ? "draining: no open sessions"
+                : state.Deadline is { } deadline
+                    ? $"draining: refusing new sessions, {open} open until they end or {deadline:O}"
+                    : $"draining: refusing new sessions, {open} open until they end";
+        return new DrainStatus(state.Draining, open, state.Deadline, message);
+    }
+
+    private async Task<int> OpenAsync(CancellationToken cancel)
+    {
+        var sessionsRef = await sessions.GetAsync(cancel).ConfigureAwait(false);
+        var count = await sessionsRef.Ask<SessionCount>(GetSessionCount.Instance, AskTimeout, cancel).ConfigureAwait(false);
+        return count.Open;
+    }
+
+    private async Task FinishAsync(DateTimeOffset? deadline, CancellationToken undrained)
+    {
+        try
+        {
+            while (await OpenAsync(undrained).ConfigureAwait(false) > 0)
+            {
+                if (deadline is { } d && time.GetUtcNow() >= d)
+                {
+                    await KillOpenAsync(undrained).ConfigureAwait(false);
+                }
+
+                await Task.Delay(Poll, time, undrained).ConfigureAwait(false);
+            }
+
+            if (ClusterAccess.TryGet(system, out var cluster))
+            {
+                LogLeaving(cluster.SelfAddress.ToString());
+                cluster.Leave(cluster.SelfAddress);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Undrained before the sessions ended: the node stays.
+        }
+    }
+
+    private async Task KillOpenAsync(CancellationToken cancel)
+    {
+        var sessionsRef = await sessions.GetAsync(cancel).ConfigureAwait(false);
+        var open = await sessionsRef.Ask<OpenSessions>(GetSessions.Instance, AskTimeout, cancel).ConfigureAwait(false);
+        foreach (var session in open.Sessions)
+        {
+            sessionsRef.Tell(new KillSession(session.Id));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "draining: new sessions refused, deadline {Deadline}")]
+    private partial void LogDraining(DateTimeOffset? deadline);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "undrained: accepting new sessions again")]
+    private partial void LogUndrained();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "drained: {Address} leaves the cluster")]
+    private partial void LogLeaving(string address);
+}

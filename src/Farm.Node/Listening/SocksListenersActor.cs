@@ -1,0 +1,34 @@
+using System.Net.Sockets;
+using Akka.Actor;
+
+namespace Farm.Node.Listening;
+
+/// <summary>
+/// Parent of the node's listeners; it stops or starts accepting on all of them at once and answers
+/// when every one has done so, so a drain that returns has really closed the door.
+/// </summary>
+public sealed class SocksListenersActor : ReceiveActor
+{
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(5);
+
+    public SocksListenersActor(IReadOnlyList<Socket> sockets, IActorRef sessions)
+    {
+        for (var i = 0; i < sockets.Count; i++)
+        {
+            var socket = sockets[i];
+            Context.ActorOf(Akka.Actor.Props.Create(() => new SocksListenerActor(socket, sessions)), $"listener-{i}");
+        }
+
+        Receive<StopAccepting>(message => ChangeAll(message).PipeTo(Sender));
+        Receive<StartAccepting>(message => ChangeAll(message).PipeTo(Sender));
+    }
+
+    public static Props Props(IReadOnlyList<Socket> sockets, IActorRef sessions) =>
+        Akka.Actor.Props.Create(() => new SocksListenersActor(sockets, sessions));
+
+    private async Task<ListenersChanged> ChangeAll(object message)
+    {
+        var changes = await Task.WhenAll(Context.GetChildren().Select(child => child.Ask<AcceptingChanged>(message, ChangeTimeout))).ConfigureAwait(false);
+        return new ListenersChanged(changes);
+    }
+}

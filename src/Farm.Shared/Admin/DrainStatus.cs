@@ -1,0 +1,3 @@
+namespace Farm.Shared.Admin;
+
+public sealed record DrainStatus(bool Draining, int OpenSessions, DateTimeOffset? Deadline, string Message);

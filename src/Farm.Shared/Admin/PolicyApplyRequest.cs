@@ -1,0 +1,3 @@
+namespace Farm.Shared.Admin;
+
+public sealed record PolicyApplyRequest(string Text, string? Author);

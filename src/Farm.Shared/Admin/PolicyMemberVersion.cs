@@ -1,0 +1,3 @@
+namespace Farm.Shared.Admin;
+
+public sealed record PolicyMemberVersion(string Member, long Version);

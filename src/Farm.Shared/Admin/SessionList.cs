@@ -1,0 +1,3 @@
+namespace Farm.Shared.Admin;
+
+public sealed record SessionList(string Node, IReadOnlyList<SessionInfo> Sessions);

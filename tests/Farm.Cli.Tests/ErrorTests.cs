@@ -1,0 +1,87 @@
+using Farm.Cli.Tests.Support;
+
+namespace Farm.Cli.Tests;
+
+/// <summary>Each failure is a clear message on standard error and the documented exit code.</summary>
+public sealed class ErrorTests : IAsyncLifetime
+{
+    private const string Token = "s3cret-token";
+    private NodeHost _node = null!;
+
+    public async Task InitializeAsync() =>
+        _node = await NodeHost.StartAsync(new Dictionary<string, string?> { ["Farm:Admin:Token"] = Token });
+
+    public async Task DisposeAsync() => await _node.DisposeAsync();
+
+    [Fact]
+    public async Task WrongToken_ExitFour()
+    {
+        var result = await Farmctl.RunAsync(_node.Admin, "policy", "history", "--token", "wrong");
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("unauthorized: wrong token", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingToken_ExitFour()
+    {
+        var result = await Farmctl.RunAsync(_node.Admin, "node", "status");
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("no bearer token", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenFromEnvironment_Accepted()
+    {
+        var result = await Farmctl.RunAsync([_node.Admin, "node", "status"], null, new Dictionary<string, string> { ["FARMCTL_TOKEN"] = Token });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("accepting new sessions", result.Lines.Single());
+    }
+
+    [Fact]
+    public async Task UnreachableMember_ExitThree()
+    {
+        var result = await Farmctl.RunAsync($"127.0.0.1:{FreePort.Next()}", "cluster", "show");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("cannot reach the admin endpoint", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("frobnicate", "unknown palette 'frobnicate'")]
+    [InlineData("cluster|explode", "unknown command 'cluster explode'")]
+    [InlineData("policy|test|--to|example.org:80", "--from is required")]
+    [InlineData("sessions|kill|abc", "'abc' is not a session id")]
+    [InlineData("node|drain|--deadline|soon", "'soon' is not a duration")]
+    [InlineData("cluster|show|extra", "unexpected argument 'extra'")]
+    [InlineData("policy|history|--verbose|yes", "unknown option --verbose")]
+    [InlineData("client-config|--format|xml|--nodes|127.0.0.1:1080", "--format must be one of")]
+    public async Task BadUsage_ExitTwo(string words, string message)
+    {
+        var result = await Farmctl.RunAsync([_node.Admin, .. words.Split('|'), "--token", Token], null);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NotClusteredNode_ClusterShow_ExitOneSaysNotClustered()
+    {
+        var result = await Farmctl.RunAsync(_node.Admin, "cluster", "show", "--token", Token);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not clustered", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminBeyondLoopbackWithoutToken_NodeRefusesToStart()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            NodeHost.StartAsync(new Dictionary<string, string?> { ["Farm:Admin:Listen"] = "0.0.0.0:0" }));
+
+        Assert.Contains("beyond loopback", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Farm:Admin:Token", error.Message, StringComparison.Ordinal);
+    }
+}

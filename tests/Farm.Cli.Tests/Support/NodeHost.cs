@@ -1,0 +1,96 @@
+using System.Net;
+using Farm.Admin;
+using Farm.Node.Hosting;
+using Farm.Node.Listening;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Farm.Cli.Tests.Support;
+
+/// <summary>
+/// A real node in the test process, wired by the executable's own <see cref="NodeHosting.AddFarmNode"/>,
+/// with its SOCKS listener and admin endpoint on free loopback ports.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly DirectoryInfo _directory;
+
+    private NodeHost(IHost host, DirectoryInfo directory)
+    {
+        _host = host;
+        _directory = directory;
+        Socks = host.Services.GetRequiredService<SocksListenerSockets>().Endpoints[0];
+        Admin = host.Services.GetRequiredService<AdminServer>().Endpoint!.ToString();
+    }
+
+    public IPEndPoint Socks { get; }
+
+    public string Admin { get; }
+
+    public string SessionLogPath => Path.Combine(_directory.FullName, "sessions.jsonl");
+
+    public static async Task<NodeHost> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("farm-cli-test-");
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Farm:Socks:Listeners:0"] = "127.0.0.1:0",
+            ["Farm:SessionLog:Path"] = Path.Combine(directory.FullName, "sessions.jsonl"),
+            ["Farm:SessionLog:NodeName"] = "cli-test-node",
+            ["Farm:Policy:AllowLoopbackDestinations"] = "true",
+            ["Farm:Admin:Listen"] = "127.0.0.1:0",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.AddFarmNode();
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            directory.Delete(recursive: true);
+            throw;
+        }
+
+        return new NodeHost(host, directory);
+    }
+
+    /// <summary>Session records written so far, as raw JSON lines.</summary>
+    public async Task<string[]> RecordsAsync(int atLeast)
+    {
+        return await Eventually.UntilAsync(
+            async () => File.Exists(SessionLogPath) ? (await ReadSharedAsync(SessionLogPath)).Split('\n', StringSplitOptions.RemoveEmptyEntries) : [],
+            lines => lines.Length >= atLeast,
+            TimeSpan.FromSeconds(15));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            _host.Dispose();
+            _directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+}
