@@ -41,6 +41,8 @@ public sealed class FarmNodeHost : IAsyncDisposable
             ["Farm:Socks:Listeners:0"] = "127.0.0.1:0",
             ["Farm:SessionLog:Path"] = Path.Combine(directory.FullName, "sessions.jsonl"),
             ["Farm:SessionLog:NodeName"] = "test-node",
+            ["Farm:Cluster:Port"] = "0",
+            ["Farm:Cluster:DataDirectory"] = Path.Combine(directory.FullName, "ddata"),
         };
         if (policy is null)
         {
