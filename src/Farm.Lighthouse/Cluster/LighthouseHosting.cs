@@ -1,37 +1,40 @@
-using Akka.Cluster.Hosting;
 using Akka.Hosting;
-using Akka.Remote.Hosting;
+using Farm.Shared.Cluster;
+using Farm.Shared.Policy;
+using Farm.Shared.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Farm.Lighthouse.Cluster;
 
-/// <summary>Wires the lighthouse's actor system: remoting, and clustering with the <c>lighthouse</c> role.</summary>
+/// <summary>
+/// Wires the lighthouse's actor system: a cluster member with the <c>lighthouse</c> role that keeps a
+/// replica of the policy and, as a singleton among lighthouses, seeds the farm's first policy.
+/// </summary>
 public static class LighthouseHosting
 {
     public const string Role = "lighthouse";
+    public const int DefaultPort = 4053;
 
     public static IServiceCollection AddLighthouse(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(LighthouseOptions.Section).Get<LighthouseOptions>() ?? new LighthouseOptions();
-        options.ApplyClassicEnvironment(Environment.GetEnvironmentVariable);
-        services.AddAkka(options.ActorSystem, akka => akka
+        var policy = configuration.GetSection(LighthousePolicyOptions.Section).Get<LighthousePolicyOptions>() ?? new LighthousePolicyOptions();
+        var seed = policy.File is { } file
+            ? new PolicySeed(file, () => File.ReadAllText(file))
+            : new PolicySeed(DefaultPolicy.SourceName, DefaultPolicy.ReadText);
+        var actorSystem = configuration.GetSection(FarmClusterOptions.Section).Get<FarmClusterOptions>()?.ActorSystem ?? "farm";
+
+        services.AddFarmClusterMember(configuration);
+        services.AddSingleton<IPolicyEnforcer, PolicyKeeper>();
+        services.AddAkka(actorSystem, (akka, sp) => akka
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .WithRemoting(new RemoteOptions
-            {
-                HostName = options.Hostname,
-                PublicHostName = options.PublicHostname ?? options.Hostname,
-                Port = options.Port,
-            })
-            .WithClustering(new ClusterOptions
-            {
-                Roles = [Role],
-                SeedNodes = [.. options.EffectiveSeeds],
-            }));
+            .WithFarmCluster(sp, Role, DefaultPort)
+            .AddPolicyReplica()
+            .AddPolicySeederSingleton(seed, Role));
         return services;
     }
 }

@@ -3,8 +3,8 @@ using Farm.Shared.Admin;
 namespace Farm.Node.Admin;
 
 /// <summary>
-/// What the admin endpoint's policy palette needs. <see cref="LocalPolicyAdmin"/> serves it from
-/// this node's own holder; the replicated policy (issue 5) replaces it with one registration.
+/// What the admin endpoint's policy palette needs; <see cref="ClusterPolicyAdmin"/> serves it from
+/// the replicated policy.
 /// </summary>
 public interface IPolicyAdmin
 {

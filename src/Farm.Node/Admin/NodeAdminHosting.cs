@@ -12,7 +12,7 @@ public static class NodeAdminHosting
     public static IServiceCollection AddNodeAdmin(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDrain();
-        services.TryAddSingleton<IPolicyAdmin, LocalPolicyAdmin>();
+        services.TryAddSingleton<IPolicyAdmin, ClusterPolicyAdmin>();
         services.AddSingleton<IAdminEndpoints, NodeAdminEndpoints>();
         services.AddFarmAdmin(configuration);
         return services;

@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Farm.Node.Admin;
+using Farm.Node.Cluster;
 using Farm.Node.Listening;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
@@ -29,12 +30,14 @@ public static class NodeHosting
         builder.Services.AddSessionLog(builder.Configuration);
         builder.Services.AddSocksDataPath(builder.Configuration);
         builder.Services.AddNodeAdmin(builder.Configuration);
-        builder.Services.AddAkka(ActorSystemName, (akka, _) => akka
+        builder.Services.AddNodeCluster(builder.Configuration);
+        builder.Services.AddAkka(ActorSystemName, (akka, services) => akka
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
+            .AddNodeCluster(services)
             .AddSessionsActor()
             .AddSocksListeners());
         return builder;

@@ -6,44 +6,30 @@ namespace Farm.Node.Policy;
 
 /// <summary>
 /// Reads the policy from the configured file, or the embedded default (ops/policies/default.policy)
-/// when none is configured, and compiles it. Nothing is returned unless the whole text is valid.
+/// when none is configured, and compiles it for this node. Nothing is returned unless the whole text is valid.
 /// </summary>
 public sealed class PolicyFileSource(IOptions<PolicyOptions> options, TimeProvider time)
 {
-    public const string EmbeddedName = "embedded:default.policy";
-
-    private long _version;
+    public const string EmbeddedName = DefaultPolicy.SourceName;
 
     public string SourceName => options.Value.File ?? EmbeddedName;
 
-    public PolicySnapshot Load() => Compile(ReadText(), SourceName);
-
-    /// <summary>The configured file's text, or the embedded default's.</summary>
-    public string ReadText() => ReadText(options.Value);
-
-    /// <summary>Validates and compiles policy text from any source as the next local version.</summary>
-    public PolicySnapshot Compile(string text, string source)
+    /// <summary>The local bootstrap policy, version 0: any replicated version replaces it.</summary>
+    public PolicySnapshot Load()
     {
-        var parsed = PolicyParser.Parse(text);
+        var parsed = PolicyParser.Parse(ReadText());
         if (!parsed.Success)
         {
-            throw new PolicyLoadException(source, parsed.Errors);
+            throw new PolicyLoadException(SourceName, parsed.Errors);
         }
 
-        var document = WithLoopbackOptIn(parsed.Document!, options.Value);
-        return new PolicySnapshot(CompiledPolicy.Compile(document), Interlocked.Increment(ref _version), source, time.GetUtcNow());
+        return new PolicySnapshot(Compile(parsed.Document!), 0, SourceName, time.GetUtcNow());
     }
 
-    public static string ReadEmbeddedDefault()
-    {
-        using var stream = typeof(PolicyFileSource).Assembly.GetManifestResourceStream("default.policy")
-            ?? throw new InvalidOperationException("the default policy is not embedded in this build");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    public string ReadText() => options.Value.File is { } file ? File.ReadAllText(file) : DefaultPolicy.ReadText();
 
-    private static string ReadText(PolicyOptions options) =>
-        options.File is null ? ReadEmbeddedDefault() : File.ReadAllText(options.File);
+    /// <summary>Compiles any policy this node enforces, local or replicated, with the node's own opt-ins.</summary>
+    public CompiledPolicy Compile(PolicyDocument document) => CompiledPolicy.Compile(WithLoopbackOptIn(document, options.Value));
 
     /// <summary>
     /// The opt-in for trying the farm against a server on this machine. Its rules go first so they

@@ -1,25 +1,27 @@
 using System.Runtime.InteropServices;
+using Farm.Shared.Replication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Farm.Node.Policy;
 
 /// <summary>
-/// Reloads the policy file on SIGHUP. An invalid file is refused with its errors and the
-/// running policy stays; sessions already open keep the snapshot they started with.
+/// On SIGHUP, applies the node's policy file to the whole farm. An invalid file is refused with its
+/// errors and the running policy stays everywhere; sessions already open keep the snapshot they started with.
 /// </summary>
-public sealed partial class PolicyReloader(PolicyFileSource source, PolicyHolder holder, ILogger<PolicyReloader> logger) : IHostedService
+public sealed partial class PolicyReloader(PolicyFileSource source, PolicyHolder holder, IServiceProvider services, ILogger<PolicyReloader> logger) : IHostedService
 {
     private PosixSignalRegistration? _hangup;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var current = holder.Current;
-        LogEnforcing(current.Source, current.Version, current.Policy.RuleCount);
+        LogEnforcing(current.Source, current.Policy.RuleCount);
         _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
-            Reload();
+            _ = ReloadAsync();
         });
         return Task.CompletedTask;
     }
@@ -30,26 +32,43 @@ public sealed partial class PolicyReloader(PolicyFileSource source, PolicyHolder
         return Task.CompletedTask;
     }
 
-    /// <summary>Loads and swaps in the file's policy; false (and the old policy kept) when it is invalid.</summary>
-    public bool Reload()
+    /// <summary>Applies the file's policy farm-wide; the result says whether a majority has it, or why not.</summary>
+    public async Task<ApplyResult> ReloadAsync()
     {
+        ApplyResult result;
         try
         {
-            var next = source.Load();
-            holder.Swap(next);
-            LogEnforcing(next.Source, next.Version, next.Policy.RuleCount);
-            return true;
+            // Resolved here, not injected: the applier needs the actor system, which starts after this service.
+            var applier = services.GetRequiredService<PolicyApplier>();
+            result = await applier.ApplyAsync(source.ReadText(), $"sighup:{Environment.MachineName}:{Environment.ProcessId}:{source.SourceName}");
         }
-        catch (Exception e) when (e is PolicyLoadException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogRefused(holder.Current.Version, e.Message);
-            return false;
+            result = ApplyResult.Failed(e.Message);
         }
+
+        if (result.Outcome == ApplyOutcome.Invalid)
+        {
+            LogRefused(source.SourceName, holder.Current.Version, string.Join("; ", result.Errors.Select(e => $"{source.SourceName}:{e}")));
+        }
+        else if (result.Outcome == ApplyOutcome.Failed)
+        {
+            LogRefused(source.SourceName, holder.Current.Version, result.Message);
+        }
+        else
+        {
+            LogApplied(source.SourceName, result.Message);
+        }
+
+        return result;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "enforcing policy {Source} (local version {Version}, {Rules} rules)")]
-    private partial void LogEnforcing(string source, long version, int rules);
+    [LoggerMessage(Level = LogLevel.Information, Message = "enforcing local policy {Source} ({Rules} rules) until the farm's policy arrives")]
+    private partial void LogEnforcing(string source, int rules);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "policy reload refused, version {Version} stays: {Reason}")]
-    private partial void LogRefused(long version, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "policy {Source} applied to the farm: {Result}")]
+    private partial void LogApplied(string source, string result);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "policy reload of {Source} refused, version {Version} stays: {Reason}")]
+    private partial void LogRefused(string source, long version, string reason);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Akka.Actor;
 using Farm.Node.Binding;
 using Farm.Node.Dialing;
 using Farm.Node.Handshake;
@@ -8,8 +9,8 @@ using Farm.Shared.Admin;
 
 namespace Farm.Node.Sessions;
 
-/// <summary>A listener accepted a client; the sessions supervisor gives it a connection actor.</summary>
-public sealed record AcceptClient(Socket Socket, IPEndPoint Listener);
+/// <summary>A listener accepted a client; the sessions supervisor gives it a connection actor. Holds a live socket, so it never leaves the process.</summary>
+public sealed record AcceptClient(Socket Socket, IPEndPoint Listener) : INoSerializationVerificationNeeded;
 
 /// <summary>Close a session, whatever step it is in; the sessions supervisor answers <see cref="SessionKilled"/>.</summary>
 public sealed record KillSession(long Id);
@@ -33,16 +34,16 @@ public sealed record GetSessionCount
 
 public sealed record SessionCount(int Open);
 
-/// <summary>The connection actor's own steps, piped back from the I/O that ran them.</summary>
-internal sealed record HandshakeCompleted(HandshakeResult Result);
+/// <summary>The connection actor's own steps, piped back from the I/O that ran them; never leave the process.</summary>
+internal sealed record HandshakeCompleted(HandshakeResult Result) : INoSerializationVerificationNeeded;
 
-internal sealed record DialCompleted(DialResult Result);
+internal sealed record DialCompleted(DialResult Result) : INoSerializationVerificationNeeded;
 
-internal sealed record ReplySent(bool Delivered);
+internal sealed record ReplySent(bool Delivered) : INoSerializationVerificationNeeded;
 
-internal sealed record BindCompleted(BindResult Result);
+internal sealed record BindCompleted(BindResult Result) : INoSerializationVerificationNeeded;
 
-internal sealed record RelayCompleted(RelayResult Result);
+internal sealed record RelayCompleted(RelayResult Result) : INoSerializationVerificationNeeded;
 
 /// <summary>The supervisor asks each connection for its own line of the session list.</summary>
 internal sealed record GetSessionInfo

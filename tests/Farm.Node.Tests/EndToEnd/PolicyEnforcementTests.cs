@@ -56,17 +56,7 @@ public sealed class PolicyEnforcementTests : IAsyncLifetime
             pass connect to any
             """);
 
-        using var outsider = await ConnectFromAsync(IPAddress.Parse("127.0.0.2"), node.Endpoint);
-        try
-        {
-            await outsider.SendAsync(new byte[] { 0x05, 0x01, 0x00 }, SocketFlags.None);
-        }
-        catch (SocketException)
-        {
-            // Already reset: refused before it could even send its greeting.
-        }
-
-        var received = await ReceiveUntilClosedAsync(outsider);
+        var received = await ConnectSendAndReadFromAsync(IPAddress.Parse("127.0.0.2"), node.Endpoint);
         var curl = await Curl.GetAsync(_http.Url(Size), "--socks5", node.ProxyAddress, "--interface", "127.0.0.3");
         var insider = await Curl.GetAsync(_http.Url(Size), "--socks5", node.ProxyAddress);
 
@@ -138,30 +128,30 @@ public sealed class PolicyEnforcementTests : IAsyncLifetime
         Assert.Equal(0x00, third.Reply);
     }
 
-    private static string PolicyFileSourceDefault() => Farm.Node.Policy.PolicyFileSource.ReadEmbeddedDefault();
+    private static string PolicyFileSourceDefault() => Farm.Shared.Policy.DefaultPolicy.ReadText();
 
-    private static async Task<Socket> ConnectFromAsync(IPAddress source, IPEndPoint endpoint)
+    /// <summary>
+    /// Connects from <paramref name="source"/>, offers a greeting and reads until closed. The node may
+    /// reset the connection before the connect or the greeting completes here: refused before any reply.
+    /// </summary>
+    private static async Task<byte[]> ConnectSendAndReadFromAsync(IPAddress source, IPEndPoint endpoint)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(source, 0));
-        await socket.ConnectAsync(endpoint);
-        return socket;
-    }
-
-    private static async Task<byte[]> ReceiveUntilClosedAsync(Socket socket)
-    {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var buffer = new byte[64];
         var received = new List<byte>();
         try
         {
+            await socket.ConnectAsync(endpoint, deadline.Token);
+            await socket.SendAsync(new byte[] { 0x05, 0x01, 0x00 }, SocketFlags.None, deadline.Token);
             int read;
             while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0)
             {
                 received.AddRange(buffer.AsSpan(0, read));
             }
         }
-        catch (SocketException)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
         {
         }
 

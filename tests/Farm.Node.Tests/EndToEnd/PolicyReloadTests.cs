@@ -27,7 +27,7 @@ public sealed class PolicyReloadTests
 
             await File.WriteAllTextAsync(policyFile, $"client pass from 127.0.0.0/8\npass connect to 127.0.0.1 port {echo.Endpoint.Port}\n");
             await HangUpAsync(node);
-            await WaitForAsync(node, "local version 2");
+            await WaitForAsync(node, "Enforcing farm policy version 2");
 
             Assert.Equal(CurlProxyHandshakeFailed, (await Curl.GetAsync(http.Url(1000), "--socks5", proxy)).ExitCode);
             await open.SendAsync("kept"u8.ToArray());
@@ -35,9 +35,9 @@ public sealed class PolicyReloadTests
 
             await File.WriteAllTextAsync(policyFile, "client pass from 127.0.0.0/8\npass connect to 300.1.2.3\n");
             await HangUpAsync(node);
-            await WaitForAsync(node, "reload refused");
+            await WaitForAsync(node, "refused, version");
 
-            Assert.Contains(":2:", node.Diagnostics[node.Diagnostics.IndexOf("reload refused", StringComparison.Ordinal)..]);
+            Assert.Contains(":2:", node.Diagnostics[node.Diagnostics.IndexOf("refused, version", StringComparison.Ordinal)..]);
             Assert.Equal(CurlProxyHandshakeFailed, (await Curl.GetAsync(http.Url(1000), "--socks5", proxy)).ExitCode);
             await open.SendAsync("still"u8.ToArray());
             Assert.Equal("still"u8.ToArray(), await open.ReceiveExactlyAsync(5));

@@ -17,7 +17,7 @@ public sealed class DurableReplicationTests : IDisposable
     {
         var policy = new PolicyEnvelope("client pass from any\n", 7, "alice", new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.FromHours(2)));
         var first = await StartMemberAsync();
-        var self = Cluster.Get(first).SelfUniqueAddress;
+        var self = Akka.Cluster.Cluster.Get(first).SelfUniqueAddress;
         var update = Dsl.Update(PolicyEnvelope.Key, new LWWRegister<PolicyEnvelope>(self, policy), WriteLocal.Instance, r => r.WithValue(self, policy));
         Assert.IsType<UpdateSuccess>(await DistributedData.Get(first).Replicator.Ask<IUpdateResponse>(update, Timeout));
         await first.Terminate();
@@ -66,7 +66,7 @@ public sealed class DurableReplicationTests : IDisposable
             .WithFallback(FileDurableStoreActor.ConfigFor(_dir.Path, "*"))
             .WithFallback(FarmSerialization.Config);
         var system = ActorSystem.Create("farm", config);
-        var cluster = Cluster.Get(system);
+        var cluster = Akka.Cluster.Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(up.SetResult);
         cluster.Join(cluster.SelfAddress);

@@ -1,0 +1,54 @@
+using Farm.Node.Policy;
+using Farm.Shared.Admin;
+using Farm.Shared.Policy;
+using Farm.Shared.Replication;
+
+namespace Farm.Node.Admin;
+
+/// <summary>
+/// The policy palette on a clustered node: apply and rollback write a new farm-wide version through
+/// <see cref="PolicyApplier"/> (validated first, WriteMajority); status is every member's enforced version.
+/// </summary>
+public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory history, PolicyFileSource source, PolicyApplier applier) : IPolicyAdmin
+{
+    public PolicyView Show()
+    {
+        var current = holder.Current;
+        var text = history.TextOf(current.Version) ?? source.ReadText();
+        var author = current.Source.StartsWith("farm:", StringComparison.Ordinal) ? current.Source[5..] : "node";
+        return new PolicyView(current.Version, author, current.Source, current.LoadedAt, current.Policy.RuleCount, text);
+    }
+
+    public async Task<PolicyApplyResult> ApplyAsync(string text, string author, CancellationToken cancel)
+    {
+        var result = await applier.ApplyAsync(text, author).WaitAsync(cancel).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            ApplyOutcome.Applied => new PolicyApplyResult(true, result.Version, []),
+            ApplyOutcome.Invalid => new PolicyApplyResult(false, holder.Current.Version, [.. result.Errors.Select(e => new PolicyProblem(e.Line, e.Column, e.Message))]),
+            _ => new PolicyApplyResult(false, holder.Current.Version, [new PolicyProblem(0, 0, result.Message)]),
+        };
+    }
+
+    public IReadOnlyList<PolicyHistoryEntry> History() => history.List(holder.Current.Version);
+
+    public async Task<PolicyApplyResult?> RollbackAsync(long? version, string author, CancellationToken cancel)
+    {
+        if (history.Find(version, holder.Current.Version) is not { } target)
+        {
+            return null;
+        }
+
+        return await ApplyAsync(target.Text, $"{author}, rollback to version {target.Version}", cancel).ConfigureAwait(false);
+    }
+
+    public async Task<Farm.Shared.Admin.PolicyStatus> StatusAsync(CancellationToken cancel)
+    {
+        var status = await applier.GetStatusAsync().WaitAsync(cancel).ConfigureAwait(false);
+        return new Farm.Shared.Admin.PolicyStatus(
+            status.FarmVersion,
+            status.Converged,
+            "replicated",
+            [.. status.Members.Select(m => new PolicyMemberVersion(m.Address, m.Version ?? 0))]);
+    }
+}

@@ -1,0 +1,36 @@
+using Akka.Hosting;
+using Farm.Node.Policy;
+using Farm.Shared.Cluster;
+using Farm.Shared.Replication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Farm.Node.Cluster;
+
+/// <summary>Wires the node into the farm: role <c>socks</c>, the policy replica, and self-seeding when alone.</summary>
+public static class NodeClusterHosting
+{
+    public const string Role = "socks";
+    public const int DefaultPort = 4054;
+
+    public static IServiceCollection AddNodeCluster(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddFarmClusterMember(configuration);
+        services.AddSingleton<PolicyHistory>();
+        services.AddSingleton<IPolicyEnforcer, NodePolicyEnforcer>();
+        return services;
+    }
+
+    public static AkkaConfigurationBuilder AddNodeCluster(this AkkaConfigurationBuilder builder, IServiceProvider services)
+    {
+        builder.WithFarmCluster(services, Role, DefaultPort).AddPolicyReplica();
+        if (services.GetRequiredService<IOptions<FarmClusterOptions>>().Value.IsStandalone)
+        {
+            var source = services.GetRequiredService<PolicyFileSource>();
+            builder.AddPolicySeeder(new PolicySeed(source.SourceName, source.ReadText));
+        }
+
+        return builder;
+    }
+}

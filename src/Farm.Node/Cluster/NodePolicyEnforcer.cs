@@ -1,0 +1,21 @@
+using Farm.Node.Policy;
+using Farm.Shared.Policy;
+using Farm.Shared.Replication;
+
+namespace Farm.Node.Cluster;
+
+/// <summary>
+/// Swaps each replicated version into the node's <see cref="PolicyHolder"/>, compiled with the node's
+/// opt-ins, and records it in the member's <see cref="PolicyHistory"/>.
+/// </summary>
+public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource source, PolicyHistory history, TimeProvider time) : IPolicyEnforcer
+{
+    public long EnforcedVersion => holder.Current.Version;
+
+    public void Enforce(PolicyEnvelope envelope, PolicyDocument document)
+    {
+        var snapshot = new PolicySnapshot(source.Compile(document), envelope.Version, $"farm:{envelope.Author}", time.GetUtcNow());
+        holder.Swap(snapshot);
+        history.Record(envelope.Version, envelope.Author, snapshot.Source, envelope.Timestamp, snapshot.Policy.RuleCount, envelope.Text);
+    }
+}

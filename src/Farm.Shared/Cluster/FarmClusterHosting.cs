@@ -1,0 +1,87 @@
+using System.Globalization;
+using Akka.Cluster.Hosting;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Farm.Shared.Health;
+using Farm.Shared.Replication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Farm.Shared.Cluster;
+
+/// <summary>What every member (lighthouse or node) wires: options, remoting, clustering, DistributedData, readiness.</summary>
+public static class FarmClusterHosting
+{
+    /// <summary>Binds <c>Farm:Cluster</c> (plus the classic variables) and registers readiness and the policy applier.</summary>
+    public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<FarmClusterOptions>(configuration.GetSection(FarmClusterOptions.Section));
+        services.PostConfigure<FarmClusterOptions>(o => o.ApplyClassicEnvironment(Environment.GetEnvironmentVariable));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<MemberReadiness>();
+        services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<MemberReadiness>());
+        services.AddSingleton(sp => new PolicyApplier(sp.GetRequiredService<Akka.Actor.ActorSystem>(), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Joins the cluster with <paramref name="role"/>: the configured seeds, or this member alone when
+    /// there are none. DistributedData keeps the policy durable in the member's data directory.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithFarmCluster(this AkkaConfigurationBuilder builder, IServiceProvider services, string role, int defaultPort)
+    {
+        var options = services.GetRequiredService<IOptions<FarmClusterOptions>>().Value;
+        var port = options.Port ?? defaultPort;
+        builder
+            .AddHocon(MemberConfig(options, options.EffectiveDataDirectory(role, port)), HoconAddMode.Prepend)
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = options.Hostname,
+                PublicHostName = options.AdvertisedHostname,
+                Port = port,
+            })
+            .WithClustering(new ClusterOptions { Roles = [role], SeedNodes = [.. options.Seeds] })
+            .AddMembershipLog();
+        if (options.IsStandalone)
+        {
+            // Joining by code rather than listing itself as seed also works with port 0 (tests).
+            builder.WithActors((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
+        }
+
+        return builder;
+    }
+
+    private static Config MemberConfig(FarmClusterOptions options, string dataDirectory)
+    {
+        static string Duration(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+
+        var sbr = options.SplitBrain;
+        var detector = options.FailureDetection;
+        var hocon = $$"""
+            akka.actor.serialize-messages = {{(options.SerializeMessages ? "on" : "off")}}
+            akka.cluster {
+              downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+              split-brain-resolver {
+                active-strategy = {{sbr.Strategy}}
+                stable-after = {{Duration(sbr.StableAfter)}}
+                static-quorum.quorum-size = {{sbr.QuorumSize}}
+              }
+              {{(detector.HeartbeatInterval is { } interval ? $"failure-detector.heartbeat-interval = {Duration(interval)}" : string.Empty)}}
+              {{(detector.AcceptableHeartbeatPause is { } pause ? $"failure-detector.acceptable-heartbeat-pause = {Duration(pause)}" : string.Empty)}}
+              distributed-data {
+                # WriteMajority reaches only a majority directly; the others learn a new policy by gossip
+                # and every subscriber is told in batches. The defaults (2 s and 500 ms) would miss the
+                # farm's one-second convergence goal, and the farm's few small keys make gossip cheap.
+                gossip-interval = 200ms
+                notify-subscribers-interval = 50ms
+              }
+            }
+            """;
+        return ConfigurationFactory.ParseString(hocon)
+            .WithFallback(FileDurableStoreActor.ConfigFor(dataDirectory, PolicyEnvelope.Key.Id))
+            .WithFallback(FarmSerialization.Config);
+    }
+}

@@ -1,0 +1,21 @@
+using Farm.Shared.Health;
+using Farm.Shared.Replication;
+
+namespace Farm.Shared.Cluster;
+
+/// <summary>
+/// Ready when this member is Up in the cluster and enforces the farm's replicated policy: a member that
+/// still runs on its local bootstrap policy must not be handed clients by DNS.
+/// </summary>
+public sealed class MemberReadiness(IPolicyEnforcer enforcer) : IReadinessCheck
+{
+    private volatile bool _up;
+
+    public string Name => "cluster-member";
+
+    public bool IsUp => _up;
+
+    public bool IsReady => _up && enforcer.EnforcedVersion > 0;
+
+    internal void SetUp(bool up) => _up = up;
+}

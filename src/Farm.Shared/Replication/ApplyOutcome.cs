@@ -1,0 +1,16 @@
+namespace Farm.Shared.Replication;
+
+public enum ApplyOutcome
+{
+    /// <summary>A majority of members stored the new version.</summary>
+    Applied,
+
+    /// <summary>The text did not parse; nothing was written.</summary>
+    Invalid,
+
+    /// <summary>Written here, but no majority confirmed in time; gossip still spreads it.</summary>
+    NotConfirmed,
+
+    /// <summary>Not written (the local store refused it, or the replicator did not answer).</summary>
+    Failed,
+}

@@ -1,0 +1,19 @@
+using Farm.Shared.Policy;
+
+namespace Farm.Shared.Replication;
+
+/// <summary>What became of an apply: the version written, or the line:column errors, or why it failed.</summary>
+public sealed record ApplyResult(ApplyOutcome Outcome, long Version, IReadOnlyList<PolicyError> Errors, string Message)
+{
+    public bool Succeeded => Outcome == ApplyOutcome.Applied;
+
+    public static ApplyResult Applied(long version) => new(ApplyOutcome.Applied, version, [], $"version {version} stored by a majority");
+
+    public static ApplyResult Invalid(IReadOnlyList<PolicyError> errors) =>
+        new(ApplyOutcome.Invalid, 0, errors, "policy refused: " + string.Join("; ", errors));
+
+    public static ApplyResult NotConfirmed(long version, TimeSpan timeout) =>
+        new(ApplyOutcome.NotConfirmed, version, [], $"version {version} written locally; no majority confirmed within {timeout.TotalSeconds:0.#} s");
+
+    public static ApplyResult Failed(string reason) => new(ApplyOutcome.Failed, 0, [], reason);
+}

@@ -1,0 +1,22 @@
+using Farm.Shared.Policy;
+
+namespace Farm.Shared.Replication;
+
+/// <summary>
+/// A member that serves no clients (the lighthouse) still compiles each version, so a policy the nodes
+/// would fail to compile is noticed there too, and reports the version it holds.
+/// </summary>
+public sealed class PolicyKeeper : IPolicyEnforcer
+{
+    private long _version;
+
+    public long EnforcedVersion => Volatile.Read(ref _version);
+
+    public CompiledPolicy? Current { get; private set; }
+
+    public void Enforce(PolicyEnvelope envelope, PolicyDocument document)
+    {
+        Current = CompiledPolicy.Compile(document);
+        Volatile.Write(ref _version, envelope.Version);
+    }
+}

@@ -1,0 +1,89 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using Akka.Event;
+using Akka.Hosting;
+using Farm.Shared.Policy;
+
+namespace Farm.Shared.Replication;
+
+/// <summary>
+/// Follows the replicated policy on one member: parses and hands each new version to the member's
+/// <see cref="IPolicyEnforcer"/> once, then publishes the version it enforces under <see cref="StatusKey"/>.
+/// </summary>
+/// <remarks>
+/// Status is a replicated map (member address -> version) rather than pub-sub replies: any member can
+/// answer "policy status" from its local replica, even for members that are slow to answer.
+/// </remarks>
+public sealed class PolicyReplicaActor : ReceiveActor
+{
+    public static readonly LWWDictionaryKey<string, long> StatusKey = new("farm-policy-status");
+
+    private readonly IPolicyEnforcer _enforcer;
+    private readonly IActorRef _replicator;
+    private readonly UniqueAddress _self;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private PolicyEnvelope? _enforced;
+
+    public PolicyReplicaActor(IPolicyEnforcer enforcer)
+    {
+        _enforcer = enforcer;
+        var data = DistributedData.Get(Context.System);
+        _replicator = data.Replicator;
+        _self = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress;
+
+        Receive<Changed>(changed => changed.Key.Equals(PolicyEnvelope.Key), changed => Follow(changed.Get(PolicyEnvelope.Key)));
+        Receive<GetSuccess>(got => got.Key.Equals(PolicyEnvelope.Key), got => Follow(got.Get(PolicyEnvelope.Key)));
+        Receive<NotFound>(_ => { });
+        Receive<GetFailure>(_ => { });
+        Receive<IUpdateResponse>(response =>
+        {
+            if (!response.IsSuccessful)
+                _log.Warning("Could not publish the enforced policy version: {0}", response);
+        });
+    }
+
+    public static string SelfKey(Address address) => address.ToString();
+
+    protected override void PreStart()
+    {
+        // The replicator loads the durable store before it answers, so this Get returns the last policy
+        // this member had even when no other member is reachable.
+        _replicator.Tell(Dsl.Subscribe(PolicyEnvelope.Key, Self));
+        _replicator.Tell(Dsl.Get(PolicyEnvelope.Key, ReadLocal.Instance));
+    }
+
+    private void Follow(LWWRegister<PolicyEnvelope> register)
+    {
+        var envelope = register.Value;
+        if (envelope is null || envelope.Version <= 0 || envelope.Equals(_enforced))
+            return;
+
+        var parsed = PolicyParser.Parse(envelope.Text);
+        if (!parsed.Success)
+        {
+            // Applies are validated before they are written, so only a member with an older grammar gets here.
+            _log.Error("Policy version {0} does not parse here, version {1} stays: {2}",
+                envelope.Version, _enforced?.Version ?? 0, string.Join("; ", parsed.Errors));
+            return;
+        }
+
+        _enforcer.Enforce(envelope, parsed.Document!);
+        _enforced = envelope;
+        _log.Info("Enforcing farm policy version {0} by {1} ({2:O})", envelope.Version, envelope.Author, envelope.Timestamp);
+        var key = SelfKey(_self.Address);
+        _replicator.Tell(Dsl.Update(StatusKey, LWWDictionary<string, long>.Empty, WriteLocal.Instance,
+            status => status.SetItem(_self, key, envelope.Version)));
+    }
+}
+
+/// <summary>Wires the policy replica at <c>/user/policy-replica</c>.</summary>
+public static class PolicyReplicaActorHosting
+{
+    public static AkkaConfigurationBuilder AddPolicyReplica(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var enforcer = resolver.GetService<IPolicyEnforcer>();
+            registry.Register<PolicyReplicaActor>(system.ActorOf(Props.Create(() => new PolicyReplicaActor(enforcer)), "policy-replica"));
+        });
+}

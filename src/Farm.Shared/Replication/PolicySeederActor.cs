@@ -1,0 +1,97 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.DistributedData;
+using Akka.Event;
+using Akka.Hosting;
+using Farm.Shared.Policy;
+
+namespace Farm.Shared.Replication;
+
+/// <summary>
+/// Gives a farm that has no policy its first one (version 1) once this member is Up. Run as a singleton
+/// on the lighthouses, or locally by a node that forms a cluster alone. Harmless if it races with a real
+/// apply: the register keeps the highest version.
+/// </summary>
+public sealed class PolicySeederActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan Consistency = TimeSpan.FromSeconds(3);
+    private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public PolicySeederActor(PolicySeed seed)
+    {
+        Receive<Check>(_ => _replicator.Tell(Dsl.Get(PolicyEnvelope.Key, new ReadMajority(Consistency))));
+        Receive<GetSuccess>(got =>
+        {
+            _log.Info("The farm has policy version {0}; nothing to seed", got.Get(PolicyEnvelope.Key).Value.Version);
+            Become(Done);
+        });
+        Receive<GetFailure>(_ => Timers.StartSingleTimer(nameof(Check), Check.Instance, Consistency));
+        Receive<NotFound>(_ => Write(seed));
+        Receive<IUpdateResponse>(response =>
+        {
+            if (response is UpdateSuccess or UpdateTimeout)
+                _log.Info("Seeded the farm's policy from {0} ({1})", seed.Source, response is UpdateSuccess ? "a majority has it" : "spreading by gossip");
+            else
+                _log.Error("Could not seed the farm's policy from {0}: {1}", seed.Source, response);
+            Become(Done);
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        var self = Self;
+        Akka.Cluster.Cluster.Get(Context.System).RegisterOnMemberUp(() => self.Tell(Check.Instance));
+    }
+
+    private void Write(PolicySeed seed)
+    {
+        string text;
+        try
+        {
+            text = seed.ReadText();
+        }
+        catch (IOException e)
+        {
+            _log.Error(e, "Cannot read the seed policy {0}", seed.Source);
+            Become(Done);
+            return;
+        }
+
+        var parsed = PolicyParser.Parse(text);
+        if (!parsed.Success)
+        {
+            _log.Error("The seed policy {0} is invalid, the farm stays without one: {1}", seed.Source, string.Join("; ", parsed.Errors));
+            Become(Done);
+            return;
+        }
+
+        var self = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress;
+        var envelope = new PolicyEnvelope(text, 1, $"seed:{seed.Source}", DateTimeOffset.UtcNow);
+        _replicator.Tell(Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(self), new WriteMajority(Consistency),
+            register => register.Value.Version > 0 ? register : PolicyRegister.With(register, self, envelope)));
+    }
+
+    private void Done() => ReceiveAny(_ => { });
+
+    private sealed class Check
+    {
+        public static readonly Check Instance = new();
+    }
+}
+
+/// <summary>Wires the seeder: a lighthouse-role singleton, or a plain local actor on a standalone member.</summary>
+public static class PolicySeederActorHosting
+{
+    public const string Name = "policy-seeder";
+
+    public static AkkaConfigurationBuilder AddPolicySeederSingleton(this AkkaConfigurationBuilder builder, PolicySeed seed, string role) =>
+        builder.WithSingleton<PolicySeederActor>(Name, Props.Create(() => new PolicySeederActor(seed)),
+            new ClusterSingletonOptions { Role = role }, createProxyToo: false);
+
+    public static AkkaConfigurationBuilder AddPolicySeeder(this AkkaConfigurationBuilder builder, PolicySeed seed) =>
+        builder.WithActors((system, registry) =>
+            registry.Register<PolicySeederActor>(system.ActorOf(Props.Create(() => new PolicySeederActor(seed)), Name)));
+}

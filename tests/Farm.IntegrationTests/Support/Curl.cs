@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace Farm.IntegrationTests.Support;
+
+/// <summary>Runs the real curl through a node's SOCKS5 listener, bounded in time.</summary>
+public static class Curl
+{
+    public sealed record Result(int ExitCode, string Body, string Error);
+
+    /// <summary>curl's exit code when the SOCKS server refuses the request (CURLE_PROXY).</summary>
+    public const int ProxyRefused = 97;
+
+    public static async Task<Result> GetThroughAsync(string proxy, string url)
+    {
+        var start = new ProcessStartInfo("curl")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--silent", "--show-error", "--max-time", "10", "--socks5", proxy, url })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start curl");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"curl through {proxy} did not finish");
+        }
+
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+}

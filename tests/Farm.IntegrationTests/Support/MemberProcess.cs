@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Farm.IntegrationTests.Support;
+
+/// <summary>
+/// One farm member (lighthouse or node) running as its own process from the built dll, configured by
+/// <c>FARM__...</c> variables. Every line it writes is kept with the time it was read.
+/// </summary>
+public sealed partial class MemberProcess
+{
+    private readonly Process _process;
+    private readonly Stopwatch _clock;
+    private readonly List<OutputLine> _lines = [];
+
+    private MemberProcess(string name, Process process, Stopwatch clock)
+    {
+        Name = name;
+        _process = process;
+        _clock = clock;
+    }
+
+    public string Name { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int LineCount
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return _lines.Count;
+            }
+        }
+    }
+
+    public static MemberProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment, Stopwatch clock)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var member = new MemberProcess(name, process, clock);
+        process.OutputDataReceived += (_, e) => member.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => member.Add(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return member;
+    }
+
+    public void Hangup() => Signals.Send(Pid, Signals.Hangup);
+
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGTERM and a bounded wait for the graceful shutdown, then SIGKILL.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        Signals.Send(Pid, Signals.Terminate);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            KillHard();
+        }
+    }
+
+    /// <summary>Waits for a line from index <paramref name="from"/> on that matches, and returns it.</summary>
+    public async Task<OutputLine> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, int from = 0)
+    {
+        var deadline = _clock.Elapsed + timeout;
+        var next = from;
+        while (true)
+        {
+            lock (_lines)
+            {
+                for (; next < _lines.Count; next++)
+                {
+                    if (match(_lines[next].Text))
+                    {
+                        return _lines[next];
+                    }
+                }
+            }
+
+            if (_clock.Elapsed > deadline)
+            {
+                throw new TimeoutException($"{Name}: no matching line within {timeout.TotalSeconds} s; last lines:{Environment.NewLine}{Tail(15)}");
+            }
+
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}; last lines:{Environment.NewLine}{Tail(30)}");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Waits until this member logs that it enforces a farm policy version of at least <paramref name="version"/>.</summary>
+    public async Task<(long Version, OutputLine Line)> WaitForPolicyAsync(long version, TimeSpan timeout, int from = 0)
+    {
+        var line = await WaitForLineAsync(t => EnforcedVersion(t) >= version, timeout, from);
+        return (EnforcedVersion(line.Text)!.Value, line);
+    }
+
+    /// <summary>The highest farm policy version this member has logged so far (0: none).</summary>
+    public long LatestPolicyVersion()
+    {
+        lock (_lines)
+        {
+            return _lines.Select(l => EnforcedVersion(l.Text) ?? 0).DefaultIfEmpty(0).Max();
+        }
+    }
+
+    public string Tail(int count)
+    {
+        lock (_lines)
+        {
+            return string.Join(Environment.NewLine, _lines.TakeLast(count).Select(l => l.Text.Length > 300 ? l.Text[..300] : l.Text));
+        }
+    }
+
+    private static long? EnforcedVersion(string text) =>
+        EnforcingPattern().Match(text) is { Success: true } m ? long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    private void Add(string? text)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        lock (_lines)
+        {
+            _lines.Add(new OutputLine(_clock.Elapsed, text));
+        }
+    }
+
+    [GeneratedRegex(@"Enforcing farm policy version (\d+) ")]
+    private static partial Regex EnforcingPattern();
+}

@@ -1,0 +1,21 @@
+using System.Runtime.InteropServices;
+
+namespace Farm.IntegrationTests.Support;
+
+/// <summary>Sends POSIX signals by process id: .NET only offers SIGKILL (Process.Kill).</summary>
+public static class Signals
+{
+    public const int Hangup = 1;
+    public const int Terminate = 15;
+
+    public static void Send(int pid, int signal)
+    {
+        if (Kill(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
