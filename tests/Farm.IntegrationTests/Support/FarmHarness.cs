@@ -60,6 +60,7 @@ public sealed class FarmHarness : IAsyncDisposable
     {
         var environment = CommonEnvironment("lighthouse", _lighthousePort);
         environment["FARM__POLICY__FILE"] = Path.Combine(_directory.FullName, "lighthouse.policy");
+        environment["FARM__DNS__LISTEN__0"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}";
         Lighthouse = Track(MemberProcess.Start("lighthouse", Dll("Farm.Lighthouse"), environment, Clock));
         return Lighthouse;
     }
@@ -129,6 +130,8 @@ public sealed class FarmHarness : IAsyncDisposable
         ["FARM__CLUSTER__PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(_directory.FullName, name, "ddata"),
         ["FARM__CLUSTER__SERIALIZEMESSAGES"] = "true",
+        // Every member serves admin HTTP; each needs its own port on a shared loopback.
+        ["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}",
         // Test-speed failure detection: a killed member is unreachable within ~2 s and downed ~3 s later.
         ["FARM__CLUSTER__FAILUREDETECTION__HEARTBEATINTERVAL"] = "00:00:00.500",
         ["FARM__CLUSTER__FAILUREDETECTION__ACCEPTABLEHEARTBEATPAUSE"] = "00:00:02",
