@@ -1,6 +1,8 @@
 using Farm.Lighthouse.Cluster;
+using Farm.Lighthouse.Telemetry;
 using Microsoft.Extensions.Hosting;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Services.AddLighthouseTelemetry(builder.Configuration);
 builder.Services.AddLighthouse(builder.Configuration);
 await builder.Build().RunAsync();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Farm.Node.Telemetry;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
@@ -11,7 +12,7 @@ namespace Farm.Node.Dialing;
 /// (a name cannot rebind into a blocked range), and connects to the first permitted one
 /// that answers, within the connect timeout.
 /// </summary>
-public sealed class Dialer(TimeSpan connectTimeout)
+public sealed class Dialer(TimeSpan connectTimeout, NodeMetrics metrics, TimeProvider time)
 {
     public async Task<DialResult> DialAsync(CompiledPolicy policy, PolicyRequest request, SocksDestination destination, CancellationToken kill)
     {
@@ -26,7 +27,7 @@ public sealed class Dialer(TimeSpan connectTimeout)
             }
             else
             {
-                addresses = await Dns.GetHostAddressesAsync(destination.Host!, deadline.Token).ConfigureAwait(false);
+                addresses = await ResolveAsync(destination.Host!, deadline.Token).ConfigureAwait(false);
                 if (addresses.Length == 0)
                 {
                     return DialResult.Failed(Socks5Reply.HostUnreachable);
@@ -45,7 +46,33 @@ public sealed class Dialer(TimeSpan connectTimeout)
         }
     }
 
-    private static async Task<DialResult> ConnectFirstPermittedAsync(
+    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancel)
+    {
+        var started = time.GetTimestamp();
+        DnsFailureReason? failure = DnsFailureReason.Error;
+        try
+        {
+            var addresses = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+            failure = addresses.Length == 0 ? DnsFailureReason.NoAddress : null;
+            return addresses;
+        }
+        catch (OperationCanceledException)
+        {
+            failure = DnsFailureReason.Timeout;
+            throw;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData)
+        {
+            failure = e.SocketErrorCode == SocketError.HostNotFound ? DnsFailureReason.HostNotFound : DnsFailureReason.NoAddress;
+            throw;
+        }
+        finally
+        {
+            metrics.NameResolved(time.GetElapsedTime(started), failure);
+        }
+    }
+
+    private async Task<DialResult> ConnectFirstPermittedAsync(
         CompiledPolicy policy,
         PolicyRequest request,
         IPAddress[] addresses,
@@ -64,15 +91,24 @@ public sealed class Dialer(TimeSpan connectTimeout)
             }
 
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var started = time.GetTimestamp();
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, port), cancel).ConfigureAwait(false);
+                metrics.UpstreamConnectAttempted(Socks5Reply.Succeeded, time.GetElapsedTime(started));
                 return new DialResult(socket, Socks5Reply.Succeeded, address, decision);
             }
             catch (SocketException e)
             {
                 socket.Dispose();
+                metrics.UpstreamConnectAttempted(e.SocketErrorCode.ToReply(), time.GetElapsedTime(started));
                 failure = DialResult.Failed(e.SocketErrorCode.ToReply(), address, decision);
+            }
+            catch (OperationCanceledException)
+            {
+                socket.Dispose();
+                metrics.UpstreamConnectAttempted(Socks5Reply.TtlExpired, time.GetElapsedTime(started));
+                throw;
             }
             catch
             {

@@ -61,8 +61,10 @@ public sealed class ConnectionActor : ReceiveActor
     {
         _policy = _services.Policy.Current;
         var admission = _policy.Policy.DecideClient(ClientAddress, ListenerAddress);
+        _services.Metrics.PolicyDecided("client", admission.Rule, admission.Action);
         if (admission.Action != PolicyAction.Pass)
         {
+            _services.Metrics.ClientRefused("client-rule");
             // Interface-of-entry and source check: not one SOCKS byte is answered.
             Finish("client-refused", kind: "client", rule: admission.Rule?.Id);
             return;
@@ -122,6 +124,7 @@ public sealed class ConnectionActor : ReceiveActor
     {
         _version = result.Version;
         _user = result.User;
+        _services.Metrics.HandshakeEnded(result, _services.Time.GetElapsedTime(_startedAt));
         if (result.Request is not { } request)
         {
             Finish(KebabNames<HandshakeFailure>.Of(result.Failure));
@@ -129,6 +132,7 @@ public sealed class ConnectionActor : ReceiveActor
         }
 
         _request = request;
+        _services.Metrics.RequestStarted(request);
         if (request.Command != SocksCommand.Connect)
         {
             Reply(Socks5Reply.CommandNotSupported);
@@ -175,6 +179,7 @@ public sealed class ConnectionActor : ReceiveActor
 
         _upstream = upstream;
         _reply = Socks5Reply.Succeeded;
+        _services.Metrics.RelayStarted(_counters);
         Become(Relaying);
         ReplyAndRelayAsync(upstream, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
     }
@@ -215,6 +220,13 @@ public sealed class ConnectionActor : ReceiveActor
     private void Finish(string outcome, string kind = "session", string? rule = null)
     {
         var destination = _request?.Destination;
+        var duration = _services.Time.GetElapsedTime(_startedAt);
+        _services.Metrics.SessionEnded(_version, _request, outcome, duration, _counters);
+        if (_decision is { } requestDecision)
+        {
+            _services.Metrics.PolicyDecided("request", requestDecision.Rule, requestDecision.Action);
+        }
+
         _services.Log.Write(new SessionRecord
         {
             Time = _services.Time.GetUtcNow(),
@@ -234,7 +246,7 @@ public sealed class ConnectionActor : ReceiveActor
             Outcome = outcome,
             BytesUp = _counters.BytesUp,
             BytesDown = _counters.BytesDown,
-            DurationMs = _services.Time.GetElapsedTime(_startedAt).TotalMilliseconds,
+            DurationMs = duration.TotalMilliseconds,
         });
         Context.Stop(Self);
     }

@@ -3,6 +3,7 @@ using Farm.Node.Logging;
 using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Node.Telemetry;
 
 namespace Farm.Node.Sessions;
 
@@ -13,4 +14,5 @@ public sealed record SessionServices(
     RelaySettings Relay,
     Dialer Dialer,
     SessionLog Log,
+    NodeMetrics Metrics,
     TimeProvider Time);

@@ -20,7 +20,11 @@ public sealed class SessionsActor : ReceiveActor
     {
         _services = services;
         Receive<AcceptClient>(Accept);
-        Receive<Terminated>(_ => _open--);
+        Receive<Terminated>(_ =>
+        {
+            _open--;
+            _services.Metrics.SessionClosed();
+        });
         Receive<KillSession>(kill => Context.Child(ConnectionActor.NameOf(kill.Id)).Forward(kill));
         Receive<GetSessionCount>(_ => Sender.Tell(new SessionCount(_open)));
     }
@@ -39,6 +43,7 @@ public sealed class SessionsActor : ReceiveActor
         var child = Context.ActorOf(ConnectionActor.Props(accepted.Socket, id, _services), ConnectionActor.NameOf(id));
         Context.Watch(child);
         _open++;
+        _services.Metrics.SessionOpened();
     }
 
     private void RefuseOverCap(AcceptClient accepted, long id)
@@ -46,6 +51,7 @@ public sealed class SessionsActor : ReceiveActor
         var client = accepted.Socket.RemoteEndPoint?.ToString() ?? "unknown";
         var listener = accepted.Socket.LocalEndPoint?.ToString() ?? accepted.Listener.ToString();
         SocketTeardown.Close(accepted.Socket, graceful: false);
+        _services.Metrics.ClientRefused("session-cap");
         _services.Log.Write(new SessionRecord
         {
             Time = _services.Time.GetUtcNow(),
