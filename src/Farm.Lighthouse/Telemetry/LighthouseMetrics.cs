@@ -11,9 +11,11 @@ public sealed class LighthouseMetrics
 {
     public const string MeterName = "Farm.Lighthouse";
 
-    private static readonly string[] ResponseCodes = ["noerror", "nxdomain", "servfail", "refused"];
+    private static readonly string[] ResponseCodes = ["noerror", "nxdomain", "servfail", "refused", "formerr", "notimp", "other"];
 
-    private readonly Counter<long> _dnsQueries;
+    // Counted here and read at collection: this class is built while the meter provider is, before
+    // it listens, so a plain counter's first measurements (and zero starts) would be dropped.
+    private readonly long[] _dnsQueries = new long[ResponseCodes.Length];
     private readonly Func<Akka.Cluster.Cluster?> _cluster;
 
     /// <param name="cluster">The cluster extension, or null while the actor system is not up yet.</param>
@@ -21,24 +23,20 @@ public sealed class LighthouseMetrics
     {
         _cluster = cluster;
         var meter = meterFactory.Create(MeterName);
-        _dnsQueries = meter.CreateCounter<long>("farm.dns.queries", "{query}", "DNS queries for the farm name answered by the lighthouse, by response code.");
+        meter.CreateObservableCounter("farm.dns.queries", ReadDnsQueries, "{query}", "DNS queries answered by the lighthouse, by response code.");
         meter.CreateObservableGauge("farm.cluster.members", ReadMembers, "{member}", "Cluster members as this lighthouse sees them, by member status.");
         meter.CreateObservableGauge("farm.cluster.unreachable", ReadUnreachable, "{member}", "Cluster members this lighthouse's failure detector marks unreachable.");
-
-        // Counters with a fixed label set start at zero, so rate() and alerts see them before the first query.
-        foreach (var code in ResponseCodes)
-        {
-            _dnsQueries.Add(0, new KeyValuePair<string, object?>("rcode", code));
-        }
     }
 
+    /// <param name="rcode">Lower-case response code mnemonic; any outside the known set counts as "other".</param>
     public void DnsQueryAnswered(string rcode)
     {
-        if (_dnsQueries.Enabled)
-        {
-            _dnsQueries.Add(1, new KeyValuePair<string, object?>("rcode", rcode));
-        }
+        var index = Array.IndexOf(ResponseCodes, rcode);
+        Interlocked.Increment(ref _dnsQueries[index < 0 ? ResponseCodes.Length - 1 : index]);
     }
+
+    private IEnumerable<Measurement<long>> ReadDnsQueries() =>
+        ResponseCodes.Select((code, i) => new Measurement<long>(Interlocked.Read(ref _dnsQueries[i]), new KeyValuePair<string, object?>("rcode", code)));
 
     private IEnumerable<Measurement<int>> ReadMembers()
     {
