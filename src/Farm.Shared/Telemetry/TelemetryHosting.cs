@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -23,10 +24,16 @@ public static class TelemetryHosting
                 .AddProcessInstrumentation()
                 .AddPrometheusExporter()
                 .AddLintCleanNames());
+        services.ConfigureOpenTelemetryMeterProvider((sp, metrics) => metrics.AddOwnMetersOnly(sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton<TelemetryServer>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryServer>());
         return services;
     }
+
+    // A meter provider listens to every meter of its names in the process; where several hosts share
+    // one (the tests run nodes side by side), each exports only the meters its own factory created.
+    private static MeterProviderBuilder AddOwnMetersOnly(this MeterProviderBuilder metrics, IMeterFactory factory) =>
+        metrics.AddView(instrument => instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, factory) ? null : MetricStreamConfiguration.Drop);
 
     // promtool's lint rejects a "_count" suffix on anything but histograms and summaries; these
     // runtime and process gauges are renamed so a scrape checks clean.
