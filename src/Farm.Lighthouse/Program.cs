@@ -1,9 +1,11 @@
 using Farm.Admin;
 using Farm.Lighthouse.Cluster;
 using Farm.Lighthouse.Dns;
+using Farm.Lighthouse.Telemetry;
 using Microsoft.Extensions.Hosting;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Services.AddLighthouseTelemetry(builder.Configuration);
 builder.Services.AddLighthouse(builder.Configuration);
 builder.Services.AddFarmDns(builder.Configuration);
 builder.Services.AddFarmAdmin(builder.Configuration);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Farm.Node.Telemetry;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
@@ -11,7 +12,7 @@ namespace Farm.Node.Dialing;
 /// (a name cannot rebind into a blocked range), applies the route (direct, from an egress
 /// address, or through an upstream SOCKS5 proxy) and connects, within the connect timeout.
 /// </summary>
-public sealed class Dialer
+public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
 {
     public async Task<DialResult> DialAsync(CompiledPolicy policy, PolicyRequest request, SocksDestination destination, TimeSpan connectTimeout, CancellationToken kill)
     {
@@ -27,7 +28,7 @@ public sealed class Dialer
 
             var addresses = destination.Address is { } address
                 ? [address]
-                : await Dns.GetHostAddressesAsync(destination.Host!, deadline.Token).ConfigureAwait(false);
+                : await ResolveAsync(destination.Host!, deadline.Token).ConfigureAwait(false);
             return await ConnectPermittedAsync(policy, request, destination, addresses, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!kill.IsCancellationRequested)
@@ -40,7 +41,33 @@ public sealed class Dialer
         }
     }
 
-    private static async Task<DialResult> ConnectPermittedAsync(
+    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancel)
+    {
+        var started = time.GetTimestamp();
+        DnsFailureReason? failure = DnsFailureReason.Error;
+        try
+        {
+            var addresses = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+            failure = addresses.Length == 0 ? DnsFailureReason.NoAddress : null;
+            return addresses;
+        }
+        catch (OperationCanceledException)
+        {
+            failure = DnsFailureReason.Timeout;
+            throw;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData)
+        {
+            failure = e.SocketErrorCode == SocketError.HostNotFound ? DnsFailureReason.HostNotFound : DnsFailureReason.NoAddress;
+            throw;
+        }
+        finally
+        {
+            metrics.NameResolved(time.GetElapsedTime(started), failure);
+        }
+    }
+
+    private async Task<DialResult> ConnectPermittedAsync(
         CompiledPolicy policy,
         PolicyRequest request,
         SocksDestination destination,
@@ -78,7 +105,19 @@ public sealed class Dialer
         }
 
         var source = (route as EgressRoute)?.Source;
-        var attempt = await HappyEyeballsConnector.ConnectAsync(permitted, destination.Port, source, cancel).ConfigureAwait(false);
+        var started = time.GetTimestamp();
+        ConnectAttempt attempt;
+        try
+        {
+            attempt = await HappyEyeballsConnector.ConnectAsync(permitted, destination.Port, source, cancel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            metrics.UpstreamConnectAttempted(Socks5Reply.TtlExpired, time.GetElapsedTime(started));
+            throw;
+        }
+
+        metrics.UpstreamConnectAttempted(attempt.Socket is null ? attempt.Error.ToReply() : Socks5Reply.Succeeded, time.GetElapsedTime(started));
         var routeName = source is null ? "direct" : $"egress {source}";
         return attempt.Socket is { } socket
             ? new DialResult(socket, Socks5Reply.Succeeded, attempt.Address, policy.Decide(request with { Address = attempt.Address })) { Route = routeName }

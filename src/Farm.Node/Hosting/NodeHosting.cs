@@ -5,6 +5,7 @@ using Farm.Node.Listening;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
 using Farm.Node.Sessions;
+using Farm.Node.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +27,7 @@ public static class NodeHosting
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddNodeTelemetry(builder.Configuration);
         builder.Services.AddFilePolicy(builder.Configuration);
         builder.Services.AddSessionLog(builder.Configuration);
         builder.Services.AddSocksDataPath(builder.Configuration);

@@ -76,8 +76,10 @@ public sealed class ConnectionActor : ReceiveActor
     {
         _policy = _services.Policy.Current;
         var admission = _policy.Policy.DecideClient(ClientAddress, ListenerAddress);
+        _services.Metrics.PolicyDecided("client", admission.Rule, admission.Action);
         if (admission.Action != PolicyAction.Pass)
         {
+            _services.Metrics.ClientRefused("client-rule");
             // Interface-of-entry and source check: not one SOCKS byte is answered.
             Finish("client-refused", kind: "client", rule: admission.Rule?.Id);
             return;
@@ -147,6 +149,7 @@ public sealed class ConnectionActor : ReceiveActor
     {
         _version = result.Version;
         _user = result.User;
+        _services.Metrics.HandshakeEnded(result, _services.Time.GetElapsedTime(_startedAt));
         if (result.Request is not { } request)
         {
             Finish(KebabNames<HandshakeFailure>.Of(result.Failure));
@@ -154,6 +157,7 @@ public sealed class ConnectionActor : ReceiveActor
         }
 
         _request = request;
+        _services.Metrics.RequestStarted(request);
         var policyRequest = new PolicyRequest(
             request.Command,
             ClientAddress,
@@ -240,6 +244,8 @@ public sealed class ConnectionActor : ReceiveActor
         }
 
         _upstream = peer;
+        _services.Metrics.BindSessionOpened();
+        _services.Metrics.RelayStarted(_counters);
         _state = "relaying";
         Become(Relaying);
         RelayWithPendingAsync(peer, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
@@ -249,7 +255,7 @@ public sealed class ConnectionActor : ReceiveActor
     {
         try
         {
-            _udp = UdpAssociation.Open(ListenerAddress, _services.UdpPorts, ClientAddress, request.Destination, _policy.Policy, policyRequest);
+            _udp = UdpAssociation.Open(ListenerAddress, _services.UdpPorts, ClientAddress, request.Destination, _policy.Policy, policyRequest, _services.Metrics);
         }
         catch (SocketException)
         {
@@ -289,6 +295,7 @@ public sealed class ConnectionActor : ReceiveActor
 
         _upstream = upstream;
         _reply = Socks5Reply.Succeeded;
+        _services.Metrics.RelayStarted(_counters);
         _state = "relaying";
         Become(Relaying);
         ReplyAndRelayAsync(upstream, dial.Bound ?? (IPEndPoint)upstream.LocalEndPoint!, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
@@ -335,6 +342,13 @@ public sealed class ConnectionActor : ReceiveActor
     private void Finish(string outcome, string kind = "session", string? rule = null)
     {
         var destination = _request?.Destination;
+        var duration = _services.Time.GetElapsedTime(_startedAt);
+        _services.Metrics.SessionEnded(_version, _request, outcome, duration, _counters);
+        if (_decision is { } requestDecision)
+        {
+            _services.Metrics.PolicyDecided("request", requestDecision.Rule, requestDecision.Action);
+        }
+
         _services.Log.Write(new SessionRecord
         {
             Time = _services.Time.GetUtcNow(),
@@ -355,7 +369,7 @@ public sealed class ConnectionActor : ReceiveActor
             Outcome = outcome,
             BytesUp = _udp?.Counters.BytesUp ?? _counters.BytesUp,
             BytesDown = _udp?.Counters.BytesDown ?? _counters.BytesDown,
-            DurationMs = _services.Time.GetElapsedTime(_startedAt).TotalMilliseconds,
+            DurationMs = duration.TotalMilliseconds,
             Udp = _udp is { Counters: var udp } ? new UdpTotals(udp.DatagramsUp, udp.DatagramsDown, udp.DroppedTotal) : null,
         });
         LogForRule(outcome, destination);

@@ -4,6 +4,7 @@ using Farm.Node.Logging;
 using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Node.Telemetry;
 using Farm.Node.Udp;
 
 namespace Farm.Node.Sessions;
@@ -16,6 +17,7 @@ public sealed record SessionServices(
     Dialer Dialer,
     SessionLog Log,
     SessionLimiter Limiter,
+    NodeMetrics Metrics,
     TimeProvider Time)
 {
     /// <summary>Announced in BIND and UDP replies instead of the local address, for clients behind NAT.</summary>

@@ -4,6 +4,7 @@ using Farm.Node.Logging;
 using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Node.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -21,13 +22,15 @@ public static class SessionServicesHosting
         {
             var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
+            var metrics = sp.GetRequiredService<NodeMetrics>();
             return new SessionServices(
                 sp.GetRequiredService<PolicyHolder>(),
                 options,
                 new RelaySettings(options.RelayBufferSize, options.IdleTimeout, time),
-                new Dialer(),
+                new Dialer(metrics, time),
                 sp.GetRequiredService<SessionLog>(),
                 new SessionLimiter(),
+                metrics,
                 time);
         });
         return services;

@@ -23,7 +23,11 @@ public sealed class SessionsActor : ReceiveActor
     {
         _services = services;
         Receive<AcceptClient>(Accept);
-        Receive<Terminated>(_ => _open--);
+        Receive<Terminated>(_ =>
+        {
+            _open--;
+            _services.Metrics.SessionClosed();
+        });
         Receive<KillSession>(Kill);
         Receive<GetSessions>(_ => CollectSessions().PipeTo(Sender));
         Receive<GetSessionCount>(_ => Sender.Tell(new SessionCount(_open)));
@@ -44,6 +48,7 @@ public sealed class SessionsActor : ReceiveActor
         var child = Context.ActorOf(ConnectionActor.Props(accepted.Socket, id, _services), ConnectionActor.NameOf(id));
         Context.Watch(child);
         _open++;
+        _services.Metrics.SessionOpened();
     }
 
     private void Kill(KillSession kill)
@@ -83,6 +88,7 @@ public sealed class SessionsActor : ReceiveActor
         var client = accepted.Socket.RemoteEndPoint?.ToString() ?? "unknown";
         var listener = accepted.Socket.LocalEndPoint?.ToString() ?? accepted.Listener.ToString();
         SocketTeardown.Close(accepted.Socket, graceful: false);
+        _services.Metrics.ClientRefused("session-cap");
         _services.Log.Write(new SessionRecord
         {
             Time = _services.Time.GetUtcNow(),

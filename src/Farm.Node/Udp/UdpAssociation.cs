@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Farm.Node.Relaying;
+using Farm.Node.Telemetry;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
@@ -29,8 +30,9 @@ public sealed class UdpAssociation : IDisposable
     private readonly Dictionary<string, IPAddress?> _resolved = new(StringComparer.OrdinalIgnoreCase);
     private IPEndPoint? _client;
 
-    private UdpAssociation(Socket socket, IPAddress clientAddress, IPEndPoint? declaredClient, CompiledPolicy policy, PolicyRequest request)
+    private UdpAssociation(Socket socket, IPAddress clientAddress, IPEndPoint? declaredClient, CompiledPolicy policy, PolicyRequest request, NodeMetrics metrics)
     {
+        Counters = new UdpCounters(metrics);
         _socket = socket;
         _clientAddress = clientAddress;
         _client = declaredClient;
@@ -38,18 +40,18 @@ public sealed class UdpAssociation : IDisposable
         _request = request;
     }
 
-    public UdpCounters Counters { get; } = new();
+    public UdpCounters Counters { get; }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
     /// <summary>Binds the relay socket; the client's declared source is used only when it names a real port.</summary>
-    public static UdpAssociation Open(IPAddress bindAddress, UdpPortRange ports, IPAddress clientAddress, SocksDestination declared, CompiledPolicy policy, PolicyRequest request)
+    public static UdpAssociation Open(IPAddress bindAddress, UdpPortRange ports, IPAddress clientAddress, SocksDestination declared, CompiledPolicy policy, PolicyRequest request, NodeMetrics metrics)
     {
         var socket = BindInRange(bindAddress, ports);
         var declaredClient = declared.Address is { } address && declared.Port != 0 && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
             ? new IPEndPoint(Normalize(address), declared.Port)
             : null;
-        return new UdpAssociation(socket, clientAddress, declaredClient, policy, request);
+        return new UdpAssociation(socket, clientAddress, declaredClient, policy, request, metrics);
     }
 
     /// <summary>Relays until the control connection closes, the idle deadline passes, or <paramref name="kill"/>.</summary>

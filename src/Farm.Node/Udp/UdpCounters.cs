@@ -1,7 +1,9 @@
+using Farm.Node.Telemetry;
+
 namespace Farm.Node.Udp;
 
-/// <summary>What one association relayed and dropped; written only by its relay loop.</summary>
-public sealed class UdpCounters
+/// <summary>What one association relayed and dropped (also counted node-wide); written only by its relay loop.</summary>
+public sealed class UdpCounters(NodeMetrics metrics)
 {
     private readonly long[] _dropped = new long[Enum.GetValues<UdpDropReason>().Length];
 
@@ -21,13 +23,19 @@ public sealed class UdpCounters
     {
         DatagramsUp++;
         BytesUp += bytes;
+        metrics.UdpDatagramRelayed(up: true);
     }
 
     public void Down(int bytes)
     {
         DatagramsDown++;
         BytesDown += bytes;
+        metrics.UdpDatagramRelayed(up: false);
     }
 
-    public void Drop(UdpDropReason reason) => _dropped[(int)reason]++;
+    public void Drop(UdpDropReason reason)
+    {
+        _dropped[(int)reason]++;
+        metrics.UdpDatagramDropped(reason);
+    }
 }

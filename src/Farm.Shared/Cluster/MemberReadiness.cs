@@ -15,7 +15,11 @@ public sealed class MemberReadiness(IPolicyEnforcer enforcer) : IReadinessCheck
 
     public bool IsUp => _up;
 
-    public bool IsReady => _up && enforcer.EnforcedVersion > 0;
+    public bool IsReady(out string reason)
+    {
+        reason = !_up ? "not Up in the cluster" : enforcer.EnforcedVersion <= 0 ? "no replicated policy enforced yet" : string.Empty;
+        return reason.Length == 0;
+    }
 
     internal void SetUp(bool up) => _up = up;
 }

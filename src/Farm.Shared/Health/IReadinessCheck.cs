@@ -1,12 +1,12 @@
 namespace Farm.Shared.Health;
 
 /// <summary>
-/// One condition behind <c>/healthz/ready</c>: the member is ready when every registered check is.
-/// Liveness needs no check: a process that answers is live.
+/// One condition a member needs before it should take traffic; <c>/healthz/ready</c> is ready
+/// when every registered check is. Liveness never consults these.
 /// </summary>
 public interface IReadinessCheck
 {
     string Name { get; }
 
-    bool IsReady { get; }
+    bool IsReady(out string reason);
 }

@@ -132,6 +132,7 @@ public sealed class FarmHarness : IAsyncDisposable
         ["FARM__CLUSTER__SERIALIZEMESSAGES"] = "true",
         // Every member serves admin HTTP; each needs its own port on a shared loopback.
         ["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}",
+        ["FARM__TELEMETRY__LISTEN"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}",
         // Test-speed failure detection: a killed member is unreachable within ~2 s and downed ~3 s later.
         ["FARM__CLUSTER__FAILUREDETECTION__HEARTBEATINTERVAL"] = "00:00:00.500",
         ["FARM__CLUSTER__FAILUREDETECTION__ACCEPTABLEHEARTBEATPAUSE"] = "00:00:02",

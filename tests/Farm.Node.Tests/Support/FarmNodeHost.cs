@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Farm.Node.Hosting;
 using Farm.Node.Listening;
+using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,6 +33,8 @@ public sealed class FarmNodeHost : IAsyncDisposable
 
     public string ProxyAddress => $"{Endpoint.Address}:{Endpoint.Port}";
 
+    public Uri TelemetryUri => new($"http://{_host.Services.GetRequiredService<TelemetryServer>().Endpoint}/");
+
     /// <param name="policy">Policy text; without it the embedded default with the loopback opt-in.</param>
     public static async Task<FarmNodeHost> StartAsync(string? policy = null, IDictionary<string, string?>? settings = null)
     {
@@ -45,6 +48,7 @@ public sealed class FarmNodeHost : IAsyncDisposable
             ["Farm:Cluster:Port"] = "0",
             ["Farm:Cluster:SerializeMessages"] = "true",
             ["Farm:Cluster:DataDirectory"] = Path.Combine(directory.FullName, "ddata"),
+            ["Farm:Telemetry:Listen"] = "127.0.0.1:0",
         };
         if (policy is null)
         {

@@ -1,0 +1,32 @@
+using System.Diagnostics.Metrics;
+using Farm.Node.Options;
+using Farm.Node.Policy;
+using Farm.Shared.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace Farm.Node.Telemetry;
+
+/// <summary>Wires the node's metrics and the shared telemetry endpoint.</summary>
+public static class NodeTelemetryHosting
+{
+    public const string ServiceName = "farm-node";
+
+    public static IServiceCollection AddNodeTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddFarmTelemetry(configuration, ServiceName, NodeMetrics.MeterName);
+        services.AddSingleton(sp =>
+        {
+            // Building the meter provider first means it already listens when the first session
+            // records, whatever order the hosted services start in; earlier measurements would be lost.
+            sp.GetRequiredService<MeterProvider>();
+            return new NodeMetrics(
+                sp.GetRequiredService<IMeterFactory>(),
+                sp.GetRequiredService<PolicyHolder>(),
+                sp.GetRequiredService<IOptions<SocksOptions>>().Value.MaxSessions);
+        });
+        return services;
+    }
+}

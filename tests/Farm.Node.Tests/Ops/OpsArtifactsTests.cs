@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Farm.Node.Tests.Support;
+using Json.Schema;
+
+namespace Farm.Node.Tests.Ops;
+
+/// <summary>
+/// The ops artefacts checked without a Grafana server or a Docker engine: schemas, promtool, and
+/// every metric the dashboards and rules use against real scrapes of a node and a lighthouse.
+/// </summary>
+public sealed partial class OpsArtifactsTests
+{
+    private const string DatasourceUid = "farm-prometheus";
+
+    public static TheoryData<string> Dashboards => ["farm-overview.json", "node-detail.json"];
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Dashboard_ValidatesAgainstGrafanaSchema(string dashboard)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(RepoFiles.Path("ops", "grafana", "dashboards", dashboard)));
+
+        AssertValid(RepoFiles.SharedSchema("grafana-dashboard.schema.json"), json);
+        Assert.Null(json!["__inputs"]);
+    }
+
+    [Fact]
+    public void Compose_ValidatesAgainstComposeSchema()
+    {
+        var compose = YamlJson.Load(RepoFiles.Path("docker-compose.yml"));
+
+        AssertValid(RepoFiles.SharedSchema("compose-spec.schema.json"), compose);
+        Assert.Equal(3, compose!["services"]!["socks"]!["deploy"]!["replicas"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Dashboard_EveryDatasource_IsTheProvisionedUid(string dashboard)
+    {
+        var provisioned = YamlJson.Load(RepoFiles.Path("ops", "grafana", "provisioning", "datasources", "farm-prometheus.yml"));
+        Assert.Equal(DatasourceUid, provisioned!["datasources"]![0]!["uid"]!.GetValue<string>());
+        var json = JsonNode.Parse(File.ReadAllText(RepoFiles.Path("ops", "grafana", "dashboards", dashboard)))!;
+
+        var references = Descendants(json).OfType<JsonObject>().Select(o => o["datasource"]).OfType<JsonObject>().ToList();
+
+        Assert.NotEmpty(references);
+        Assert.All(
+            references.Where(r => r["type"]?.GetValue<string>() != "grafana"),
+            r => Assert.Equal(DatasourceUid, r["uid"]?.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task PrometheusConfig_PassesPromtoolCheckConfig()
+    {
+        var result = await ProcessRunner.RunAsync("promtool", ["check", "config", RepoFiles.Path("ops", "prometheus", "prometheus.yml")], TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+    }
+
+    [Fact]
+    public async Task Rules_PassPromtoolUnitTests()
+    {
+        var result = await ProcessRunner.RunAsync("promtool", ["test", "rules", RepoFiles.Path("ops", "prometheus", "rules", "farm.rules.test.yml")], TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+    }
+
+    [Fact]
+    public async Task DashboardsAndRules_UseOnlyMetricsTheFarmExports()
+    {
+        await using var http = new LoopbackHttpServer();
+        await using var node = await FarmNodeHost.StartAsync();
+        await using var lighthouse = await LighthouseHost.StartAsync();
+        await FarmTraffic.SendAsync(node, http);
+        var exported = (await PrometheusScrape.GetAsync(node.TelemetryUri)).Names
+            .Union((await PrometheusScrape.GetAsync(lighthouse.TelemetryUri)).Names)
+            .ToHashSet();
+
+        var used = Expressions().SelectMany(e => MetricName().Matches(e).Select(m => (Expression: e, Metric: m.Value))).ToList();
+
+        Assert.Contains(used, u => u.Metric == "farm_cluster_members");
+        Assert.All(used, u => Assert.True(exported.Contains(u.Metric), $"{u.Metric} (in {u.Expression}) is not exported"));
+    }
+
+    private static IEnumerable<string> Expressions()
+    {
+        foreach (var dashboard in new[] { "farm-overview.json", "node-detail.json" })
+        {
+            var json = JsonNode.Parse(File.ReadAllText(RepoFiles.Path("ops", "grafana", "dashboards", dashboard)))!;
+            foreach (var node in Descendants(json).OfType<JsonObject>())
+            {
+                if (node["expr"] is JsonValue expr)
+                {
+                    yield return expr.GetValue<string>();
+                }
+            }
+
+            foreach (var variable in json["templating"]!["list"]!.AsArray())
+            {
+                yield return variable!["query"]!.GetValue<string>();
+            }
+        }
+
+        var rules = YamlJson.Load(RepoFiles.Path("ops", "prometheus", "rules", "farm.rules.yml"))!;
+        foreach (var group in rules["groups"]!.AsArray())
+        {
+            foreach (var rule in group!["rules"]!.AsArray())
+            {
+                yield return rule!["expr"]!.GetValue<string>();
+            }
+        }
+    }
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node)
+    {
+        yield return node;
+        IEnumerable<JsonNode?> children = node switch
+        {
+            JsonObject o => o.Select(p => p.Value),
+            JsonArray a => a,
+            _ => [],
+        };
+        foreach (var child in children.OfType<JsonNode>().SelectMany(Descendants))
+        {
+            yield return child;
+        }
+    }
+
+    private static void AssertValid(string schemaPath, JsonNode? document)
+    {
+        // The compose schema names draft-07 by its https address, which the validator does not know
+        // as an alias; the content is draft-07 either way.
+        var text = File.ReadAllText(schemaPath).Replace("\"https://json-schema.org/draft-07/schema\"", "\"http://json-schema.org/draft-07/schema#\"", StringComparison.Ordinal);
+        var schema = JsonSchema.FromText(text);
+        using var parsed = JsonDocument.Parse(document!.ToJsonString());
+
+        var result = schema.Evaluate(parsed.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+        var errors = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Key} {e.Value}"));
+        Assert.True(result.IsValid, string.Join('\n', errors));
+    }
+
+    // Farm, runtime and process series; Prometheus's own (up, scrape_*) and recorded (with colons) names are not scraped.
+    [GeneratedRegex(@"(?<![\w:])(farm|dotnet|process)_[a-z0-9_]+(?![\w:])")]
+    private static partial Regex MetricName();
+}
