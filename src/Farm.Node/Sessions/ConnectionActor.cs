@@ -19,9 +19,10 @@ namespace Farm.Node.Sessions;
 /// <summary>
 /// The control plane of one client connection. Its behaviours are the legal steps:
 /// handshake, decision, dial, reply, relay; each step's I/O runs outside the mailbox and
-/// only its result comes back as a message. Bytes never pass through here.
+/// only its result comes back as a message. Bytes never pass through here. An untyped actor:
+/// a receive actor builds its handler tables per instance, which weighs on every idle session.
 /// </summary>
-public sealed class ConnectionActor : ReceiveActor
+public sealed class ConnectionActor : UntypedActor
 {
     private readonly Socket _client;
     private readonly long _id;
@@ -100,49 +101,82 @@ public sealed class ConnectionActor : ReceiveActor
         SocketTeardown.Close(_client, _graceful);
     }
 
-    private void Handshaking()
-    {
-        Receive<HandshakeCompleted>(message => Decide(message.Result));
-        ReceiveCommon();
-    }
+    protected override void OnReceive(object message) => Common(message);
 
-    private void Dialing()
+    private void Handshaking(object message)
     {
-        Receive<DialCompleted>(message => Connected(message.Result));
-        ReceiveCommon();
-    }
-
-    private void Binding()
-    {
-        Receive<BindCompleted>(message => Bound(message.Result));
-        ReceiveCommon();
-    }
-
-    private void Replying(string outcome)
-    {
-        Receive<ReplySent>(_ => Finish(outcome));
-        ReceiveCommon();
-    }
-
-    private void Relaying()
-    {
-        Receive<RelayCompleted>(message =>
+        if (message is HandshakeCompleted handshake)
         {
-            _graceful = message.Result.Graceful;
-            Finish(KebabNames<RelayOutcome>.Of(message.Result.Outcome));
-        });
-        ReceiveCommon();
+            Decide(handshake.Result);
+            return;
+        }
+
+        Common(message);
     }
 
-    private void ReceiveCommon()
+    private void Dialing(object message)
     {
-        Receive<KillSession>(_ => _kill.Cancel());
-        Receive<GetSessionInfo>(_ => Sender.Tell(Info()));
-        Receive<Status.Failure>(failure =>
+        if (message is DialCompleted dial)
         {
-            Context.GetLogger().Error(failure.Cause, "session {0} failed", _id);
-            Finish("internal-error");
-        });
+            Connected(dial.Result);
+            return;
+        }
+
+        Common(message);
+    }
+
+    private void Binding(object message)
+    {
+        if (message is BindCompleted bind)
+        {
+            Bound(bind.Result);
+            return;
+        }
+
+        Common(message);
+    }
+
+    private void Replying(object message, string outcome)
+    {
+        if (message is ReplySent)
+        {
+            Finish(outcome);
+            return;
+        }
+
+        Common(message);
+    }
+
+    private void Relaying(object message)
+    {
+        if (message is RelayCompleted relay)
+        {
+            _graceful = relay.Result.Graceful;
+            Finish(KebabNames<RelayOutcome>.Of(relay.Result.Outcome));
+            return;
+        }
+
+        Common(message);
+    }
+
+    private void Common(object message)
+    {
+        switch (message)
+        {
+            case KillSession:
+                _kill.Cancel();
+                break;
+            case GetSessionInfo:
+                Sender.Tell(Info());
+                break;
+            case Status.Failure failure:
+                Context.GetLogger().Error(failure.Cause, "session {0} failed", _id);
+                Finish("internal-error");
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     private void Decide(HandshakeResult result)
@@ -334,7 +368,8 @@ public sealed class ConnectionActor : ReceiveActor
         _reply = reply;
         _graceful = true;
         _state = "replying";
-        Become(() => Replying(outcome ?? OutcomeOf(reply)));
+        var ending = outcome ?? OutcomeOf(reply);
+        Become(message => Replying(message, ending));
         SocksReplies.SendAsync(_client, _version ?? SocksVersion.Socks5, reply, null, _kill.Token)
             .PipeTo(Self, success: delivered => new ReplySent(delivered));
     }
