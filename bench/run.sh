@@ -103,6 +103,7 @@ if has farm; then
     FARM__SOCKS__IDLETIMEOUT=01:00:00 \
     FARM__POLICY__ALLOWLOOPBACKDESTINATIONS=true \
     FARM__SESSIONLOG__PATH="$work/farm-sessions.jsonl" \
+    FARM__CLUSTER__DATADIRECTORY="$work/farm-ddata" \
         dotnet "$node_dll" >"$work/farm.log" 2>&1 &
     farm_pid=$!
     pids+=("$farm_pid")

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Farm.Node.Dialing;
 using Farm.Node.Handshake;
 using Farm.Node.Sessions;
 using Farm.Shared.Policy;
@@ -70,7 +71,7 @@ public static class BindSession
         }
         catch (SocketException e)
         {
-            return new BindResult(null, null, null, Socks5Reply.GeneralFailure, null, $"bind-failed {e.SocketErrorCode}");
+            return new BindResult(null, null, null, e.SocketErrorCode.ToReply(), null, "bind-failed");
         }
     }
 

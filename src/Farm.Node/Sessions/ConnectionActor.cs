@@ -45,6 +45,7 @@ public sealed class ConnectionActor : UntypedActor
     private string? _route;
     private UdpAssociation? _udp;
     private string _state = "handshake";
+    private string? _limitRule;
 
     public ConnectionActor(Socket client, long id, SessionServices services)
     {
@@ -228,7 +229,8 @@ public sealed class ConnectionActor : UntypedActor
             if (!_services.Limiter.TryAcquire(limits, out var exceeded))
             {
                 _decision = decision;
-                Reply(Socks5Reply.ConnectionNotAllowed, $"session-limit {exceeded!.Subject}");
+                _limitRule = $"limit line {exceeded!.Line}";
+                Reply(Socks5Reply.ConnectionNotAllowed, "session-limit");
                 return;
             }
 
@@ -397,7 +399,7 @@ public sealed class ConnectionActor : UntypedActor
             Command = _request is { } request ? KebabNames<SocksCommand>.Of(request.Command) : null,
             Destination = destination?.ToString(),
             Resolved = _resolved?.ToString() ?? destination?.Address?.ToString(),
-            Rule = rule ?? (_decision is { } decision ? decision.Rule?.Id ?? "default" : null),
+            Rule = rule ?? _limitRule ?? (_decision is { } decision ? decision.Rule?.Id ?? "default" : null),
             Route = _route,
             Decision = _decision is { } d ? (d.Action == PolicyAction.Pass ? "pass" : "block") : null,
             Reply = _reply is { } reply ? KebabNames<Socks5Reply>.Of(reply) : null,

@@ -122,7 +122,7 @@ public sealed class PolicyEnforcementTests : IAsyncLifetime
 
         first.Client.Dispose();
         var records = await node.SessionRecordsAsync(2);
-        Assert.Contains(records, r => r.GetProperty("outcome").GetString() == "session-limit user bob");
+        Assert.Contains(records, r => r.GetProperty("outcome").GetString() == "session-limit" && r.GetProperty("rule").GetString() == "limit line 4");
         await WaitUntilAsync(async () => (await node.SessionRecordsAsync(2)).Count >= 2);
         using var third = await SocksConnectAsync(node, echo.Endpoint, "bob", "pw");
         Assert.Equal(0x00, third.Reply);
