@@ -67,15 +67,6 @@ public sealed class ErrorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NotClusteredNode_ClusterShow_ExitOneSaysNotClustered()
-    {
-        var result = await Farmctl.RunAsync(_node.Admin, "cluster", "show", "--token", Token);
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("not clustered", result.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task AdminBeyondLoopbackWithoutToken_NodeRefusesToStart()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>

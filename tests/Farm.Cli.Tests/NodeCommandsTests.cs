@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -92,7 +93,8 @@ public sealed class NodeCommandsTests : IAsyncLifetime
             Assert.StartsWith("*3 |", history.Lines[2], StringComparison.Ordinal);
             Assert.Contains("rollback to version 1", history.Lines[2], StringComparison.Ordinal);
             var status = await Farmctl.RunAsync(_node.Admin, "policy", "status");
-            Assert.Equal("cli-test-node | version 3", status.Lines[0]);
+            Assert.Equal($"{_node.ClusterAddress} | version 3", status.Lines[0]);
+            Assert.Equal("converged on version 3 (replicated)", status.Lines[^1]);
             var show = await Farmctl.RunAsync(_node.Admin, "policy", "show");
             Assert.Contains("name outbound", show.Output, StringComparison.Ordinal);
         }
@@ -103,7 +105,7 @@ public sealed class NodeCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Drain_RefusesNewConnections_WhileAnOpenSessionKeepsFlowing()
+    public async Task DrainThenUndrain_RefusesNewConnectionsMeanwhile_OpenSessionFlowsThroughout()
     {
         using var open = await SocksClient.ConnectAsync(_node.Socks, _echo.Endpoint);
         Assert.Equal(0, open.Reply);
@@ -116,15 +118,12 @@ public sealed class NodeCommandsTests : IAsyncLifetime
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         Assert.Equal("still flowing"u8.ToArray(), await open.EchoAsync("still flowing"u8.ToArray()));
 
-        open.Socket.Shutdown(SocketShutdown.Send);
-        Assert.True(await open.ClosedAsync());
-        var drained = await Eventually.UntilAsync(() => Farmctl.RunAsync(_node.Admin, "node", "status"), r => r.Output.Contains("no open sessions", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        Assert.Equal("draining: no open sessions", drained.Lines.Single());
-
+        // Undrained while a session is still open, so the node has not left the cluster: it takes clients again.
         var undrain = await Farmctl.RunAsync(_node.Admin, "node", "undrain");
         Assert.Equal("accepting new sessions", undrain.Lines.Single());
         using var again = await SocksClient.ConnectAsync(_node.Socks, _echo.Endpoint);
         Assert.Equal(0, again.Reply);
+        Assert.Equal("after undrain"u8.ToArray(), await open.EchoAsync("after undrain"u8.ToArray()));
     }
 
     [Fact]
@@ -214,12 +213,21 @@ public sealed class NodeCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ClientConfig_NoSocksMembers_ExitOneAsksForTheFarmName()
+    public async Task ClientConfig_StandaloneNode_ListsItselfAsTheLiveSocksMember()
     {
-        var result = await Farmctl.RunAsync(_node.Admin, "client-config", "--format", "pac");
+        var result = await Farmctl.RunAsync(_node.Admin, "client-config", "--format", "pac", "--port", _node.Socks.Port.ToString(CultureInfo.InvariantCulture));
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("not clustered", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"return \"SOCKS5 127.0.0.1:{_node.Socks.Port}; SOCKS 127.0.0.1:{_node.Socks.Port}\";", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClusterShow_StandaloneNode_ListsItselfWithTheSocksRole()
+    {
+        var show = await Farmctl.RunAsync(_node.Admin, "cluster", "show");
+
+        Assert.Equal(0, show.ExitCode);
+        Assert.Equal([$"{_node.ClusterAddress} | [socks] | up | False", "Count: 1 nodes"], show.Lines);
     }
 
     [Fact]

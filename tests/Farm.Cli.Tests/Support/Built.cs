@@ -9,6 +9,8 @@ public static class Built
 
     public static string Lighthouse => Path.GetFullPath(Metadata("lighthouse"));
 
+    public static string Node => Path.GetFullPath(Metadata("node"));
+
     private static string Metadata(string key) =>
         typeof(Built).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

@@ -14,27 +14,15 @@ public static class Farmctl
 
     public static async Task<Result> RunAsync(IEnumerable<string> arguments, string? input, IDictionary<string, string>? environment = null)
     {
-        using var process = Start(arguments, environment);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-        }
-
-        process.StandardInput.Close();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var process = Start(arguments, environment);
         try
         {
-            await process.WaitForExitAsync(deadline.Token);
+            return await CompleteAsync(process, arguments, input);
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"farmctl {string.Join(' ', arguments)} did not finish");
+            await StartedProcesses.StopAsync(process);
         }
-
-        return new Result(process.ExitCode, await stdout, await stderr);
     }
 
     public static Process Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
@@ -58,6 +46,29 @@ public static class Farmctl
             start.Environment[key] = value;
         }
 
-        return Process.Start(start) ?? throw new InvalidOperationException("cannot start farmctl");
+        return StartedProcesses.Start(start);
+    }
+
+    private static async Task<Result> CompleteAsync(Process process, IEnumerable<string> arguments, string? input)
+    {
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
+        process.StandardInput.Close();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"farmctl {string.Join(' ', arguments)} did not finish");
+        }
+
+        return new Result(process.ExitCode, await stdout, await stderr);
     }
 }

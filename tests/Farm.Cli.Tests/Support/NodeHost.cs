@@ -1,4 +1,5 @@
 using System.Net;
+using Akka.Actor;
 using Farm.Admin;
 using Farm.Node.Hosting;
 using Farm.Node.Listening;
@@ -23,11 +24,15 @@ public sealed class NodeHost : IAsyncDisposable
         _directory = directory;
         Socks = host.Services.GetRequiredService<SocksListenerSockets>().Endpoints[0];
         Admin = host.Services.GetRequiredService<AdminServer>().Endpoint!.ToString();
+        ClusterAddress = Akka.Cluster.Cluster.Get(host.Services.GetRequiredService<ActorSystem>()).SelfAddress.ToString();
     }
 
     public IPEndPoint Socks { get; }
 
     public string Admin { get; }
+
+    /// <summary>This node's own cluster address (<c>akka.tcp://farm@127.0.0.1:port</c>): a standalone node is a one-member farm.</summary>
+    public string ClusterAddress { get; }
 
     public string SessionLogPath => Path.Combine(_directory.FullName, "sessions.jsonl");
 
@@ -40,7 +45,12 @@ public sealed class NodeHost : IAsyncDisposable
             ["Farm:SessionLog:Path"] = Path.Combine(directory.FullName, "sessions.jsonl"),
             ["Farm:SessionLog:NodeName"] = "cli-test-node",
             ["Farm:Policy:AllowLoopbackDestinations"] = "true",
+            // Every default port (admin 9110, telemetry 9464, remoting 4054) and the default data directory
+            // are shared by every node on the machine: a test node gets its own, so tests and farms run side by side.
             ["Farm:Admin:Listen"] = "127.0.0.1:0",
+            ["Farm:Telemetry:Listen"] = "127.0.0.1:0",
+            ["Farm:Cluster:Port"] = "0",
+            ["Farm:Cluster:DataDirectory"] = Path.Combine(directory.FullName, "ddata"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,168 @@
+using System.Net.Sockets;
+using Farm.Cli.Tests.Support;
+
+namespace Farm.Cli.Tests;
+
+/// <summary>
+/// farmctl against a real multi-process farm: one lighthouse and two SOCKS nodes, each its own
+/// process on its own loopback ports, joined through the lighthouse as production farms are.
+/// </summary>
+public sealed class FarmCommandsTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
+
+    private TestFarm _farm = null!;
+    private EchoServer _echo = null!;
+
+    private MemberProcess Lighthouse => _farm.Seed;
+
+    private MemberProcess Node1 => _farm.Members[1];
+
+    private MemberProcess Node2 => _farm.Members[2];
+
+    public async Task InitializeAsync()
+    {
+        _echo = new EchoServer();
+        try
+        {
+            _farm = await TestFarm.StartAsync(lighthouses: 1, nodes: 2);
+        }
+        catch
+        {
+            await _echo.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await _farm.DisposeAsync();
+        }
+        finally
+        {
+            await _echo.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ClusterShow_LighthouseAndTwoNodes_EachRowWithItsRole()
+    {
+        var show = await Farmctl.RunAsync(Lighthouse.Admin, "cluster", "show");
+        var fromNode = await Farmctl.RunAsync(Node2.Admin, "cluster", "show");
+
+        Assert.Equal(0, show.ExitCode);
+        Assert.Equal(4, show.Lines.Length);
+        Assert.Contains($"{Lighthouse.Address} | [lighthouse] | up | False", show.Lines);
+        Assert.Contains($"{Node1.Address} | [socks] | up | False", show.Lines);
+        Assert.Contains($"{Node2.Address} | [socks] | up | False", show.Lines);
+        Assert.Equal("Count: 3 nodes", show.Lines[3]);
+        Assert.Equal(show.Lines.Order(), fromNode.Lines.Order());
+    }
+
+    [Fact]
+    public async Task PolicyStatus_EveryMember_SameVersionAndConverged()
+    {
+        var status = await Eventually.UntilAsync(
+            () => Farmctl.RunAsync(Node1.Admin, "policy", "status"),
+            r => r.Output.Contains("converged on version 1", StringComparison.Ordinal) && !r.Output.Contains("NOT", StringComparison.Ordinal),
+            Settle);
+
+        Assert.Equal(0, status.ExitCode);
+        Assert.Equal(
+            new[] { $"{Lighthouse.Address} | version 1", $"{Node1.Address} | version 1", $"{Node2.Address} | version 1" }.Order(StringComparer.Ordinal),
+            status.Lines[..^1].Order(StringComparer.Ordinal));
+        Assert.Equal("converged on version 1 (replicated)", status.Lines[^1]);
+    }
+
+    [Fact]
+    public async Task PolicyApply_OnOneNode_EveryMemberEnforcesItAndAnotherNodeReportsConverged()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, "client pass from 10.0.0.0/8 name ten-only\npass connect to any name outbound\n");
+
+            var apply = await Farmctl.RunAsync(Node1.Admin, "policy", "apply", file);
+
+            Assert.Equal(0, apply.ExitCode);
+            Assert.Contains("now enforcing version 2", apply.Output, StringComparison.Ordinal);
+            var status = await Eventually.UntilAsync(
+                () => Farmctl.RunAsync(Node2.Admin, "policy", "status"),
+                r => r.Output.Contains("converged on version 2", StringComparison.Ordinal) && !r.Output.Contains("NOT", StringComparison.Ordinal),
+                Settle);
+            Assert.Equal("converged on version 2 (replicated)", status.Lines[^1]);
+            Assert.All(status.Lines[..^1], line => Assert.EndsWith(" | version 2", line, StringComparison.Ordinal));
+
+            // Enforced, not only reported: node 2 no longer admits a loopback client.
+            var refused = await Record.ExceptionAsync(() => SocksClient.ConnectAsync(Node2.Socks!, _echo.Endpoint));
+            Assert.True(refused is IOException or SocketException, $"node 2 admits a loopback client under the applied policy: {refused}");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task ClusterLeave_NodeByAddress_IsGoneFromTheLighthouseView()
+    {
+        var leave = await Farmctl.RunAsync(Lighthouse.Admin, "cluster", "leave", Node2.Address);
+
+        Assert.Equal(0, leave.ExitCode);
+        Assert.Contains("is leaving", leave.Output, StringComparison.Ordinal);
+        var show = await ShowUntilAsync(r => r.Output.Contains("Count: 2 nodes", StringComparison.Ordinal));
+        Assert.Equal("Count: 2 nodes", show.Lines[^1]);
+        Assert.DoesNotContain(Node2.Address, show.Output, StringComparison.Ordinal);
+        Assert.Contains($"{Node1.Address} | [socks] | up | False", show.Lines);
+    }
+
+    [Fact]
+    public async Task NodeDrain_ClusteredNode_RefusesNewKeepsOpenSessionThenLeavesWhenItEnds()
+    {
+        using var open = await SocksClient.ConnectAsync(Node1.Socks!, _echo.Endpoint);
+        Assert.Equal(0, open.Reply);
+
+        var drain = await Farmctl.RunAsync(Node1.Admin, "node", "drain");
+
+        Assert.Equal(0, drain.ExitCode);
+        Assert.Equal("draining: refusing new sessions, 1 open until they end", drain.Lines.Single());
+        var refused = await Assert.ThrowsAsync<SocketException>(() => SocksClient.ConnectAsync(Node1.Socks!, _echo.Endpoint));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        Assert.Equal("still flowing"u8.ToArray(), await open.EchoAsync("still flowing"u8.ToArray()));
+        using (var elsewhere = await SocksClient.ConnectAsync(Node2.Socks!, _echo.Endpoint))
+        {
+            Assert.Equal(0, elsewhere.Reply);
+        }
+
+        // Still a member while its session is open: it leaves only once the session has ended.
+        var during = await Farmctl.RunAsync(Lighthouse.Admin, "cluster", "show");
+        Assert.Contains($"{Node1.Address} | [socks] | up | False", during.Lines);
+
+        open.Socket.Shutdown(SocketShutdown.Send);
+        Assert.True(await open.ClosedAsync());
+        var show = await ShowUntilAsync(r => r.Output.Contains("Count: 2 nodes", StringComparison.Ordinal));
+        Assert.Equal("Count: 2 nodes", show.Lines[^1]);
+        Assert.DoesNotContain(Node1.Address, show.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NodeDrain_Deadline_ClosesTheOpenSessionThenTheNodeLeaves()
+    {
+        using var open = await SocksClient.ConnectAsync(Node2.Socks!, _echo.Endpoint);
+        Assert.Equal(0, open.Reply);
+
+        var drain = await Farmctl.RunAsync(Node2.Admin, "node", "drain", "--deadline", "2s");
+
+        Assert.Equal(0, drain.ExitCode);
+        Assert.StartsWith("draining: refusing new sessions, 1 open until they end or ", drain.Lines.Single(), StringComparison.Ordinal);
+        Assert.True(await open.ClosedAsync(), "the open session is closed at the deadline");
+        var show = await ShowUntilAsync(r => r.Output.Contains("Count: 2 nodes", StringComparison.Ordinal));
+        Assert.Equal("Count: 2 nodes", show.Lines[^1]);
+        Assert.DoesNotContain(Node2.Address, show.Output, StringComparison.Ordinal);
+    }
+
+    private Task<Farmctl.Result> ShowUntilAsync(Func<Farmctl.Result, bool> done) =>
+        Eventually.UntilAsync(() => Farmctl.RunAsync(Lighthouse.Admin, "cluster", "show"), done, Settle);
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+
+namespace Farm.Cli.Tests.Support;
+
+/// <summary>
+/// A farm member (lighthouse or SOCKS node) as its own process, started from the built dll the way the
+/// farm runs it. Every port it listens on (remoting, admin, telemetry, DNS, SOCKS) is its own free
+/// loopback port and its durable data lives in its own temp directory, so members never clash with
+/// each other, with other test runs, or with a farm running on the defaults. Killed by PID on dispose.
+/// </summary>
+public sealed class MemberProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly DirectoryInfo _directory;
+    private readonly List<string> _lines = [];
+
+    private MemberProcess(string name, Process process, DirectoryInfo directory, int clusterPort, int adminPort, IPEndPoint? socks)
+    {
+        Name = name;
+        _process = process;
+        _directory = directory;
+        Address = $"akka.tcp://farm@127.0.0.1:{clusterPort}";
+        Admin = $"127.0.0.1:{adminPort}";
+        Socks = socks;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The member's cluster address, as <c>cluster show</c> prints it.</summary>
+    public string Address { get; }
+
+    /// <summary>The admin endpoint farmctl talks to.</summary>
+    public string Admin { get; }
+
+    /// <summary>The SOCKS listener of a node; null for a lighthouse.</summary>
+    public IPEndPoint? Socks { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public static MemberProcess StartLighthouse(string name, string? seed = null, string? token = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["FARM__DNS__LISTEN__0"] = $"127.0.0.1:{FreePort.Next()}",
+        };
+        if (token is not null)
+        {
+            settings["FARM__ADMIN__TOKEN"] = token;
+        }
+
+        return Start(name, Built.Lighthouse, seed, settings, socks: null);
+    }
+
+    public static MemberProcess StartNode(string name, string seed)
+    {
+        var socks = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        var settings = new Dictionary<string, string>
+        {
+            ["FARM__SOCKS__LISTENERS__0"] = socks.ToString(),
+            ["FARM__POLICY__ALLOWLOOPBACKDESTINATIONS"] = "true",
+            ["FARM__SESSIONLOG__NODENAME"] = name,
+        };
+        return Start(name, Built.Node, seed, settings, socks);
+    }
+
+    /// <summary>Kills the member at once, as a crash would.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public string Tail(int count)
+    {
+        lock (_lines)
+        {
+            return string.Join(Environment.NewLine, _lines.TakeLast(count));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StartedProcesses.StopAsync(_process);
+        }
+        finally
+        {
+            try
+            {
+                _directory.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A member killed mid-write may hold a file for a moment; it is a temp directory.
+            }
+        }
+    }
+
+    private static MemberProcess Start(string name, string dll, string? seed, Dictionary<string, string> settings, IPEndPoint? socks)
+    {
+        var directory = Directory.CreateTempSubdirectory($"farm-cli-{name}-");
+        var clusterPort = FreePort.Next();
+        var adminPort = FreePort.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory.FullName,
+        };
+        start.ArgumentList.Add(dll);
+
+        // The classic Lighthouse variables override Farm:Cluster; one left in the environment would move every member.
+        foreach (var classic in new[] { "CLUSTER_IP", "CLUSTER_PORT", "CLUSTER_SEEDS" })
+        {
+            start.Environment.Remove(classic);
+        }
+
+        start.Environment["FARM__CLUSTER__HOSTNAME"] = "127.0.0.1";
+        start.Environment["FARM__CLUSTER__PORT"] = clusterPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(directory.FullName, "ddata");
+        start.Environment["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{adminPort}";
+        start.Environment["FARM__TELEMETRY__LISTEN"] = $"127.0.0.1:{FreePort.Next()}";
+        start.Environment["FARM__SESSIONLOG__PATH"] = Path.Combine(directory.FullName, "sessions.jsonl");
+
+        // Test-speed failure detection: a killed member is unreachable within ~2 s, not the production ~10 s.
+        start.Environment["FARM__CLUSTER__FAILUREDETECTION__HEARTBEATINTERVAL"] = "00:00:00.500";
+        start.Environment["FARM__CLUSTER__FAILUREDETECTION__ACCEPTABLEHEARTBEATPAUSE"] = "00:00:02";
+        start.Environment["FARM__CLUSTER__SPLITBRAIN__STABLEAFTER"] = "00:00:03";
+        start.Environment["DOTNET_gcServer"] = "0";
+        if (seed is not null)
+        {
+            start.Environment["FARM__CLUSTER__SEEDS__0"] = seed;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        Process process;
+        try
+        {
+            process = StartedProcesses.Start(start);
+        }
+        catch
+        {
+            directory.Delete(recursive: true);
+            throw;
+        }
+
+        var member = new MemberProcess(name, process, directory, clusterPort, adminPort, socks);
+        process.OutputDataReceived += (_, e) => member.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => member.Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return member;
+    }
+
+    private void Add(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_lines)
+            {
+                _lines.Add(line);
+            }
+        }
+    }
+}
