@@ -15,6 +15,7 @@ public static class PolicyPalette
                                           which rule decides, and why
         policy history                    versions, newest last
         policy rollback [<version>]       re-apply an earlier version (the previous one by default)
+        policy reload                     re-read the member's policy file and apply it (as SIGHUP does)
         policy status                     the version each member enforces
         policy hash-password [<user>]     read a password on stdin, print the user line (no member needed)
         """;
@@ -106,6 +107,10 @@ public static class PolicyPalette
 
                 var rolled = await client.PostAsync(AdminRoutes.PolicyRollback, new PolicyRollbackRequest(version), json.PolicyRollbackRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
                 return Report(context, rolled, "rollback", "rolled back");
+            case "reload":
+                args.Done();
+                var reloaded = await client.PostAsync(AdminRoutes.PolicyReload, new PolicyReloadRequest("farmctl"), json.PolicyReloadRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
+                return Report(context, reloaded, "reload", "reloaded");
             case "status":
                 args.Done();
                 var status = await client.GetAsync(AdminRoutes.PolicyStatus, json.PolicyStatus, context.Cancel).ConfigureAwait(false);

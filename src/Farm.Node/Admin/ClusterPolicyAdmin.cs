@@ -30,6 +30,21 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
         };
     }
 
+    public async Task<PolicyApplyResult> ReloadAsync(string author, CancellationToken cancel)
+    {
+        string text;
+        try
+        {
+            text = source.ReadText();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new PolicyApplyResult(false, holder.Current.Version, [new PolicyProblem(0, 0, $"{source.SourceName}: {e.Message}")]);
+        }
+
+        return await ApplyAsync(text, $"{author}, reload of {source.SourceName}", cancel).ConfigureAwait(false);
+    }
+
     public IReadOnlyList<PolicyHistoryEntry> History() => history.List(holder.Current.Version);
 
     public async Task<PolicyApplyResult?> RollbackAsync(long? version, string author, CancellationToken cancel)

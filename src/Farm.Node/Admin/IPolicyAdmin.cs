@@ -18,4 +18,7 @@ public interface IPolicyAdmin
     Task<PolicyApplyResult?> RollbackAsync(long? version, string author, CancellationToken cancel);
 
     Task<PolicyStatus> StatusAsync(CancellationToken cancel);
+
+    /// <summary>Re-reads the member's policy file (or embedded default) and applies it, as SIGHUP does.</summary>
+    Task<PolicyApplyResult> ReloadAsync(string author, CancellationToken cancel);
 }

@@ -27,6 +27,7 @@ public sealed class NodeAdminEndpoints(IServiceProvider services) : IAdminEndpoi
         routes.MapPost(AdminRoutes.PolicyApply, (HttpRequest request) => ApplyAsync(request.HttpContext));
         routes.MapGet(AdminRoutes.PolicyHistory, () => AdminHttp.Ok(PolicyAdmin.History(), AdminJsonContext.Default.IReadOnlyListPolicyHistoryEntry));
         routes.MapPost(AdminRoutes.PolicyRollback, (HttpRequest request) => RollbackAsync(request.HttpContext));
+        routes.MapPost(AdminRoutes.PolicyReload, (HttpRequest request) => ReloadAsync(request.HttpContext));
         routes.MapGet(AdminRoutes.PolicyStatus, async (HttpRequest request) =>
             AdminHttp.Ok(await PolicyAdmin.StatusAsync(request.HttpContext.RequestAborted).ConfigureAwait(false), AdminJsonContext.Default.PolicyStatus));
         routes.MapGet(AdminRoutes.Drain, async (HttpRequest request) =>
@@ -73,6 +74,13 @@ public sealed class NodeAdminEndpoints(IServiceProvider services) : IAdminEndpoi
         }
 
         var result = await PolicyAdmin.ApplyAsync(request.Text, request.Author ?? "farmctl", http.RequestAborted).ConfigureAwait(false);
+        return Results.Json(result, AdminJsonContext.Default.PolicyApplyResult, statusCode: result.Applied ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+    }
+
+    private async Task<IResult> ReloadAsync(HttpContext http)
+    {
+        var request = await AdminHttp.ReadAsync(http, AdminJsonContext.Default.PolicyReloadRequest).ConfigureAwait(false);
+        var result = await PolicyAdmin.ReloadAsync(request?.Author ?? "farmctl", http.RequestAborted).ConfigureAwait(false);
         return Results.Json(result, AdminJsonContext.Default.PolicyApplyResult, statusCode: result.Applied ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 

@@ -18,6 +18,7 @@ namespace Farm.Shared.Admin;
 [JsonSerializable(typeof(PolicyApplyResult))]
 [JsonSerializable(typeof(IReadOnlyList<PolicyHistoryEntry>))]
 [JsonSerializable(typeof(PolicyRollbackRequest))]
+[JsonSerializable(typeof(PolicyReloadRequest))]
 [JsonSerializable(typeof(PolicyStatus))]
 [JsonSerializable(typeof(PolicyTestRequest))]
 [JsonSerializable(typeof(PolicyTestResult))]

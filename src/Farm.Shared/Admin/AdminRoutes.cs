@@ -16,6 +16,7 @@ public static class AdminRoutes
     public const string PolicyApply = "/policy/apply";
     public const string PolicyHistory = "/policy/history";
     public const string PolicyRollback = "/policy/rollback";
+    public const string PolicyReload = "/policy/reload";
     public const string PolicyStatus = "/policy/status";
     public const string Drain = "/node/drain";
     public const string Undrain = "/node/undrain";
