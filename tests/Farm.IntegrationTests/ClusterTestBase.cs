@@ -49,7 +49,7 @@ public abstract class ClusterTestBase(ITestOutputHelper output) : IAsyncLifetime
     {
         var result = await Curl.GetThroughAsync(Farm.SocksProxy(node), Server.Url);
         Assert.True(result.ExitCode == Curl.ProxyRefused, $"node {node}: curl exit {result.ExitCode}: {result.Error}");
-        Assert.Equal(0x02, await Socks5Probe.ConnectReplyAsync(FarmHarness.NodeAddress(node), Farm.SocksPort(node), Server.Endpoint));
+        Assert.Equal(0x02, await Socks5Probe.ConnectReplyAsync(Farm.SocksAddress(node), Farm.SocksPort(node), Server.Endpoint));
     }
 
     /// <summary>Waits until every running node logs that it enforces at least <paramref name="version"/>; returns when the last did.</summary>

@@ -5,10 +5,14 @@ namespace Farm.IntegrationTests.Support;
 /// <summary>
 /// A farm of one lighthouse and three nodes, each a real process on loopback: remoting on 127.0.0.1,
 /// node SOCKS listeners on 127.0.0.11-13, durable data and policy files in a temp directory. Every
-/// process it started is killed by id when it is disposed, whatever the test did.
+/// process it started is killed by id when it is disposed, whatever the test did. Every member gets
+/// free admin and telemetry ports, the lighthouse a DNS port; a <see cref="FarmLayout"/> moves the
+/// SOCKS listeners and DNS elsewhere (a veth for namespace clients).
 /// </summary>
-public sealed class FarmHarness : IAsyncDisposable
+public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
 {
+    public const string LighthouseName = "lighthouse";
+
     public const int NodeCount = 3;
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(40);
 
@@ -16,7 +20,11 @@ public sealed class FarmHarness : IAsyncDisposable
     private readonly List<MemberProcess> _started = [];
     private readonly int _lighthousePort = FreePorts.On("127.0.0.1");
     private readonly int[] _nodePorts = [.. Enumerable.Range(0, NodeCount).Select(_ => FreePorts.On("127.0.0.1"))];
-    private readonly int[] _socksPorts = [.. Enumerable.Range(1, NodeCount).Select(i => FreePorts.On(NodeAddress(i)))];
+    private readonly FarmLayout _layout = layout ?? FarmLayout.Loopback;
+    private readonly Dictionary<string, int> _adminPorts = [];
+    private readonly Dictionary<string, int> _telemetryPorts = [];
+    private int[]? _socksPorts;
+    private int? _dnsPort;
 
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
@@ -26,15 +34,29 @@ public sealed class FarmHarness : IAsyncDisposable
 
     public string LighthouseAddress => $"akka.tcp://farm@127.0.0.1:{_lighthousePort}";
 
-    public static string NodeAddress(int node) => $"127.0.0.{10 + node}";
-
     public string ClusterAddress(int node) => $"akka.tcp://farm@127.0.0.1:{_nodePorts[node - 1]}";
 
-    public string SocksProxy(int node) => $"{NodeAddress(node)}:{_socksPorts[node - 1]}";
+    public string SocksAddress(int node) => _layout.NodeAddresses[node - 1];
 
-    public int SocksPort(int node) => _socksPorts[node - 1];
+    public string SocksProxy(int node) => $"{SocksAddress(node)}:{SocksPort(node)}";
+
+    public int SocksPort(int node) => SocksPorts[node - 1];
+
+    /// <summary>The lighthouse's DNS port, on <see cref="FarmLayout.DnsAddress"/>.</summary>
+    public int DnsPort => _dnsPort ??= _layout.DnsPort ?? FreePorts.On(_layout.DnsAddress);
+
+    public string DnsAddress => _layout.DnsAddress;
+
+    /// <summary>The telemetry base URL of a member: <see cref="LighthouseName"/> or <c>node1</c>..<c>node3</c>.</summary>
+    public string TelemetryUrl(string member) => $"http://127.0.0.1:{_telemetryPorts[member]}";
+
+    public int TelemetryPort(string member) => _telemetryPorts[member];
+
+    public string AdminUrl(string member) => $"http://127.0.0.1:{_adminPorts[member]}";
 
     public string PolicyFile(int node) => Path.Combine(_directory.FullName, $"node{node}.policy");
+
+    public string SessionLog(int node) => Path.Combine(_directory.FullName, $"node{node}-sessions.jsonl");
 
     public MemberProcess Node(int node) => Nodes[node] ?? throw new InvalidOperationException($"node {node} is not running");
 
@@ -58,9 +80,10 @@ public sealed class FarmHarness : IAsyncDisposable
 
     public MemberProcess StartLighthouse()
     {
-        var environment = CommonEnvironment("lighthouse", _lighthousePort);
+        var environment = CommonEnvironment(LighthouseName, _lighthousePort);
         environment["FARM__POLICY__FILE"] = Path.Combine(_directory.FullName, "lighthouse.policy");
-        environment["FARM__DNS__LISTEN__0"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}";
+        environment["FARM__DNS__LISTEN__0"] = $"{DnsAddress}:{DnsPort}";
+        environment["FARM__SESSIONLOG__NODENAME"] = LighthouseName;
         Lighthouse = Track(MemberProcess.Start("lighthouse", Dll("Farm.Lighthouse"), environment, Clock));
         return Lighthouse;
     }
@@ -71,7 +94,7 @@ public sealed class FarmHarness : IAsyncDisposable
         environment["FARM__CLUSTER__SEEDS__0"] = LighthouseAddress;
         environment["FARM__SOCKS__LISTENERS__0"] = SocksProxy(node);
         environment["FARM__POLICY__FILE"] = PolicyFile(node);
-        environment["FARM__SESSIONLOG__PATH"] = Path.Combine(_directory.FullName, $"node{node}-sessions.jsonl");
+        environment["FARM__SESSIONLOG__PATH"] = SessionLog(node);
         environment["FARM__SESSIONLOG__NODENAME"] = $"node{node}";
         var process = Track(MemberProcess.Start($"node{node}", Dll("Farm.Node"), environment, Clock));
         Nodes[node] = process;
@@ -124,6 +147,9 @@ public sealed class FarmHarness : IAsyncDisposable
         return process;
     }
 
+    private int[] SocksPorts => _socksPorts ??= [.. Enumerable.Range(1, NodeCount).Select(i => _layout.SocksPort ?? FreePorts.On(SocksAddress(i)))];
+
+    // A restarted member keeps its admin and telemetry ports, so the test's URLs stay valid.
     private Dictionary<string, string> CommonEnvironment(string name, int port) => new()
     {
         ["FARM__CLUSTER__HOSTNAME"] = "127.0.0.1",
@@ -131,14 +157,25 @@ public sealed class FarmHarness : IAsyncDisposable
         ["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(_directory.FullName, name, "ddata"),
         ["FARM__CLUSTER__SERIALIZEMESSAGES"] = "true",
         // Every member serves admin HTTP; each needs its own port on a shared loopback.
-        ["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}",
-        ["FARM__TELEMETRY__LISTEN"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}",
+        ["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{PortOf(_adminPorts, name)}",
+        ["FARM__TELEMETRY__LISTEN"] = $"127.0.0.1:{PortOf(_telemetryPorts, name)}",
         // Test-speed failure detection: a killed member is unreachable within ~2 s and downed ~3 s later.
         ["FARM__CLUSTER__FAILUREDETECTION__HEARTBEATINTERVAL"] = "00:00:00.500",
         ["FARM__CLUSTER__FAILUREDETECTION__ACCEPTABLEHEARTBEATPAUSE"] = "00:00:02",
         ["FARM__CLUSTER__SPLITBRAIN__STABLEAFTER"] = "00:00:03",
         ["DOTNET_gcServer"] = "0",
     };
+
+    private static int PortOf(Dictionary<string, int> ports, string member)
+    {
+        if (!ports.TryGetValue(member, out var port))
+        {
+            port = FreePorts.On("127.0.0.1");
+            ports[member] = port;
+        }
+
+        return port;
+    }
 
     private static string Dll(string project)
     {
