@@ -18,6 +18,9 @@ public sealed class FarmHarness : IAsyncDisposable
     private readonly int[] _nodePorts = [.. Enumerable.Range(0, NodeCount).Select(_ => FreePorts.On("127.0.0.1"))];
     private readonly int[] _socksPorts = [.. Enumerable.Range(1, NodeCount).Select(i => FreePorts.On(NodeAddress(i)))];
 
+    // Index 0 is the lighthouse, 1..NodeCount the nodes.
+    private readonly int[] _telemetryPorts = [.. Enumerable.Range(0, NodeCount + 1).Select(_ => FreePorts.On("127.0.0.1"))];
+
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
     public MemberProcess? Lighthouse { get; private set; }
@@ -33,6 +36,12 @@ public sealed class FarmHarness : IAsyncDisposable
     public string SocksProxy(int node) => $"{NodeAddress(node)}:{_socksPorts[node - 1]}";
 
     public int SocksPort(int node) => _socksPorts[node - 1];
+
+    /// <summary>The lighthouse's <c>/metrics</c>, <c>/healthz</c> and service discovery endpoint, <c>host:port</c>.</summary>
+    public string LighthouseTelemetry => $"127.0.0.1:{_telemetryPorts[0]}";
+
+    /// <summary>A node's <c>/metrics</c> endpoint, <c>host:port</c>: the instance label Prometheus gives its series.</summary>
+    public string Telemetry(int node) => $"127.0.0.1:{_telemetryPorts[node]}";
 
     public string PolicyFile(int node) => Path.Combine(_directory.FullName, $"node{node}.policy");
 
@@ -58,7 +67,7 @@ public sealed class FarmHarness : IAsyncDisposable
 
     public MemberProcess StartLighthouse()
     {
-        var environment = CommonEnvironment("lighthouse", _lighthousePort);
+        var environment = CommonEnvironment("lighthouse", _lighthousePort, LighthouseTelemetry);
         environment["FARM__POLICY__FILE"] = Path.Combine(_directory.FullName, "lighthouse.policy");
         environment["FARM__DNS__LISTEN__0"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}";
         Lighthouse = Track(MemberProcess.Start("lighthouse", Dll("Farm.Lighthouse"), environment, Clock));
@@ -67,7 +76,7 @@ public sealed class FarmHarness : IAsyncDisposable
 
     public MemberProcess StartNode(int node)
     {
-        var environment = CommonEnvironment($"node{node}", _nodePorts[node - 1]);
+        var environment = CommonEnvironment($"node{node}", _nodePorts[node - 1], Telemetry(node));
         environment["FARM__CLUSTER__SEEDS__0"] = LighthouseAddress;
         environment["FARM__SOCKS__LISTENERS__0"] = SocksProxy(node);
         environment["FARM__POLICY__FILE"] = PolicyFile(node);
@@ -124,7 +133,7 @@ public sealed class FarmHarness : IAsyncDisposable
         return process;
     }
 
-    private Dictionary<string, string> CommonEnvironment(string name, int port) => new()
+    private Dictionary<string, string> CommonEnvironment(string name, int port, string telemetry) => new()
     {
         ["FARM__CLUSTER__HOSTNAME"] = "127.0.0.1",
         ["FARM__CLUSTER__PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -132,7 +141,7 @@ public sealed class FarmHarness : IAsyncDisposable
         ["FARM__CLUSTER__SERIALIZEMESSAGES"] = "true",
         // Every member serves admin HTTP; each needs its own port on a shared loopback.
         ["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}",
-        ["FARM__TELEMETRY__LISTEN"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}",
+        ["FARM__TELEMETRY__LISTEN"] = telemetry,
         // Test-speed failure detection: a killed member is unreachable within ~2 s and downed ~3 s later.
         ["FARM__CLUSTER__FAILUREDETECTION__HEARTBEATINTERVAL"] = "00:00:00.500",
         ["FARM__CLUSTER__FAILUREDETECTION__ACCEPTABLEHEARTBEATPAUSE"] = "00:00:02",
