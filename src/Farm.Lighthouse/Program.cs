@@ -1,5 +1,6 @@
 using Farm.Admin;
 using Farm.Lighthouse.Cluster;
+using Farm.Lighthouse.Discovery;
 using Farm.Lighthouse.Dns;
 using Farm.Lighthouse.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -8,5 +9,6 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.Services.AddLighthouseTelemetry(builder.Configuration);
 builder.Services.AddLighthouse(builder.Configuration);
 builder.Services.AddFarmDns(builder.Configuration);
+builder.Services.AddLighthouseDiscovery();
 builder.Services.AddFarmAdmin(builder.Configuration);
 await builder.Build().RunAsync();

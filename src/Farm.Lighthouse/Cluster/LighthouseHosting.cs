@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Farm.Lighthouse.Discovery;
 using Farm.Shared.Cluster;
 using Farm.Shared.Policy;
 using Farm.Shared.Replication;
@@ -9,7 +10,8 @@ namespace Farm.Lighthouse.Cluster;
 
 /// <summary>
 /// Wires the lighthouse's actor system: a cluster member with the <c>lighthouse</c> role that keeps a
-/// replica of the policy and, as a singleton among lighthouses, seeds the farm's first policy.
+/// replica of the policy and, as a singleton among lighthouses, seeds the farm's first policy; it
+/// advertises itself and feeds the farm directory that DNS and service discovery answer from.
 /// </summary>
 public static class LighthouseHosting
 {
@@ -34,7 +36,9 @@ public static class LighthouseHosting
             })
             .WithFarmCluster(sp, Role, DefaultPort)
             .AddPolicyReplica()
-            .AddPolicySeederSingleton(seed, Role));
+            .AddPolicySeederSingleton(seed, Role)
+            .AddLighthouseAdvertiser()
+            .AddFarmDirectoryFeed());
         return services;
     }
 }

@@ -4,12 +4,14 @@ using Farm.Admin.Cluster;
 using Farm.Node.Listening;
 using Farm.Node.Sessions;
 using Farm.Shared.Admin;
+using Farm.Shared.Discovery;
 using Microsoft.Extensions.Logging;
 
 namespace Farm.Node.Draining;
 
 /// <summary>
-/// Drains the node: listeners close first (new clients are refused), open sessions keep flowing
+/// Drains the node: the cluster learns it is draining first (DNS, PAC and load balancers stop
+/// sending clients), then listeners close (new clients are refused), open sessions keep flowing
 /// until they end or the deadline closes them, then a clustered node leaves the cluster.
 /// </summary>
 public sealed partial class NodeDrainer(
@@ -17,6 +19,7 @@ public sealed partial class NodeDrainer(
     ActorSystem system,
     IRequiredActor<SocksListenersActor> listeners,
     IRequiredActor<SessionsActor> sessions,
+    IRequiredActor<AdvertiserActor> advertiser,
     TimeProvider time,
     ILogger<NodeDrainer> logger)
 {
@@ -34,6 +37,7 @@ public sealed partial class NodeDrainer(
             if (!state.Draining)
             {
                 state.Begin(deadline is { } d ? time.GetUtcNow() + d : null);
+                await AdvertiseAsync(draining: true, cancel).ConfigureAwait(false);
                 var listenerRef = await listeners.GetAsync(cancel).ConfigureAwait(false);
                 await listenerRef.Ask<ListenersChanged>(StopAccepting.Instance, AskTimeout, cancel).ConfigureAwait(false);
                 _waiting = new CancellationTokenSource();
@@ -62,6 +66,7 @@ public sealed partial class NodeDrainer(
                 var listenerRef = await listeners.GetAsync(cancel).ConfigureAwait(false);
                 await listenerRef.Ask<ListenersChanged>(StartAccepting.Instance, AskTimeout, cancel).ConfigureAwait(false);
                 state.End();
+                await AdvertiseAsync(draining: false, cancel).ConfigureAwait(false);
                 LogUndrained();
             }
 
@@ -84,6 +89,12 @@ public sealed partial class NodeDrainer(
                     ? $"draining: refusing new sessions, {open} open until they end or {deadline:O}"
                     : $"draining: refusing new sessions, {open} open until they end";
         return new DrainStatus(state.Draining, open, state.Deadline, message);
+    }
+
+    private async Task AdvertiseAsync(bool draining, CancellationToken cancel)
+    {
+        var advertiserRef = await advertiser.GetAsync(cancel).ConfigureAwait(false);
+        await advertiserRef.Ask<Advertised>(new SetDraining(draining), AskTimeout, cancel).ConfigureAwait(false);
     }
 
     private async Task<int> OpenAsync(CancellationToken cancel)

@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using Farm.Node.Admin;
 using Farm.Node.Cluster;
+using Farm.Node.Discovery;
 using Farm.Node.Listening;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
@@ -41,7 +42,8 @@ public static class NodeHosting
             })
             .AddNodeCluster(services)
             .AddSessionsActor()
-            .AddSocksListeners());
+            .AddSocksListeners()
+            .AddNodeAdvertiser());
         return builder;
     }
 }

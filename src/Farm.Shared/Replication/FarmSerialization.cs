@@ -13,9 +13,11 @@ public static class FarmSerialization
           serializers {
             farm-policy = "Farm.Shared.Replication.PolicyEnvelopeSerializer, Farm.Shared"
             farm-local-only = "Farm.Shared.Replication.LocalOnlySerializer, Farm.Shared"
+            farm-node-advertisement = "Farm.Shared.Replication.NodeAdvertisementSerializer, Farm.Shared"
           }
           serialization-bindings {
             "Farm.Shared.Replication.PolicyEnvelope, Farm.Shared" = farm-policy
+            "Farm.Shared.Discovery.NodeAdvertisement, Farm.Shared" = farm-node-advertisement
             "Akka.DistributedData.Durable.LoadAll, Akka.DistributedData" = farm-local-only
             "Akka.DistributedData.Durable.LoadData, Akka.DistributedData" = farm-local-only
             "Akka.DistributedData.Durable.LoadAllCompleted, Akka.DistributedData" = farm-local-only

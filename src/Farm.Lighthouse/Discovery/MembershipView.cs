@@ -1,0 +1,47 @@
+using System.Collections.Immutable;
+using Akka.Cluster;
+using Farm.Lighthouse.Dns;
+using Farm.Shared.Discovery;
+
+namespace Farm.Lighthouse.Discovery;
+
+/// <summary>
+/// Membership, reachability and the members' advertisements as one lighthouse last saw them, and
+/// the directory that follows from them. Pure: the feeding actor applies events, this decides.
+/// </summary>
+public sealed record MembershipView(
+    ImmutableDictionary<UniqueAddress, Member> Members,
+    ImmutableHashSet<UniqueAddress> Unreachable,
+    IReadOnlyDictionary<string, NodeAdvertisement> Advertisements)
+{
+    public static readonly MembershipView Empty = new(
+        ImmutableDictionary<UniqueAddress, Member>.Empty,
+        [],
+        ImmutableDictionary<string, NodeAdvertisement>.Empty);
+
+    public MembershipView WithMember(Member member) =>
+        member.Status == MemberStatus.Removed
+            ? this with { Members = Members.Remove(member.UniqueAddress), Unreachable = Unreachable.Remove(member.UniqueAddress) }
+            // Not SetItem: Member equality ignores status, so SetItem would keep the Joining member on MemberUp.
+            : this with { Members = Members.Remove(member.UniqueAddress).Add(member.UniqueAddress, member) };
+
+    public MembershipView WithReachability(Member member, bool reachable) =>
+        this with { Unreachable = reachable ? Unreachable.Remove(member.UniqueAddress) : Unreachable.Add(member.UniqueAddress) };
+
+    /// <summary>
+    /// Every Up member that has advertised, healthy when also reachable and not draining. Members that
+    /// are joining, leaving or gone are left out entirely: neither DNS nor Prometheus should find them.
+    /// </summary>
+    public ImmutableArray<NodeAdvert> Directory() =>
+        [.. Members.Values
+            .Where(member => member.Status == MemberStatus.Up)
+            .Select(member => (Member: member, Found: Advertisements.TryGetValue(NodeAdvertisement.EntryKey(member.UniqueAddress), out var advertisement), Advertisement: advertisement))
+            .Where(entry => entry.Found)
+            .Select(entry => new NodeAdvert(
+                entry.Advertisement!.Name,
+                entry.Advertisement.Socks,
+                entry.Advertisement.Metrics,
+                entry.Advertisement.Role,
+                Healthy: !Unreachable.Contains(entry.Member.UniqueAddress) && !entry.Advertisement.Draining))
+            .OrderBy(advert => advert.Name, StringComparer.Ordinal)];
+}

@@ -1,0 +1,71 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using Akka.Event;
+using Akka.Hosting;
+
+namespace Farm.Shared.Discovery;
+
+/// <summary>
+/// Publishes this member's <see cref="NodeAdvertisement"/> under its own entry of
+/// <see cref="NodeAdvertisement.Key"/>. The start is written locally and spreads by gossip; a
+/// draining change is written to every member, so whoever waits for <see cref="Advertised"/> knows
+/// the lighthouses have it before the node stops accepting.
+/// </summary>
+public sealed class AdvertiserActor : ReceiveActor
+{
+    // Long enough for a healthy farm to acknowledge, short enough that a drain with an unreachable
+    // member still starts promptly; the write keeps spreading by gossip after the timeout.
+    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
+    private readonly UniqueAddress _self = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Func<NodeAdvertisement> _describe;
+    private NodeAdvertisement? _current;
+
+    public AdvertiserActor(Func<NodeAdvertisement> describe)
+    {
+        _describe = describe;
+        Receive<SetDraining>(set =>
+        {
+            _current = Current with { Draining = set.Draining };
+            Publish(new WriteAll(ConfirmTimeout), Sender);
+        });
+        Receive<IUpdateResponse>(response =>
+        {
+            if (!response.IsSuccessful)
+                _log.Warning("advertisement of {0} not confirmed by every member: {1}", _current?.Name, response);
+
+            if (response.Request is IActorRef waiting && !waiting.IsNobody())
+                waiting.Tell(new Advertised(Current, response.IsSuccessful));
+        });
+    }
+
+    private NodeAdvertisement Current => _current ??= _describe();
+
+    protected override void PreStart()
+    {
+        _log.Info("advertising {0} ({1}): socks [{2}], metrics {3}", Current.Name, Current.Role, string.Join(", ", Current.Socks), Current.Metrics?.ToString() ?? "none");
+        Publish(WriteLocal.Instance, ActorRefs.Nobody);
+    }
+
+    private void Publish(IWriteConsistency consistency, IActorRef waiting)
+    {
+        var key = NodeAdvertisement.EntryKey(_self);
+        var advertisement = Current;
+        _replicator.Tell(Dsl.Update(NodeAdvertisement.Key, LWWDictionary<string, NodeAdvertisement>.Empty, consistency, waiting,
+            entries => entries.SetItem(_self, key, advertisement)));
+    }
+}
+
+/// <summary>Wires the advertiser at <c>/user/advertiser</c>; <paramref name="describe"/> runs once the actor starts, after the listeners are bound.</summary>
+public static class AdvertiserActorHosting
+{
+    public static AkkaConfigurationBuilder AddAdvertiser(this AkkaConfigurationBuilder builder, Func<IServiceProvider, NodeAdvertisement> describe) =>
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var services = resolver.GetService<IServiceProvider>();
+            registry.Register<AdvertiserActor>(system.ActorOf(Props.Create(() => new AdvertiserActor(() => describe(services))), "advertiser"));
+        });
+}
