@@ -9,7 +9,9 @@
 # Environment:
 #   FARM_RUN_DIR          run directory: PIDs, logs, cluster data, Prometheus storage
 #                         (default ${TMPDIR:-/tmp}/farm-local-$USER)
-#   FARM_PROMETHEUS_PORT  Prometheus's port on 127.0.0.1 (default 9090)
+#   FARM_PORT_OFFSET      added to every port below, for a second farm or a port already taken
+#                         (default 0: cluster 4053 and 4061-4063, admin 9110-9113, metrics
+#                         9464-9467, lighthouse DNS 5353, SOCKS 1080, Prometheus 9090)
 #   FARM_SCRAPE_INTERVAL  shortens the repository's scrape, rule and discovery intervals
 #                         (for example 1s); unset keeps the repository's own
 #   FARM_SKIP_BUILD=1     run the existing Release build instead of building first
@@ -17,18 +19,20 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 run="${FARM_RUN_DIR:-${TMPDIR:-/tmp}/farm-local-${USER:-$(id -un)}}"
-prometheus_port="${FARM_PROMETHEUS_PORT:-9090}"
+offset="${FARM_PORT_OFFSET:-0}"
+prometheus_port=$((9090 + offset))
 tfm=net10.0
 nodes=(1 2 3)
 
 # Fixed ports, one per member and role, all distinct on the shared loopback address.
-lighthouse_cluster=4053
-lighthouse_admin=9110
-lighthouse_telemetry=9464
-node_cluster() { echo $((4060 + $1)); }
-node_admin() { echo $((9110 + $1)); }
-node_telemetry() { echo $((9464 + $1)); }
-node_socks() { echo "127.0.0.1$1:1080"; }
+lighthouse_cluster=$((4053 + offset))
+lighthouse_admin=$((9110 + offset))
+lighthouse_telemetry=$((9464 + offset))
+lighthouse_dns=$((5353 + offset))
+node_cluster() { echo $((4060 + offset + $1)); }
+node_admin() { echo $((9110 + offset + $1)); }
+node_telemetry() { echo $((9464 + offset + $1)); }
+node_socks() { echo "127.0.0.1$1:$((1080 + offset))"; }
 
 members=(prometheus node3 node2 node1 lighthouse) # stop order: the scraper first, the seed last
 
@@ -102,17 +106,33 @@ start() {
     fi
   done
 
+  # Fail before starting anything when another program (or another farm) holds one of the ports.
+  local port address taken=()
+  for address in $(protected_ports | tr ' ' '\n' | sed 's/^/127.0.0.1:/') 127.0.0.1:$lighthouse_dns $(for n in "${nodes[@]}"; do node_socks "$n"; done); do
+    port=${address##*:}
+    if (exec 3<>"/dev/tcp/${address%:*}/$port") 2>/dev/null; then
+      taken+=("$address")
+    fi
+  done
+  if [ ${#taken[@]} -gt 0 ]; then
+    echo "in use: ${taken[*]}; stop whatever holds them or set FARM_PORT_OFFSET" >&2
+    exit 1
+  fi
+
   if [ "${FARM_SKIP_BUILD:-}" != 1 ]; then
     dotnet build "$repo/src/Farm.Lighthouse/Farm.Lighthouse.csproj" -c Release -v quiet -nologo -clp:NoSummary
     dotnet build "$repo/src/Farm.Node/Farm.Node.csproj" -c Release -v quiet -nologo -clp:NoSummary
   fi
 
   mkdir -p "$run"
+  # A member that does not come up leaves nothing behind: whatever did start is stopped by PID.
+  trap 'echo "start failed; stopping what was started" >&2; stop' EXIT
   rm -rf "$run/prometheus-data"
   prometheus_config >"$run/prometheus.yml"
 
   (
     member_environment lighthouse "$lighthouse_cluster" "$lighthouse_admin" "$lighthouse_telemetry"
+    export FARM__DNS__LISTEN__0="127.0.0.1:$lighthouse_dns"
     launch lighthouse dotnet "$repo/src/Farm.Lighthouse/bin/Release/$tfm/Farm.Lighthouse.dll"
   )
   local n ports
@@ -144,12 +164,13 @@ start() {
     --storage.tsdb.path="$run/prometheus-data" \
     --web.listen-address="127.0.0.1:$prometheus_port"
   wait_http prometheus "http://127.0.0.1:$prometheus_port/-/ready"
+  trap - EXIT
 
   cat <<EOF
 Farm started; run directory $run (PIDs, logs, session records).
   Prometheus   http://127.0.0.1:$prometheus_port/targets  (config $run/prometheus.yml)
   Lighthouse   metrics and service discovery http://127.0.0.1:$lighthouse_telemetry/sd/prometheus
-               DNS: dig @127.0.0.1 -p 5353 socks.farm.test
+               DNS: dig @127.0.0.1 -p $lighthouse_dns socks.farm.test
   SOCKS nodes  $(for n in "${nodes[@]}"; do printf '%s  ' "$(node_socks "$n")"; done)
 Try it against a server on this machine (loopback destinations are allowed, the farm's ports are not):
   python3 -m http.server 8000 --bind 127.0.0.1 &
