@@ -10,7 +10,8 @@ public static class Curl
     /// <summary>curl's exit code when the SOCKS server refuses the request (CURLE_PROXY).</summary>
     public const int ProxyRefused = 97;
 
-    public static async Task<Result> GetThroughAsync(string proxy, string url)
+    /// <param name="mode">curl's proxy option: <c>--socks5</c> resolves the name locally, <c>--socks5-hostname</c> lets the node resolve it.</param>
+    public static async Task<Result> GetThroughAsync(string proxy, string url, string mode = "--socks5")
     {
         var start = new ProcessStartInfo("curl")
         {
@@ -18,7 +19,7 @@ public static class Curl
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--silent", "--show-error", "--max-time", "10", "--socks5", proxy, url })
+        foreach (var argument in new[] { "--silent", "--show-error", "--max-time", "10", mode, proxy, url })
         {
             start.ArgumentList.Add(argument);
         }

@@ -54,6 +54,12 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
 
     public string AdminUrl(string member) => $"http://127.0.0.1:{_adminPorts[member]}";
 
+    /// <summary>The lighthouse's <c>/metrics</c>, <c>/healthz</c> and service discovery endpoint, <c>host:port</c>.</summary>
+    public string LighthouseTelemetry => $"127.0.0.1:{PortOf(_telemetryPorts, LighthouseName)}";
+
+    /// <summary>A node's <c>/metrics</c> endpoint, <c>host:port</c>: the instance label Prometheus gives its series.</summary>
+    public string Telemetry(int node) => $"127.0.0.1:{PortOf(_telemetryPorts, $"node{node}")}";
+
     public string PolicyFile(int node) => Path.Combine(_directory.FullName, $"node{node}.policy");
 
     public string SessionLog(int node) => Path.Combine(_directory.FullName, $"node{node}-sessions.jsonl");

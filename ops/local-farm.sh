@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# The docker-compose topology as processes on this machine, for trying the farm and looking at the
+# dashboards' queries without Docker: a lighthouse, three SOCKS nodes on 127.0.0.11-13:1080 and
+# Debian's prometheus with the repository's ops/prometheus configuration, discovering every member
+# through the lighthouse's /sd/prometheus. Everything listens on loopback only.
+#
+#   ops/local-farm.sh start | stop | status
+#
+# Environment:
+#   FARM_RUN_DIR          run directory: PIDs, logs, cluster data, Prometheus storage
+#                         (default ${TMPDIR:-/tmp}/farm-local-$USER)
+#   FARM_PORT_OFFSET      added to every port below, for a second farm or a port already taken
+#                         (default 0: cluster 4053 and 4061-4063, admin 9110-9113, metrics
+#                         9464-9467, lighthouse DNS 5353, SOCKS 1080, Prometheus 9090)
+#   FARM_SCRAPE_INTERVAL  shortens the repository's scrape, rule and discovery intervals
+#                         (for example 1s); unset keeps the repository's own
+#   FARM_SKIP_BUILD=1     run the existing Release build instead of building first
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+run="${FARM_RUN_DIR:-${TMPDIR:-/tmp}/farm-local-${USER:-$(id -un)}}"
+offset="${FARM_PORT_OFFSET:-0}"
+prometheus_port=$((9090 + offset))
+tfm=net10.0
+nodes=(1 2 3)
+
+# Fixed ports, one per member and role, all distinct on the shared loopback address.
+lighthouse_cluster=$((4053 + offset))
+lighthouse_admin=$((9110 + offset))
+lighthouse_telemetry=$((9464 + offset))
+lighthouse_dns=$((5353 + offset))
+node_cluster() { echo $((4060 + offset + $1)); }
+node_admin() { echo $((9110 + offset + $1)); }
+node_telemetry() { echo $((9464 + offset + $1)); }
+node_socks() { echo "127.0.0.1$1:$((1080 + offset))"; }
+
+members=(prometheus node3 node2 node1 lighthouse) # stop order: the scraper first, the seed last
+
+pid_of() { cat "$run/$1.pid" 2>/dev/null || true; }
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+
+# Starts a process in the background with its output in the run directory and records its PID.
+launch() {
+  local name=$1
+  shift
+  "$@" >"$run/$name.log" 2>&1 &
+  echo $! >"$run/$name.pid"
+}
+
+wait_http() {
+  local name=$1 url=$2 deadline=$((SECONDS + 60))
+  until curl --silent --fail --max-time 2 --output /dev/null "$url"; do
+    if ! alive "$(pid_of "$name")"; then
+      echo "$name exited; last lines of $run/$name.log:" >&2
+      tail -n 20 "$run/$name.log" >&2
+      exit 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      echo "$name not ready at $url within 60 s; see $run/$name.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
+member_environment() {
+  local name=$1 cluster=$2 admin=$3 telemetry=$4
+  export FARM__CLUSTER__HOSTNAME=127.0.0.1
+  export FARM__CLUSTER__PORT=$cluster
+  export FARM__CLUSTER__DATADIRECTORY="$run/$name/ddata"
+  export FARM__ADMIN__LISTEN="127.0.0.1:$admin"
+  export FARM__TELEMETRY__LISTEN="127.0.0.1:$telemetry"
+}
+
+protected_ports() {
+  local ports=("$lighthouse_cluster" "$lighthouse_admin" "$lighthouse_telemetry" "$prometheus_port") n
+  for n in "${nodes[@]}"; do
+    ports+=("$(node_cluster "$n")" "$(node_admin "$n")" "$(node_telemetry "$n")")
+  done
+  echo "${ports[@]}"
+}
+
+# The repository's prometheus.yml, pointed at the local lighthouse and the repository's rule files.
+prometheus_config() {
+  local config
+  config="$(sed \
+    -e "s#http://lighthouse:9464/sd/prometheus#http://127.0.0.1:$lighthouse_telemetry/sd/prometheus#" \
+    -e "s#^\(\s*-\s*\)rules/#\1$repo/ops/prometheus/rules/#" \
+    "$repo/ops/prometheus/prometheus.yml")"
+  if [ -n "${FARM_SCRAPE_INTERVAL:-}" ]; then
+    config="$(sed -E "s#^(\s*(scrape_interval|evaluation_interval|refresh_interval):\s*)\S+#\1$FARM_SCRAPE_INTERVAL#" <<<"$config")"
+  fi
+  grep -q "127.0.0.1:$lighthouse_telemetry/sd/prometheus" <<<"$config" || {
+    echo "ops/prometheus/prometheus.yml no longer names http://lighthouse:9464/sd/prometheus" >&2
+    exit 1
+  }
+  echo "$config"
+}
+
+start() {
+  local name
+  for name in "${members[@]}"; do
+    if alive "$(pid_of "$name")"; then
+      echo "already running ($name, pid $(pid_of "$name")); run '$0 stop' first" >&2
+      exit 1
+    fi
+  done
+
+  # Fail before starting anything when another program (or another farm) holds one of the ports.
+  local port address taken=()
+  for address in $(protected_ports | tr ' ' '\n' | sed 's/^/127.0.0.1:/') 127.0.0.1:$lighthouse_dns $(for n in "${nodes[@]}"; do node_socks "$n"; done); do
+    port=${address##*:}
+    if (exec 3<>"/dev/tcp/${address%:*}/$port") 2>/dev/null; then
+      taken+=("$address")
+    fi
+  done
+  if [ ${#taken[@]} -gt 0 ]; then
+    echo "in use: ${taken[*]}; stop whatever holds them or set FARM_PORT_OFFSET" >&2
+    exit 1
+  fi
+
+  if [ "${FARM_SKIP_BUILD:-}" != 1 ]; then
+    dotnet build "$repo/src/Farm.Lighthouse/Farm.Lighthouse.csproj" -c Release -v quiet -nologo -clp:NoSummary
+    dotnet build "$repo/src/Farm.Node/Farm.Node.csproj" -c Release -v quiet -nologo -clp:NoSummary
+  fi
+
+  mkdir -p "$run"
+  # A member that does not come up leaves nothing behind: whatever did start is stopped by PID.
+  trap 'echo "start failed; stopping what was started" >&2; stop' EXIT
+  rm -rf "$run/prometheus-data"
+  prometheus_config >"$run/prometheus.yml"
+
+  (
+    member_environment lighthouse "$lighthouse_cluster" "$lighthouse_admin" "$lighthouse_telemetry"
+    export FARM__DNS__LISTEN__0="127.0.0.1:$lighthouse_dns"
+    launch lighthouse dotnet "$repo/src/Farm.Lighthouse/bin/Release/$tfm/Farm.Lighthouse.dll"
+  )
+  local n ports
+  read -r -a ports <<<"$(protected_ports)"
+  for n in "${nodes[@]}"; do
+    (
+      member_environment "node$n" "$(node_cluster "$n")" "$(node_admin "$n")" "$(node_telemetry "$n")"
+      export FARM__CLUSTER__SEEDS__0="akka.tcp://farm@127.0.0.1:$lighthouse_cluster"
+      export FARM__SOCKS__LISTENERS__0="$(node_socks "$n")"
+      export FARM__SESSIONLOG__PATH="$run/node$n-sessions.jsonl"
+      export FARM__SESSIONLOG__NODENAME="node$n"
+      # A local farm is tried against servers on this machine; the farm's own ports stay closed.
+      export FARM__POLICY__ALLOWLOOPBACKDESTINATIONS=true
+      local i
+      for i in "${!ports[@]}"; do
+        export "FARM__POLICY__PROTECTEDPORTS__$i=${ports[$i]}"
+      done
+      launch "node$n" dotnet "$repo/src/Farm.Node/bin/Release/$tfm/Farm.Node.dll"
+    )
+  done
+
+  wait_http lighthouse "http://127.0.0.1:$lighthouse_telemetry/healthz/ready"
+  for n in "${nodes[@]}"; do
+    wait_http "node$n" "http://127.0.0.1:$(node_telemetry "$n")/healthz/ready"
+  done
+
+  launch prometheus prometheus \
+    --config.file="$run/prometheus.yml" \
+    --storage.tsdb.path="$run/prometheus-data" \
+    --web.listen-address="127.0.0.1:$prometheus_port"
+  wait_http prometheus "http://127.0.0.1:$prometheus_port/-/ready"
+  trap - EXIT
+
+  cat <<EOF
+Farm started; run directory $run (PIDs, logs, session records).
+  Prometheus   http://127.0.0.1:$prometheus_port/targets  (config $run/prometheus.yml)
+  Lighthouse   metrics and service discovery http://127.0.0.1:$lighthouse_telemetry/sd/prometheus
+               DNS: dig @127.0.0.1 -p $lighthouse_dns socks.farm.test
+  SOCKS nodes  $(for n in "${nodes[@]}"; do printf '%s  ' "$(node_socks "$n")"; done)
+Try it against a server on this machine (loopback destinations are allowed, the farm's ports are not):
+  python3 -m http.server 8000 --bind 127.0.0.1 &
+  curl --socks5 $(node_socks 1) http://127.0.0.1:8000/
+  curl --socks5-hostname $(node_socks 2) http://localhost:8000/
+Stop with: $0 stop
+EOF
+}
+
+stop() {
+  local name pid deadline
+  for name in "${members[@]}"; do
+    pid="$(pid_of "$name")"
+    if alive "$pid"; then
+      kill -TERM "$pid"
+      deadline=$((SECONDS + 15))
+      while alive "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+      if alive "$pid"; then
+        echo "$name (pid $pid) ignored SIGTERM for 15 s; killing it" >&2
+        kill -KILL "$pid"
+      fi
+      echo "stopped $name (pid $pid)"
+    fi
+    rm -f "$run/$name.pid"
+  done
+}
+
+status() {
+  local name pid running=0
+  for name in lighthouse node1 node2 node3 prometheus; do
+    pid="$(pid_of "$name")"
+    if alive "$pid"; then
+      echo "$name: running (pid $pid)"
+      running=$((running + 1))
+    else
+      echo "$name: not running"
+    fi
+  done
+  if alive "$(pid_of prometheus)"; then
+    local targets up discovered
+    targets="$(curl --silent --max-time 5 "http://127.0.0.1:$prometheus_port/api/v1/targets?state=active" || true)"
+    up="$(grep -o '"health":"up"' <<<"$targets" | wc -l || true)"
+    discovered="$(grep -o '"health":"' <<<"$targets" | wc -l || true)"
+    echo "prometheus: $up of $discovered discovered targets up (http://127.0.0.1:$prometheus_port/targets)"
+  fi
+  [ $running -eq 5 ]
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *)
+    echo "usage: $0 start|stop|status" >&2
+    exit 2
+    ;;
+esac
