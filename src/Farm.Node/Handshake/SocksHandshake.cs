@@ -214,8 +214,13 @@ public sealed class SocksHandshake
     {
         if (_buffer is null)
         {
-            // Wait for the first byte before taking memory: stalled clients hold no buffer.
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancel).ConfigureAwait(false);
+            // Wait for the first byte before taking memory, so stalled clients hold no buffer; most
+            // clients send their greeting with the connect, and then the wait (an epoll round trip) is skipped.
+            if (_socket.Available == 0)
+            {
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancel).ConfigureAwait(false);
+            }
+
             _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         }
 
