@@ -105,6 +105,31 @@ public sealed class NodeCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PolicyReload_AfterAnApply_ReappliesTheMembersOwnPolicyFile()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, "client pass from 10.0.0.0/8 name ten-only\npass connect to any name outbound\n");
+            Assert.Equal(0, (await Farmctl.RunAsync(_node.Admin, "policy", "apply", file)).ExitCode);
+            var refused = await Record.ExceptionAsync(() => SocksClient.ConnectAsync(_node.Socks, _echo.Endpoint));
+            Assert.True(refused is IOException or SocketException, $"a loopback client is not admitted by the applied policy: {refused}");
+
+            var reload = await Farmctl.RunAsync(_node.Admin, "policy", "reload");
+
+            Assert.Equal(0, reload.ExitCode);
+            Assert.Contains("reloaded: now enforcing version 3", reload.Output, StringComparison.Ordinal);
+
+            using var after = await SocksClient.ConnectAsync(_node.Socks, _echo.Endpoint);
+            Assert.Equal(0, after.Reply);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task DrainThenUndrain_RefusesNewConnectionsMeanwhile_OpenSessionFlowsThroughout()
     {
         using var open = await SocksClient.ConnectAsync(_node.Socks, _echo.Endpoint);

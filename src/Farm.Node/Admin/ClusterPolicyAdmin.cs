@@ -11,6 +11,9 @@ namespace Farm.Node.Admin;
 /// </summary>
 public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory history, PolicyFileSource source, PolicyApplier applier) : IPolicyAdmin
 {
+    private static readonly TimeSpan EnforcementWait = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan EnforcementPoll = TimeSpan.FromMilliseconds(10);
+
     public PolicyView Show()
     {
         var current = holder.Current;
@@ -22,6 +25,11 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
     public async Task<PolicyApplyResult> ApplyAsync(string text, string author, CancellationToken cancel)
     {
         var result = await applier.ApplyAsync(text, author).WaitAsync(cancel).ConfigureAwait(false);
+        if (result.Outcome == ApplyOutcome.Applied)
+        {
+            await LocallyEnforcedAsync(result.Version, cancel).ConfigureAwait(false);
+        }
+
         return result.Outcome switch
         {
             ApplyOutcome.Applied => new PolicyApplyResult(true, result.Version, []),
@@ -43,6 +51,18 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
         }
 
         return await ApplyAsync(text, $"{author}, reload of {source.SourceName}", cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A majority stores the version before this member's replica swaps it in; waiting for the swap
+    /// (bounded) means that when farmctl says "now enforcing", the member it talked to does.
+    /// </summary>
+    private async Task LocallyEnforcedAsync(long version, CancellationToken cancel)
+    {
+        for (var waited = TimeSpan.Zero; holder.Current.Version < version && waited < EnforcementWait; waited += EnforcementPoll)
+        {
+            await Task.Delay(EnforcementPoll, cancel).ConfigureAwait(false);
+        }
     }
 
     public IReadOnlyList<PolicyHistoryEntry> History() => history.List(holder.Current.Version);
