@@ -1,4 +1,5 @@
 using Farm.Cli.Tests.Support;
+using Farm.Tests.Shared;
 
 namespace Farm.Cli.Tests;
 
@@ -43,7 +44,7 @@ public sealed class ErrorTests : IAsyncLifetime
     [Fact]
     public async Task UnreachableMember_ExitThree()
     {
-        var result = await Farmctl.RunAsync($"127.0.0.1:{FreePort.Next()}", "cluster", "show");
+        var result = await Farmctl.RunAsync($"127.0.0.1:{TestPorts.Next()}", "cluster", "show");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("cannot reach the admin endpoint", result.Error, StringComparison.Ordinal);

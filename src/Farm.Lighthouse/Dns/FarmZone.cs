@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
+using Farm.Shared.Net;
 
 namespace Farm.Lighthouse.Dns;
 
@@ -263,7 +264,7 @@ public sealed class FarmZone
 
     private static IPAddress[] Addresses(IEnumerable<IPAddress> addresses, AddressFamily family) =>
         [.. addresses
-            .Select(address => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)
+            .Select(address => address.Unmapped())
             .Where(address => address.AddressFamily == family && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any))
             .Distinct()];
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Farm.Node.Dialing;
 using Farm.Node.Handshake;
 using Farm.Node.Sessions;
+using Farm.Shared.Net;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
@@ -32,8 +33,8 @@ public static class BindSession
         try
         {
             var allowed = expected.Address is { } address
-                ? [Normalize(address)]
-                : (await Dns.GetHostAddressesAsync(expected.Host!, deadline.Token).ConfigureAwait(false)).Select(Normalize).ToHashSet();
+                ? [address.Unmapped()]
+                : (await Dns.GetHostAddressesAsync(expected.Host!, deadline.Token).ConfigureAwait(false)).Select(IPAddressExtensions.Unmapped).ToHashSet();
 
             using var listener = new Socket(listenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(new IPEndPoint(listenAddress, 0));
@@ -46,7 +47,7 @@ public static class BindSession
 
             var peer = await listener.AcceptAsync(deadline.Token).ConfigureAwait(false);
             var peerEndPoint = (IPEndPoint)peer.RemoteEndPoint!;
-            var peerAddress = Normalize(peerEndPoint.Address);
+            var peerAddress = peerEndPoint.Address.Unmapped();
             var decision = policy.Decide(request with { Address = peerAddress });
             if (!allowed.Contains(peerAddress) || decision.Action != PolicyAction.Pass)
             {
@@ -75,5 +76,4 @@ public static class BindSession
         }
     }
 
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Farm.Node.Telemetry;
+using Farm.Shared.Net;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
@@ -79,7 +80,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
         DialResult? refused = null;
         foreach (var candidate in addresses)
         {
-            var address = candidate.IsIPv4MappedToIPv6 ? candidate.MapToIPv4() : candidate;
+            var address = candidate.Unmapped();
             var decision = policy.Decide(request with { Address = address });
             if (decision.Action == PolicyAction.Pass)
             {

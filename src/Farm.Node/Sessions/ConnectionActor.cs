@@ -10,6 +10,7 @@ using Farm.Node.Policy;
 using Farm.Node.Relaying;
 using Farm.Node.Udp;
 using Farm.Shared.Admin;
+using Farm.Shared.Net;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
@@ -66,9 +67,9 @@ public sealed class ConnectionActor : UntypedActor
     public static Props Props(Socket client, long id, SessionServices services) =>
         Akka.Actor.Props.CreateBy(new ConnectionActorProducer(client, id, services));
 
-    private IPAddress ClientAddress => Normalize(_clientEndPoint.Address);
+    private IPAddress ClientAddress => _clientEndPoint.Address.Unmapped();
 
-    private IPAddress ListenerAddress => Normalize(_localEndPoint.Address);
+    private IPAddress ListenerAddress => _localEndPoint.Address.Unmapped();
 
     /// <summary>The node's relay settings, with the policy's idle timeout when it sets one.</summary>
     private RelaySettings RelaySettings =>
@@ -198,7 +199,7 @@ public sealed class ConnectionActor : UntypedActor
             ClientAddress,
             ListenerAddress,
             request.Destination.Host,
-            request.Destination.Address is { } address ? Normalize(address) : null,
+            request.Destination.Address is { } address ? address.Unmapped() : null,
             request.Destination.Port,
             request.Auth,
             request.User);
@@ -449,6 +450,5 @@ public sealed class ConnectionActor : UntypedActor
         _ => "connect-failed",
     };
 
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
 }

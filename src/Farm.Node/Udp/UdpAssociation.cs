@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Farm.Node.Relaying;
 using Farm.Node.Telemetry;
+using Farm.Shared.Net;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
@@ -49,7 +50,7 @@ public sealed class UdpAssociation : IDisposable
     {
         var socket = BindInRange(bindAddress, ports);
         var declaredClient = declared.Address is { } address && declared.Port != 0 && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
-            ? new IPEndPoint(Normalize(address), declared.Port)
+            ? new IPEndPoint(address.Unmapped(), declared.Port)
             : null;
         return new UdpAssociation(socket, clientAddress, declaredClient, policy, request, metrics);
     }
@@ -126,7 +127,7 @@ public sealed class UdpAssociation : IDisposable
 
     private async Task HandleAsync(Memory<byte> datagram, IPEndPoint from, CancellationToken cancel)
     {
-        var source = new IPEndPoint(Normalize(from.Address), from.Port);
+        var source = new IPEndPoint(from.Address.Unmapped(), from.Port);
         if (IsClient(source))
         {
             await FromClientAsync(datagram, source, cancel).ConfigureAwait(false);
@@ -173,7 +174,7 @@ public sealed class UdpAssociation : IDisposable
         }
 
         var target = header.Destination;
-        var request = _request with { Host = target.Host, Address = target.Address is { } a ? Normalize(a) : null, Port = target.Port };
+        var request = _request with { Host = target.Host, Address = target.Address is { } a ? a.Unmapped() : null, Port = target.Port };
         var byName = _policy.Decide(request);
         if (byName.Action == PolicyAction.Block && (target.Host is null || byName.Rule is not null))
         {
@@ -238,7 +239,7 @@ public sealed class UdpAssociation : IDisposable
         try
         {
             var addresses = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
-            address = addresses.Select(Normalize).FirstOrDefault(a => a.AddressFamily == _socket.AddressFamily);
+            address = addresses.Select(IPAddressExtensions.Unmapped).FirstOrDefault(a => a.AddressFamily == _socket.AddressFamily);
         }
         catch (SocketException)
         {
@@ -281,5 +282,4 @@ public sealed class UdpAssociation : IDisposable
         throw new SocketException((int)SocketError.AddressAlreadyInUse);
     }
 
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

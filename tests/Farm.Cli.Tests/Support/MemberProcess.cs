@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Farm.Tests.Shared;
 
 namespace Farm.Cli.Tests.Support;
 
@@ -43,7 +44,7 @@ public sealed class MemberProcess : IAsyncDisposable
     {
         var settings = new Dictionary<string, string>
         {
-            ["FARM__DNS__LISTEN__0"] = $"127.0.0.1:{FreePort.Next()}",
+            ["FARM__DNS__LISTEN__0"] = $"127.0.0.1:{TestPorts.Next()}",
         };
         if (token is not null)
         {
@@ -55,7 +56,7 @@ public sealed class MemberProcess : IAsyncDisposable
 
     public static MemberProcess StartNode(string name, string seed)
     {
-        var socks = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        var socks = new IPEndPoint(IPAddress.Loopback, TestPorts.Next());
         var settings = new Dictionary<string, string>
         {
             ["FARM__SOCKS__LISTENERS__0"] = socks.ToString(),
@@ -98,8 +99,8 @@ public sealed class MemberProcess : IAsyncDisposable
     private static MemberProcess Start(string name, string dll, string? seed, Dictionary<string, string> settings, IPEndPoint? socks)
     {
         var directory = Directory.CreateTempSubdirectory($"farm-cli-{name}-");
-        var clusterPort = FreePort.Next();
-        var adminPort = FreePort.Next();
+        var clusterPort = TestPorts.Next();
+        var adminPort = TestPorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -119,7 +120,7 @@ public sealed class MemberProcess : IAsyncDisposable
         start.Environment["FARM__CLUSTER__PORT"] = clusterPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(directory.FullName, "ddata");
         start.Environment["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{adminPort}";
-        start.Environment["FARM__TELEMETRY__LISTEN"] = $"127.0.0.1:{FreePort.Next()}";
+        start.Environment["FARM__TELEMETRY__LISTEN"] = $"127.0.0.1:{TestPorts.Next()}";
         start.Environment["FARM__SESSIONLOG__PATH"] = Path.Combine(directory.FullName, "sessions.jsonl");
 
         // Test-speed failure detection: a killed member is unreachable within ~2 s, not the production ~10 s.

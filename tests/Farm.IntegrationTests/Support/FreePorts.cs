@@ -1,15 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
+using Farm.Tests.Shared;
 
 namespace Farm.IntegrationTests.Support;
 
-/// <summary>Ports the kernel just handed out on an address, so concurrent runs do not collide.</summary>
+/// <summary>Ports for the farm's members, from this suite's block below the ephemeral range (<see cref="TestPorts"/>).</summary>
 public static class FreePorts
 {
-    public static int On(string address)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
+    public static int On(string address) => TestPorts.Next(address);
 }
