@@ -76,6 +76,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
         CancellationToken cancel)
     {
         var permitted = new List<IPAddress>(addresses.Length);
+        var decisions = new List<RequestDecision>(addresses.Length);
         RequestDecision? passed = null;
         DialResult? refused = null;
         foreach (var candidate in addresses)
@@ -85,6 +86,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
             if (decision.Action == PolicyAction.Pass)
             {
                 permitted.Add(address);
+                decisions.Add(decision);
                 passed ??= decision;
             }
             else
@@ -121,7 +123,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
         metrics.UpstreamConnectAttempted(attempt.Socket is null ? attempt.Error.ToReply() : Socks5Reply.Succeeded, time.GetElapsedTime(started));
         var routeName = source is null ? "direct" : $"egress {source}";
         return attempt.Socket is { } socket
-            ? new DialResult(socket, Socks5Reply.Succeeded, attempt.Address, policy.Decide(request with { Address = attempt.Address })) { Route = routeName }
+            ? new DialResult(socket, Socks5Reply.Succeeded, attempt.Address, decisions[permitted.IndexOf(attempt.Address!)]) { Route = routeName }
             : DialResult.Failed(attempt.Error.ToReply(), attempt.Address, passed) with { Route = routeName };
     }
 }
