@@ -20,6 +20,9 @@ public sealed record BenchOptions
 
     public TimeSpan IdleSettle { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Sessions opened, used and closed on every proxy before the warm baseline is read (0: none).</summary>
+    public int IdleWarmup { get; init; } = 256;
+
     public int Spread { get; init; } = 8;
 
     public HashSet<string> Scenarios { get; init; } = ["bulk", "connect", "pingpong", "idle"];
@@ -46,6 +49,7 @@ public sealed record BenchOptions
                 "--idle" => options with { IdleSessions = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--idle-extra" => options with { IdleExtra = new(options.IdleExtra) { [value.Split('=')[0]] = int.Parse(value.Split('=')[1], CultureInfo.InvariantCulture) } },
                 "--idle-settle" => options with { IdleSettle = Seconds(value) },
+                "--idle-warmup" => options with { IdleWarmup = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--spread" => options with { Spread = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--scenarios" => options with { Scenarios = [.. value.Split(',')] },
                 "--out" => options with { Output = value },

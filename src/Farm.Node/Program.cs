@@ -6,6 +6,16 @@ if (args is ["hash-password", ..])
     return HashPasswordCommand.Run(args, Console.In, Console.Out, Console.Error);
 }
 
+// Socket completions run on the event-loop threads instead of hopping to the thread pool: each hop
+// is a wake-up and a context switch, which dominated the cost of a short connection. The data path
+// never blocks in a completion (password hashing is sent to the pool). Read once, when the first
+// socket is made, so it is set here; an operator's own value, 0 or 1, wins.
+const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
+{
+    Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
+}
+
 // appsettings.json sits next to the binary, wherever the node is started from.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddFarmNode();

@@ -95,7 +95,7 @@ public sealed class GeneratorSmokeTests : IAsyncLifetime
     [Fact]
     public async Task Idle_ViaProxy_EverySessionOpenedAndUsable()
     {
-        var metrics = await IdleScenario.RunAsync(NewDialer(viaProxy: true), _servers.Endpoints.Echo, 200, TimeSpan.Zero, default, _timeout.Token);
+        var metrics = await IdleScenario.RunAsync(NewDialer(viaProxy: true), _servers.Endpoints.Echo, 200, TimeSpan.Zero, default, default, _timeout.Token);
 
         Assert.Equal(200, metrics["opened"]);
         Assert.Equal(200, metrics["usable"]);

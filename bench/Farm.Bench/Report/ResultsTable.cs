@@ -37,6 +37,7 @@ public static class ResultsTable
         {
             var n = idle[ScenarioNames.IdlePrefix.Length..];
             figures.Add(new($"idle RSS per session, {n} sessions", idle, "rss_kib_per_session", "KiB", "F1"));
+            figures.Add(new($"idle RSS per session from cold start, {n} sessions", idle, "rss_cold_kib_per_session", "KiB", "F1"));
             figures.Add(new($"idle PSS per session, {n} sessions", idle, "pss_kib_per_session", "KiB", "F1"));
             figures.Add(new($"idle sessions usable after, of {n}", idle, "usable", "count", "F0"));
         }

@@ -12,8 +12,9 @@ namespace Farm.Bench.Scenarios;
 /// growth of the proxy's resident memory to them, then uses every session once more.
 /// </summary>
 /// <remarks>
-/// Growth is counted from the proxy's memory when the benchmark started (<c>baseline</c>), not from
-/// just before this run: a process keeps the memory of sessions it has closed (malloc arenas, thread
+/// Growth is counted from the proxy's memory after a short warm-up at the start of the benchmark
+/// (<c>baseline</c>), and also from its memory at the very start (<c>coldBaseline</c>), not from just
+/// before this run: a process keeps the memory of sessions it has closed (malloc arenas, thread
 /// stacks, Dante's children, the GC heap), so a second run on the same process measured from its own
 /// start showed about 0 KiB per session.
 /// </remarks>
@@ -23,7 +24,7 @@ public static class IdleScenario
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(10);
 
     public static async Task<Metrics> RunAsync(
-        Dialer dialer, IReadOnlyList<IPEndPoint> destinations, int sessions, TimeSpan settle, MemorySample baseline, CancellationToken ct)
+        Dialer dialer, IReadOnlyList<IPEndPoint> destinations, int sessions, TimeSpan settle, MemorySample coldBaseline, MemorySample baseline, CancellationToken ct)
     {
         var pid = dialer.Target.Pid;
         var before = pid is { } p0 ? MemorySample.Of(p0) : default;
@@ -83,8 +84,10 @@ public static class IdleScenario
                 metrics["pss_before_kib"] = before.PssKiB;
                 metrics["pss_after_kib"] = after.PssKiB;
                 metrics["processes"] = processes;
+                metrics["rss_cold_baseline_kib"] = coldBaseline.RssKiB;
                 metrics["rss_kib_per_session"] = (after.RssKiB - baseline.RssKiB) / (double)Math.Max(opened, 1);
                 metrics["pss_kib_per_session"] = (after.PssKiB - baseline.PssKiB) / (double)Math.Max(opened, 1);
+                metrics["rss_cold_kib_per_session"] = (after.RssKiB - coldBaseline.RssKiB) / (double)Math.Max(opened, 1);
             }
 
             return metrics;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Farm.Node.Sockets;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks4;
@@ -46,6 +47,7 @@ public sealed class SocksHandshake
         TimeSpan timeout,
         CancellationToken kill)
     {
+        NonBlockingIo.Prepare(socket);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
         deadline.CancelAfter(timeout);
         var handshake = new SocksHandshake(socket, policy, client, listener);
@@ -114,14 +116,17 @@ public sealed class SocksHandshake
                 return HandshakeResult.Failed(FailureOf(authStatus), v5);
             }
 
-            var valid = _policy.VerifyPassword(credentials!.User, credentials.Password);
+            // Off the socket's thread: a password not yet verified under this policy costs a full
+            // PBKDF2 run, and socket completions may run inline on the event loop (see Program.cs).
+            var login = credentials!;
+            var valid = await Task.Run(() => _policy.VerifyPassword(login.User, login.Password), cancel).ConfigureAwait(false);
             await SendAsync(Socks5Writer.WritePasswordStatus(WriteSpan, valid), cancel).ConfigureAwait(false);
             if (!valid)
             {
-                return HandshakeResult.Failed(HandshakeFailure.AuthenticationFailed, v5, credentials.User);
+                return HandshakeResult.Failed(HandshakeFailure.AuthenticationFailed, v5, login.User);
             }
 
-            user = credentials.User;
+            user = login.User;
             auth = AuthMethod.Password;
         }
 
@@ -214,13 +219,24 @@ public sealed class SocksHandshake
     {
         if (_buffer is null)
         {
-            // Wait for the first byte before taking memory, so stalled clients hold no buffer; most
-            // clients send their greeting with the connect, and then the wait (an epoll round trip) is skipped.
-            if (_socket.Available == 0)
+            // Most clients send their greeting with the connect: it is read at once, without a wait
+            // (an epoll round trip). A client that has sent nothing yet is waited for without a
+            // buffer, so stalled clients hold no memory.
+            _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            var first = NonBlockingIo.Receive(_socket, _buffer.AsSpan(0, ReadCapacity));
+            if (first == NonBlockingIo.Failed)
             {
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancel).ConfigureAwait(false);
+                throw new SocketException((int)SocketError.ConnectionReset);
             }
 
+            if (first != NonBlockingIo.WouldBlock)
+            {
+                _end = first;
+                return first;
+            }
+
+            ReturnBuffer();
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancel).ConfigureAwait(false);
             _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         }
 
@@ -241,8 +257,13 @@ public sealed class SocksHandshake
         return read;
     }
 
-    private async ValueTask SendAsync(int length, CancellationToken cancel) =>
-        await _socket.SendAsync(_buffer.AsMemory(WriteOffset, length), SocketFlags.None, cancel).ConfigureAwait(false);
+    private async ValueTask SendAsync(int length, CancellationToken cancel)
+    {
+        if (!await NonBlockingIo.SendAllAsync(_socket, _buffer.AsMemory(WriteOffset, length), cancel).ConfigureAwait(false))
+        {
+            throw new SocketException((int)SocketError.ConnectionReset);
+        }
+    }
 
     private byte[]? TakePending() => _end > _start ? _buffer.AsSpan(_start, _end - _start).ToArray() : null;
 

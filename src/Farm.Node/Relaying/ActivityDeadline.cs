@@ -3,24 +3,27 @@ namespace Farm.Node.Relaying;
 /// <summary>
 /// One resettable idle deadline per session. Touching only stores a timestamp; the timer
 /// re-arms itself for the remaining time when it fires early, so a busy session never
-/// pays for a timer change per chunk.
+/// pays for a timer change per chunk. The expiry callback takes its state rather than a
+/// closure, so an idle session carries no extra delegate.
 /// </summary>
 public sealed class ActivityDeadline : IDisposable
 {
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
-    private readonly CancellationTokenSource _expire;
+    private readonly Action<object?> _expire;
+    private readonly object? _state;
     private readonly ITimer _timer;
     private long _lastActivity;
     private int _expired;
 
-    public ActivityDeadline(TimeSpan timeout, CancellationTokenSource expire, TimeProvider time)
+    public ActivityDeadline(TimeSpan timeout, TimeProvider time, Action<object?> expire, object? state)
     {
         _time = time;
         _timeout = timeout;
         _expire = expire;
+        _state = state;
         _lastActivity = time.GetTimestamp();
-        _timer = time.CreateTimer(static state => ((ActivityDeadline)state!).OnTimer(), this, timeout, Timeout.InfiniteTimeSpan);
+        _timer = time.CreateTimer(static deadline => ((ActivityDeadline)deadline!).OnTimer(), this, timeout, Timeout.InfiniteTimeSpan);
     }
 
     public bool Expired => Volatile.Read(ref _expired) == 1;
@@ -39,13 +42,6 @@ public sealed class ActivityDeadline : IDisposable
         }
 
         Volatile.Write(ref _expired, 1);
-        try
-        {
-            _expire.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The relay ended while the timer fired.
-        }
+        _expire(_state);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Farm.Node.Sockets;
 
 namespace Farm.Node.Relaying;
 
@@ -7,71 +8,109 @@ namespace Farm.Node.Relaying;
 /// Pumps bytes both ways between two connected sockets, outside any actor mailbox.
 /// Each direction waits with a zero-byte receive and rents a buffer only once data is
 /// there, so an idle session holds no buffer; end of stream on one side is passed on as
-/// a half-close. The first direction to fail cancels the other.
+/// a half-close. Reads and writes are tried without blocking first, so a socket only ever
+/// holds the one pending receive. A failure, a kill or the idle deadline resets both sockets,
+/// which ends the other direction too: no cancellation registration per pending operation.
 /// </summary>
-public static class Relay
+public sealed class Relay
 {
-    public static async Task<RelayResult> RunAsync(
+    private readonly Socket _client;
+    private readonly Socket _upstream;
+    private readonly int _bufferSize;
+    private readonly RelayCounters _counters;
+    private int _stop;
+
+    private Relay(Socket client, Socket upstream, int bufferSize, RelayCounters counters)
+    {
+        _client = client;
+        _upstream = upstream;
+        _bufferSize = bufferSize;
+        _counters = counters;
+    }
+
+    private enum Stop
+    {
+        None,
+        Killed,
+        IdleTimeout,
+        ClientFailed,
+        UpstreamFailed,
+    }
+
+    /// <summary>Relays until both sides have closed, one fails, the session is killed or stays idle too long.</summary>
+    /// <param name="pending">Bytes the client sent right behind its request; they go upstream first.</param>
+    public static Task<RelayResult> RunAsync(
         Socket client,
         Socket upstream,
+        byte[]? pending,
         RelaySettings settings,
         RelayCounters counters,
-        CancellationToken kill)
+        CancellationToken kill) =>
+        new Relay(client, upstream, settings.BufferSize, counters).RunAsync(pending, settings, kill);
+
+    private async Task<RelayResult> RunAsync(byte[]? pending, RelaySettings settings, CancellationToken kill)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(kill);
-        using var deadline = new ActivityDeadline(settings.IdleTimeout, stop, settings.Time);
-
-        var up = PumpAsync(client, upstream, settings.BufferSize, deadline, counters, isUp: true, stop.Token);
-        var down = PumpAsync(upstream, client, settings.BufferSize, deadline, counters, isUp: false, stop.Token);
-
-        var first = await Task.WhenAny(up, down).ConfigureAwait(false);
-        if (first.Result != PumpEnd.EndOfStream)
+        NonBlockingIo.Prepare(_client);
+        NonBlockingIo.Prepare(_upstream);
+        if (pending is not null)
         {
-            stop.Cancel();
+            if (!await NonBlockingIo.SendAllAsync(_upstream, pending, kill).ConfigureAwait(false))
+            {
+                return new RelayResult(RelayOutcome.UpstreamError, 0, 0);
+            }
+
+            _counters.AddUp(pending.Length);
         }
+        using var killed = kill.UnsafeRegister(static state => ((Relay)state!).Halt(Stop.Killed), this);
+        using var deadline = new ActivityDeadline(settings.IdleTimeout, settings.Time, static state => ((Relay)state!).Halt(Stop.IdleTimeout), this);
 
-        var upEnd = await up.ConfigureAwait(false);
-        var downEnd = await down.ConfigureAwait(false);
-        var outcome = Classify(upEnd, downEnd, first == up, kill.IsCancellationRequested, deadline.Expired);
-        return new RelayResult(outcome, counters.BytesUp, counters.BytesDown);
-    }
+        var up = PumpAsync(_client, _upstream, deadline, isUp: true);
+        var down = PumpAsync(_upstream, _client, deadline, isUp: false);
+        await up.ConfigureAwait(false);
+        await down.ConfigureAwait(false);
 
-    private static RelayOutcome Classify(PumpEnd up, PumpEnd down, bool upEndedFirst, bool killed, bool idle)
-    {
-        if (killed)
+        var outcome = (Stop)Volatile.Read(ref _stop) switch
         {
-            return RelayOutcome.Killed;
-        }
-
-        if (idle)
-        {
-            return RelayOutcome.IdleTimeout;
-        }
-
-        if (up == PumpEnd.EndOfStream && down == PumpEnd.EndOfStream)
-        {
-            return RelayOutcome.Completed;
-        }
-
-        // The direction that failed first names the side at fault; the other only saw the cancellation.
-        var culpritIsUp = (upEndedFirst ? up : down) != PumpEnd.EndOfStream ? upEndedFirst : !upEndedFirst;
-        return (culpritIsUp ? up : down, culpritIsUp) switch
-        {
-            (PumpEnd.ReadFailed, true) or (PumpEnd.WriteFailed, false) => RelayOutcome.ClientError,
-            (PumpEnd.ReadFailed, false) or (PumpEnd.WriteFailed, true) => RelayOutcome.UpstreamError,
-            _ => RelayOutcome.Killed,
+            Stop.None => RelayOutcome.Completed,
+            Stop.Killed => RelayOutcome.Killed,
+            Stop.IdleTimeout => RelayOutcome.IdleTimeout,
+            Stop.ClientFailed => RelayOutcome.ClientError,
+            _ => RelayOutcome.UpstreamError,
         };
+        return new RelayResult(outcome, _counters.BytesUp, _counters.BytesDown);
     }
 
-    private static async Task<PumpEnd> PumpAsync(
-        Socket source,
-        Socket destination,
-        int bufferSize,
-        ActivityDeadline deadline,
-        RelayCounters counters,
-        bool isUp,
-        CancellationToken cancel)
+    /// <summary>The first reason wins; resetting both sockets wakes whatever either direction waits on.</summary>
+    private void Halt(Stop reason)
     {
+        if (Interlocked.CompareExchange(ref _stop, (int)reason, (int)Stop.None) != (int)Stop.None)
+        {
+            return;
+        }
+
+        Reset(_client);
+        Reset(_upstream);
+    }
+
+    private static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already reset or closed: disposing is all that is left.
+        }
+
+        socket.Dispose();
+    }
+
+    private async Task PumpAsync(Socket source, Socket destination, ActivityDeadline deadline, bool isUp)
+    {
+        // A read error is the source's side at fault, a write error the destination's.
+        var sourceFailed = isUp ? Stop.ClientFailed : Stop.UpstreamFailed;
+        var destinationFailed = isUp ? Stop.UpstreamFailed : Stop.ClientFailed;
         byte[]? buffer = null;
         try
         {
@@ -79,46 +118,48 @@ public static class Relay
             {
                 if (buffer is null)
                 {
-                    if (!await WaitReadableAsync(source, cancel).ConfigureAwait(false))
-                    {
-                        return PumpEnd.ReadFailed;
-                    }
-
-                    buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+                    await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
                 }
 
-                int read;
-                try
+                var read = NonBlockingIo.Receive(source, buffer);
+                if (read == NonBlockingIo.WouldBlock)
                 {
-                    read = await source.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, cancel).ConfigureAwait(false);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                    continue;
                 }
-                catch (SocketException)
+
+                if (read < 0)
                 {
-                    return PumpEnd.ReadFailed;
+                    Halt(sourceFailed);
+                    return;
                 }
 
                 if (read == 0)
                 {
-                    return ShutdownSend(destination) ? PumpEnd.EndOfStream : PumpEnd.WriteFailed;
+                    if (!ShutdownSend(destination))
+                    {
+                        Halt(destinationFailed);
+                    }
+
+                    return;
                 }
 
                 deadline.Touch();
-                try
+                if (!await NonBlockingIo.SendAllAsync(destination, buffer.AsMemory(0, read)).ConfigureAwait(false))
                 {
-                    await destination.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, cancel).ConfigureAwait(false);
-                }
-                catch (SocketException)
-                {
-                    return PumpEnd.WriteFailed;
+                    Halt(destinationFailed);
+                    return;
                 }
 
                 if (isUp)
                 {
-                    counters.AddUp(read);
+                    _counters.AddUp(read);
                 }
                 else
                 {
-                    counters.AddDown(read);
+                    _counters.AddDown(read);
                 }
 
                 // A full read means more is probably waiting: keep the buffer. Otherwise give it
@@ -130,13 +171,13 @@ public static class Relay
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (SocketException)
         {
-            return PumpEnd.Canceled;
+            Halt(sourceFailed);
         }
         catch (ObjectDisposedException)
         {
-            return PumpEnd.Canceled;
+            // Halted: the other direction or the session reset the sockets.
         }
         finally
         {
@@ -147,19 +188,6 @@ public static class Relay
         }
     }
 
-    private static async ValueTask<bool> WaitReadableAsync(Socket source, CancellationToken cancel)
-    {
-        try
-        {
-            await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancel).ConfigureAwait(false);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     private static bool ShutdownSend(Socket destination)
     {
         try
@@ -167,17 +195,9 @@ public static class Relay
             destination.Shutdown(SocketShutdown.Send);
             return true;
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             return false;
         }
-    }
-
-    private enum PumpEnd
-    {
-        EndOfStream,
-        ReadFailed,
-        WriteFailed,
-        Canceled,
     }
 }

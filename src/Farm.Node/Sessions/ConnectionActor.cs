@@ -8,6 +8,7 @@ using Farm.Node.Handshake;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Node.Sockets;
 using Farm.Node.Udp;
 using Farm.Shared.Admin;
 using Farm.Shared.Net;
@@ -18,10 +19,13 @@ using Farm.Shared.Socks.Socks5;
 namespace Farm.Node.Sessions;
 
 /// <summary>
-/// The control plane of one client connection. Its behaviours are the legal steps:
-/// handshake, decision, dial, reply, relay; each step's I/O runs outside the mailbox and
-/// only its result comes back as a message. Bytes never pass through here. An untyped actor:
-/// a receive actor builds its handler tables per instance, which weighs on every idle session.
+/// The control plane of one client connection. The session's steps (handshake, decision, dial,
+/// reply, relay) run as one flow outside the mailbox, in that order only, and the actor hears from
+/// it once, when it ends; between the steps there is no message, so a connection costs the mailbox
+/// its creation and its end. The actor owns what outlives the flow: the kill switch, the session's
+/// line in listings, the session record and the teardown. Bytes never pass through here. An untyped
+/// actor with no behaviour changes: a receive actor or Become builds handler tables per instance,
+/// which weighs on every idle session.
 /// </summary>
 public sealed class ConnectionActor : UntypedActor
 {
@@ -65,7 +69,7 @@ public sealed class ConnectionActor : UntypedActor
     /// call, which at thousands of connections a second made the sessions supervisor the bottleneck.
     /// </summary>
     public static Props Props(Socket client, long id, SessionServices services) =>
-        Akka.Actor.Props.CreateBy(new ConnectionActorProducer(client, id, services));
+        Akka.Actor.Props.CreateBy(new ConnectionActorProducer(client, id, services)).WithMailbox(ConnectionMailbox.ConfigPath);
 
     private IPAddress ClientAddress => _clientEndPoint.Address.Unmapped();
 
@@ -88,92 +92,39 @@ public sealed class ConnectionActor : UntypedActor
             return;
         }
 
-        Become(Handshaking);
-        var timeout = _policy.Policy.Limits.HandshakeTimeout ?? _services.Options.HandshakeTimeout;
-        SocksHandshake.RunAsync(_client, _policy.Policy, ClientAddress, ListenerAddress, timeout, _kill.Token)
-            .PipeTo(Self, success: result => new HandshakeCompleted(result));
+        _ = RunAsync(Self);
     }
 
     protected override void PostStop()
     {
+        _services.Open.Closed();
+        _services.Metrics.SessionClosed();
         _services.Limiter.Release(_limitsHeld);
         _udp?.Dispose();
-        _kill.Dispose();
+        // Cancelled, not disposed: a flow still running after a forced stop may read its token,
+        // and a source with no timer has nothing to release.
+        _kill.Cancel();
         SocketTeardown.Close(_upstream, _graceful);
         SocketTeardown.Close(_client, _graceful);
     }
 
-    protected override void OnReceive(object message) => Common(message);
-
-    private void Handshaking(object message)
-    {
-        if (message is HandshakeCompleted handshake)
-        {
-            Decide(handshake.Result);
-            return;
-        }
-
-        Common(message);
-    }
-
-    private void Dialing(object message)
-    {
-        if (message is DialCompleted dial)
-        {
-            Connected(dial.Result);
-            return;
-        }
-
-        Common(message);
-    }
-
-    private void Binding(object message)
-    {
-        if (message is BindCompleted bind)
-        {
-            Bound(bind.Result);
-            return;
-        }
-
-        Common(message);
-    }
-
-    private void Replying(object message, string outcome)
-    {
-        if (message is ReplySent)
-        {
-            Finish(outcome);
-            return;
-        }
-
-        Common(message);
-    }
-
-    private void Relaying(object message)
-    {
-        if (message is RelayCompleted relay)
-        {
-            _graceful = relay.Result.Graceful;
-            Finish(KebabNames<RelayOutcome>.Of(relay.Result.Outcome));
-            return;
-        }
-
-        Common(message);
-    }
-
-    private void Common(object message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
+            case SessionEnded ended:
+                if (ended.Failure is { } failure)
+                {
+                    Context.GetLogger().Error(failure, "session {0} failed", _id);
+                }
+
+                Finish(ended.Outcome);
+                break;
             case KillSession:
                 _kill.Cancel();
                 break;
             case GetSessionInfo:
                 Sender.Tell(Info());
-                break;
-            case Status.Failure failure:
-                Context.GetLogger().Error(failure.Cause, "session {0} failed", _id);
-                Finish("internal-error");
                 break;
             default:
                 Unhandled(message);
@@ -181,15 +132,43 @@ public sealed class ConnectionActor : UntypedActor
         }
     }
 
-    private void Decide(HandshakeResult result)
+    /// <summary>
+    /// The whole session; whatever way it ends, the actor is told exactly once. Setting up runs in
+    /// frames of its own that end before the relay starts, so an idle session keeps only this frame
+    /// and the relay's.
+    /// </summary>
+    private async Task RunAsync(IActorRef self)
     {
-        _version = result.Version;
-        _user = result.User;
-        _services.Metrics.HandshakeEnded(result, _services.Time.GetElapsedTime(_startedAt));
-        if (result.Request is not { } request)
+        try
         {
-            Finish(KebabNames<HandshakeFailure>.Of(result.Failure));
-            return;
+            var outcome = await EstablishAsync().ConfigureAwait(false);
+            if (outcome is null)
+            {
+                var result = await Relay.RunAsync(_client, _upstream!, _request!.Pending, RelaySettings, _counters, _kill.Token).ConfigureAwait(false);
+                _graceful = result.Graceful;
+                outcome = KebabNames<RelayOutcome>.Of(result.Outcome);
+            }
+
+            self.Tell(new SessionEnded(outcome, null));
+        }
+        catch (Exception e)
+        {
+            _graceful = false;
+            self.Tell(new SessionEnded("internal-error", e));
+        }
+    }
+
+    /// <summary>Handshake, decision, dial or bind, reply: the outcome when the session ends there, null when it goes on to relay.</summary>
+    private async Task<string?> EstablishAsync()
+    {
+        var timeout = _policy.Policy.Limits.HandshakeTimeout ?? _services.Options.HandshakeTimeout;
+        var handshake = await SocksHandshake.RunAsync(_client, _policy.Policy, ClientAddress, ListenerAddress, timeout, _kill.Token).ConfigureAwait(false);
+        _version = handshake.Version;
+        _user = handshake.User;
+        _services.Metrics.HandshakeEnded(handshake, _services.Time.GetElapsedTime(_startedAt));
+        if (handshake.Request is not { } request)
+        {
+            return KebabNames<HandshakeFailure>.Of(handshake.Failure);
         }
 
         _request = request;
@@ -206,8 +185,7 @@ public sealed class ConnectionActor : UntypedActor
         if (request.Command == SocksCommand.UdpAssociate)
         {
             // DST in an ASSOCIATE is the client's own UDP source, not a destination: every datagram is decided instead.
-            StartUdp(request, policyRequest);
-            return;
+            return await AssociateAsync(request, policyRequest).ConfigureAwait(false);
         }
 
         var decision = _policy.Policy.Decide(policyRequest);
@@ -220,8 +198,7 @@ public sealed class ConnectionActor : UntypedActor
         if (refused)
         {
             _decision = decision;
-            Reply(Socks5Reply.ConnectionNotAllowed);
-            return;
+            return await ReplyAsync(Socks5Reply.ConnectionNotAllowed).ConfigureAwait(false);
         }
 
         var limits = _policy.Policy.SessionLimitsFor(ClientAddress, request.User);
@@ -231,31 +208,46 @@ public sealed class ConnectionActor : UntypedActor
             {
                 _decision = decision;
                 _limitRule = $"limit line {exceeded!.Line}";
-                Reply(Socks5Reply.ConnectionNotAllowed, "session-limit");
-                return;
+                return await ReplyAsync(Socks5Reply.ConnectionNotAllowed, "session-limit").ConfigureAwait(false);
             }
 
             _limitsHeld = limits;
         }
 
-        if (request.Command == SocksCommand.Bind)
-        {
-            StartBind(request, policyRequest);
-            return;
-        }
-
-        _state = "dialing";
-        Become(Dialing);
-        var connectTimeout = _policy.Policy.Limits.ConnectTimeout ?? _services.Options.ConnectTimeout;
-        _services.Dialer.DialAsync(_policy.Policy, policyRequest, request.Destination, connectTimeout, _kill.Token)
-            .PipeTo(Self, success: dial => new DialCompleted(dial));
+        return request.Command == SocksCommand.Bind
+            ? await BindAsync(request, policyRequest).ConfigureAwait(false)
+            : await ConnectAsync(request, policyRequest).ConfigureAwait(false);
     }
 
-    private void StartBind(SocksRequest request, PolicyRequest policyRequest)
+    private async Task<string?> ConnectAsync(SocksRequest request, PolicyRequest policyRequest)
+    {
+        _state = "dialing";
+        var connectTimeout = _policy.Policy.Limits.ConnectTimeout ?? _services.Options.ConnectTimeout;
+        var dial = await _services.Dialer.DialAsync(_policy.Policy, policyRequest, request.Destination, connectTimeout, _kill.Token).ConfigureAwait(false);
+        _resolved = dial.Resolved;
+        _decision = dial.Decision ?? _decision;
+        _route = dial.Route;
+        if (dial.Upstream is not { } upstream)
+        {
+            return await ReplyAsync(_kill.IsCancellationRequested ? Socks5Reply.GeneralFailure : dial.Reply, dial.UpstreamFailed ? "upstream-failed" : null).ConfigureAwait(false);
+        }
+
+        _upstream = upstream;
+        _reply = Socks5Reply.Succeeded;
+        _services.Metrics.RelayStarted(_counters);
+        _state = "relaying";
+        if (!await SocksReplies.SendAsync(_client, request.Version, Socks5Reply.Succeeded, dial.Bound ?? (IPEndPoint)upstream.LocalEndPoint!, _kill.Token).ConfigureAwait(false))
+        {
+            return KebabNames<RelayOutcome>.Of(RelayOutcome.ClientError);
+        }
+
+        return null;
+    }
+
+    private async Task<string?> BindAsync(SocksRequest request, PolicyRequest policyRequest)
     {
         _state = "binding";
-        Become(Binding);
-        BindSession.AcceptAsync(
+        var bind = await BindSession.AcceptAsync(
                 _client,
                 request.Version,
                 ListenerAddress,
@@ -265,30 +257,24 @@ public sealed class ConnectionActor : UntypedActor
                 policyRequest,
                 _services.Options.BindTimeout,
                 _kill.Token)
-            .PipeTo(Self, success: result => new BindCompleted(result));
-    }
-
-    private void Bound(BindResult bind)
-    {
+            .ConfigureAwait(false);
         _decision = bind.Decision ?? _decision;
         _resolved = bind.PeerEndPoint?.Address;
         _reply = bind.Reply;
         if (bind.Peer is not { } peer)
         {
             _graceful = true;
-            Finish(bind.Outcome);
-            return;
+            return bind.Outcome;
         }
 
         _upstream = peer;
         _services.Metrics.BindSessionOpened();
         _services.Metrics.RelayStarted(_counters);
         _state = "relaying";
-        Become(Relaying);
-        RelayWithPendingAsync(peer, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
+        return null;
     }
 
-    private void StartUdp(SocksRequest request, PolicyRequest policyRequest)
+    private async Task<string> AssociateAsync(SocksRequest request, PolicyRequest policyRequest)
     {
         try
         {
@@ -296,85 +282,31 @@ public sealed class ConnectionActor : UntypedActor
         }
         catch (SocketException)
         {
-            Reply(Socks5Reply.GeneralFailure, "udp-bind-failed");
-            return;
+            return await ReplyAsync(Socks5Reply.GeneralFailure, "udp-bind-failed").ConfigureAwait(false);
         }
 
         _reply = Socks5Reply.Succeeded;
         _state = "udp-relaying";
-        Become(Relaying);
-        AssociateAsync(_udp, request.Version).PipeTo(Self, success: result => new RelayCompleted(result));
-    }
 
-    private async Task<RelayResult> AssociateAsync(UdpAssociation association, SocksVersion version)
-    {
         // Announce the address the client reached (or the configured NAT address), never a wildcard.
-        var announced = new IPEndPoint(_services.AdvertisedAddress ?? ListenerAddress, association.LocalEndPoint.Port);
-        if (!await SocksReplies.SendAsync(_client, version, Socks5Reply.Succeeded, announced, _kill.Token).ConfigureAwait(false))
+        var announced = new IPEndPoint(_services.AdvertisedAddress ?? ListenerAddress, _udp.LocalEndPoint.Port);
+        if (!await SocksReplies.SendAsync(_client, request.Version, Socks5Reply.Succeeded, announced, _kill.Token).ConfigureAwait(false))
         {
-            return new RelayResult(RelayOutcome.ClientError, 0, 0);
+            return KebabNames<RelayOutcome>.Of(RelayOutcome.ClientError);
         }
 
-        var outcome = await association.RunAsync(_client, RelaySettings, _kill.Token).ConfigureAwait(false);
-        return new RelayResult(outcome, association.Counters.BytesUp, association.Counters.BytesDown);
+        var outcome = await _udp.RunAsync(_client, RelaySettings, _kill.Token).ConfigureAwait(false);
+        _graceful = outcome == RelayOutcome.Completed;
+        return KebabNames<RelayOutcome>.Of(outcome);
     }
 
-    private void Connected(DialResult dial)
-    {
-        _resolved = dial.Resolved;
-        _decision = dial.Decision ?? _decision;
-        _route = dial.Route;
-        if (dial.Upstream is not { } upstream)
-        {
-            Reply(_kill.IsCancellationRequested ? Socks5Reply.GeneralFailure : dial.Reply, dial.UpstreamFailed ? "upstream-failed" : null);
-            return;
-        }
-
-        _upstream = upstream;
-        _reply = Socks5Reply.Succeeded;
-        _services.Metrics.RelayStarted(_counters);
-        _state = "relaying";
-        Become(Relaying);
-        ReplyAndRelayAsync(upstream, dial.Bound ?? (IPEndPoint)upstream.LocalEndPoint!, _request!).PipeTo(Self, success: result => new RelayCompleted(result));
-    }
-
-    private async Task<RelayResult> ReplyAndRelayAsync(Socket upstream, IPEndPoint bound, SocksRequest request)
-    {
-        if (!await SocksReplies.SendAsync(_client, request.Version, Socks5Reply.Succeeded, bound, _kill.Token).ConfigureAwait(false))
-        {
-            return new RelayResult(RelayOutcome.ClientError, 0, 0);
-        }
-
-        return await RelayWithPendingAsync(upstream, request).ConfigureAwait(false);
-    }
-
-    private async Task<RelayResult> RelayWithPendingAsync(Socket upstream, SocksRequest request)
-    {
-        if (request.Pending is { } pending)
-        {
-            try
-            {
-                await upstream.SendAsync(pending, SocketFlags.None, _kill.Token).ConfigureAwait(false);
-                _counters.AddUp(pending.Length);
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
-            {
-                return new RelayResult(RelayOutcome.UpstreamError, 0, 0);
-            }
-        }
-
-        return await Relay.RunAsync(_client, upstream, RelaySettings, _counters, _kill.Token).ConfigureAwait(false);
-    }
-
-    private void Reply(Socks5Reply reply, string? outcome = null)
+    private async Task<string> ReplyAsync(Socks5Reply reply, string? outcome = null)
     {
         _reply = reply;
         _graceful = true;
         _state = "replying";
-        var ending = outcome ?? OutcomeOf(reply);
-        Become(message => Replying(message, ending));
-        SocksReplies.SendAsync(_client, _version ?? SocksVersion.Socks5, reply, null, _kill.Token)
-            .PipeTo(Self, success: delivered => new ReplySent(delivered));
+        await SocksReplies.SendAsync(_client, _version ?? SocksVersion.Socks5, reply, null, _kill.Token).ConfigureAwait(false);
+        return outcome ?? OutcomeOf(reply);
     }
 
     private void Finish(string outcome, string kind = "session", string? rule = null)
@@ -449,6 +381,4 @@ public sealed class ConnectionActor : UntypedActor
         Socks5Reply.CommandNotSupported => "unsupported-command",
         _ => "connect-failed",
     };
-
-
 }

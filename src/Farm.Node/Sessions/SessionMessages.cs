@@ -34,16 +34,8 @@ public sealed record GetSessionCount
 
 public sealed record SessionCount(int Open);
 
-/// <summary>The connection actor's own steps, piped back from the I/O that ran them; never leave the process.</summary>
-internal sealed record HandshakeCompleted(HandshakeResult Result) : INoSerializationVerificationNeeded;
-
-internal sealed record DialCompleted(DialResult Result) : INoSerializationVerificationNeeded;
-
-internal sealed record ReplySent(bool Delivered) : INoSerializationVerificationNeeded;
-
-internal sealed record BindCompleted(BindResult Result) : INoSerializationVerificationNeeded;
-
-internal sealed record RelayCompleted(RelayResult Result) : INoSerializationVerificationNeeded;
+/// <summary>A connection's flow ended (with the exception when it broke); the actor records it and stops. Never leaves the process.</summary>
+internal sealed record SessionEnded(string Outcome, Exception? Failure) : INoSerializationVerificationNeeded;
 
 /// <summary>The supervisor asks each connection for its own line of the session list.</summary>
 internal sealed record GetSessionInfo

@@ -24,4 +24,6 @@ public sealed record SessionServices(
     public IPAddress? AdvertisedAddress { get; } = Options.AdvertisedAddress is { Length: > 0 } text ? IPAddress.Parse(text) : null;
 
     public UdpPortRange UdpPorts { get; } = UdpPortRange.Parse(Options.UdpPortRange);
+
+    public OpenSessionCount Open { get; } = new();
 }

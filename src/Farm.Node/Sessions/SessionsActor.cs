@@ -17,20 +17,14 @@ public sealed class SessionsActor : ReceiveActor
 
     private readonly SessionServices _services;
     private long _nextId;
-    private int _open;
 
     public SessionsActor(SessionServices services)
     {
         _services = services;
         Receive<AcceptClient>(Accept);
-        Receive<Terminated>(_ =>
-        {
-            _open--;
-            _services.Metrics.SessionClosed();
-        });
         Receive<KillSession>(Kill);
         Receive<GetSessions>(_ => CollectSessions().PipeTo(Sender));
-        Receive<GetSessionCount>(_ => Sender.Tell(new SessionCount(_open)));
+        Receive<GetSessionCount>(_ => Sender.Tell(new SessionCount(_services.Open.Current)));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -39,16 +33,15 @@ public sealed class SessionsActor : ReceiveActor
     {
         var id = ++_nextId;
         // A node-wide "limit sessions N" in the policy takes precedence over the configured cap.
-        if (_open >= (_services.Policy.Current.Policy.Limits.MaxSessions ?? _services.Options.MaxSessions))
+        if (_services.Open.Current >= (_services.Policy.Current.Policy.Limits.MaxSessions ?? _services.Options.MaxSessions))
         {
             RefuseOverCap(accepted, id);
             return;
         }
 
-        var child = Context.ActorOf(ConnectionActor.Props(accepted.Socket, id, _services), ConnectionActor.NameOf(id));
-        Context.Watch(child);
-        _open++;
+        _services.Open.Opened();
         _services.Metrics.SessionOpened();
+        Context.ActorOf(ConnectionActor.Props(accepted.Socket, id, _services), ConnectionActor.NameOf(id));
     }
 
     private void Kill(KillSession kill)
@@ -106,7 +99,7 @@ public sealed class SessionsActor : ReceiveActor
 public static class SessionsActorHosting
 {
     public static AkkaConfigurationBuilder AddSessionsActor(this AkkaConfigurationBuilder builder) =>
-        builder.WithActors((system, registry, resolver) =>
+        builder.AddHocon(ConnectionMailbox.Hocon, HoconAddMode.Append).WithActors((system, registry, resolver) =>
         {
             var services = resolver.GetService<SessionServices>();
             registry.Register<SessionsActor>(system.ActorOf(Props.Create(() => new SessionsActor(services)), "sessions"));

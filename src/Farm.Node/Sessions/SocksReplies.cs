@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Farm.Node.Handshake;
+using Farm.Node.Sockets;
 using Farm.Shared.Socks.Socks4;
 using Farm.Shared.Socks.Socks5;
 
@@ -21,8 +22,7 @@ public static class SocksReplies
             var length = version == SocksVersion.Socks5
                 ? Socks5Writer.WriteReply(buffer, reply, bound)
                 : Socks4Writer.WriteReply(buffer, reply == Socks5Reply.Succeeded ? Socks4Reply.Granted : Socks4Reply.Rejected, bound);
-            await client.SendAsync(buffer.AsMemory(0, length), SocketFlags.None, cancel).ConfigureAwait(false);
-            return true;
+            return await NonBlockingIo.SendAllAsync(client, buffer.AsMemory(0, length), cancel).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -59,7 +59,7 @@ public sealed class UdpAssociation : IDisposable
     public async Task<RelayOutcome> RunAsync(Socket control, RelaySettings settings, CancellationToken kill)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(kill);
-        using var deadline = new ActivityDeadline(settings.IdleTimeout, stop, settings.Time);
+        using var deadline = new ActivityDeadline(settings.IdleTimeout, settings.Time, static state => CancelQuietly((CancellationTokenSource)state!), stop);
         var controlClosed = WatchControlAsync(control, stop);
         try
         {
@@ -78,6 +78,18 @@ public sealed class UdpAssociation : IDisposable
     }
 
     public void Dispose() => _socket.Dispose();
+
+    private static void CancelQuietly(CancellationTokenSource stop)
+    {
+        try
+        {
+            stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The association ended while the deadline fired.
+        }
+    }
 
     private static async Task<bool> WatchControlAsync(Socket control, CancellationTokenSource stop)
     {

@@ -32,7 +32,7 @@ public sealed class RelayTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_HalfCloseEachWay_PropagatedAndCompletedWithCounts()
     {
-        var relay = Relay.RunAsync(_clientNode, _upstreamNode, Settings, new RelayCounters(), CancellationToken.None);
+        var relay = Relay.RunAsync(_clientNode, _upstreamNode, null, Settings, new RelayCounters(), CancellationToken.None);
         var upload = TestContent.Bytes(300_000);
         var download = TestContent.Bytes(70_000);
 
@@ -52,7 +52,7 @@ public sealed class RelayTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_UpstreamResets_UpstreamErrorReported()
     {
-        var relay = Relay.RunAsync(_clientNode, _upstreamNode, Settings, new RelayCounters(), CancellationToken.None);
+        var relay = Relay.RunAsync(_clientNode, _upstreamNode, null, Settings, new RelayCounters(), CancellationToken.None);
         await _clientApp.SendAsync("hello"u8.ToArray(), SocketFlags.None);
         Assert.Equal("hello"u8.ToArray(), await ReadExactlyAsync(_upstreamApp, 5));
 
@@ -67,7 +67,7 @@ public sealed class RelayTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_ClientResets_ClientErrorReported()
     {
-        var relay = Relay.RunAsync(_clientNode, _upstreamNode, Settings, new RelayCounters(), CancellationToken.None);
+        var relay = Relay.RunAsync(_clientNode, _upstreamNode, null, Settings, new RelayCounters(), CancellationToken.None);
 
         _clientApp.LingerState = new LingerOption(true, 0);
         _clientApp.Close();
@@ -80,7 +80,7 @@ public sealed class RelayTests : IAsyncLifetime
     public async Task RunAsync_Killed_KilledReported()
     {
         using var kill = new CancellationTokenSource();
-        var relay = Relay.RunAsync(_clientNode, _upstreamNode, Settings, new RelayCounters(), kill.Token);
+        var relay = Relay.RunAsync(_clientNode, _upstreamNode, null, Settings, new RelayCounters(), kill.Token);
 
         kill.Cancel();
 
@@ -92,7 +92,7 @@ public sealed class RelayTests : IAsyncLifetime
     {
         var time = new FakeTimeProvider();
         var settings = Settings with { IdleTimeout = TimeSpan.FromSeconds(30), Time = time };
-        var relay = Relay.RunAsync(_clientNode, _upstreamNode, settings, new RelayCounters(), CancellationToken.None);
+        var relay = Relay.RunAsync(_clientNode, _upstreamNode, null, settings, new RelayCounters(), CancellationToken.None);
 
         await _clientApp.SendAsync("x"u8.ToArray(), SocketFlags.None);
         Assert.Equal("x"u8.ToArray(), await ReadExactlyAsync(_upstreamApp, 1));
@@ -108,7 +108,7 @@ public sealed class RelayTests : IAsyncLifetime
     {
         var time = new FakeTimeProvider();
         var settings = Settings with { IdleTimeout = TimeSpan.FromSeconds(30), Time = time };
-        var relay = Relay.RunAsync(_clientNode, _upstreamNode, settings, new RelayCounters(), CancellationToken.None);
+        var relay = Relay.RunAsync(_clientNode, _upstreamNode, null, settings, new RelayCounters(), CancellationToken.None);
 
         for (var i = 0; i < 5; i++)
         {

@@ -203,6 +203,11 @@ public sealed class CompiledPolicy
     /// <summary>The session limits that count a new session from this client and user (not the node-wide one).</summary>
     public IReadOnlyList<SessionLimit> SessionLimitsFor(IPAddress client, string? user)
     {
+        if (Limits.SessionLimits.Count == 0)
+        {
+            return [];
+        }
+
         var key = IpKey.From(client);
         return [.. Limits.SessionLimits.Where(limit => limit.Subject switch
         {
