@@ -69,7 +69,7 @@ public sealed class ConnectionActor : UntypedActor
     /// call, which at thousands of connections a second made the sessions supervisor the bottleneck.
     /// </summary>
     public static Props Props(Socket client, long id, SessionServices services) =>
-        Akka.Actor.Props.CreateBy(new ConnectionActorProducer(client, id, services)).WithMailbox(ConnectionMailbox.ConfigPath);
+        Akka.Actor.Props.CreateBy(new ConnectionActorProducer(client, id, services)).WithMailbox(ConnectionMailbox.ConfigPath).WithDispatcher(ConnectionDispatcher.ConfigPath);
 
     private IPAddress ClientAddress => _clientEndPoint.Address.Unmapped();
 

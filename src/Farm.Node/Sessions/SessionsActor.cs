@@ -99,7 +99,7 @@ public sealed class SessionsActor : ReceiveActor
 public static class SessionsActorHosting
 {
     public static AkkaConfigurationBuilder AddSessionsActor(this AkkaConfigurationBuilder builder) =>
-        builder.AddHocon(ConnectionMailbox.Hocon, HoconAddMode.Append).WithActors((system, registry, resolver) =>
+        builder.AddHocon(ConnectionMailbox.Hocon, HoconAddMode.Append).AddHocon(ConnectionDispatcher.Hocon, HoconAddMode.Append).WithActors((system, registry, resolver) =>
         {
             var services = resolver.GetService<SessionServices>();
             registry.Register<SessionsActor>(system.ActorOf(Props.Create(() => new SessionsActor(services)), "sessions"));
