@@ -61,6 +61,7 @@ public sealed class Relay
 
             _counters.AddUp(pending.Length);
         }
+
         using var killed = kill.UnsafeRegister(static state => ((Relay)state!).Halt(Stop.Killed), this);
         using var deadline = new ActivityDeadline(settings.IdleTimeout, settings.Time, static state => ((Relay)state!).Halt(Stop.IdleTimeout), this);
 
