@@ -54,9 +54,16 @@ public sealed class Relay
         NonBlockingIo.Prepare(_upstream);
         if (pending is not null)
         {
-            if (!await NonBlockingIo.SendAllAsync(_upstream, pending, kill).ConfigureAwait(false))
+            try
             {
-                return new RelayResult(RelayOutcome.UpstreamError, 0, 0);
+                if (!await NonBlockingIo.SendAllAsync(_upstream, pending, kill).ConfigureAwait(false))
+                {
+                    return new RelayResult(RelayOutcome.UpstreamError, 0, 0);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return new RelayResult(RelayOutcome.Killed, 0, 0);
             }
 
             _counters.AddUp(pending.Length);

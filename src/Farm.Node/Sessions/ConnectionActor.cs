@@ -81,18 +81,28 @@ public sealed class ConnectionActor : UntypedActor
 
     protected override void PreStart()
     {
-        _policy = _services.Policy.Current;
-        var admission = _policy.Policy.DecideClient(ClientAddress, ListenerAddress);
-        _services.Metrics.PolicyDecided("client", admission.Rule, admission.Action);
-        if (admission.Action != PolicyAction.Pass)
+        try
         {
-            _services.Metrics.ClientRefused("client-rule");
-            // Interface-of-entry and source check: not one SOCKS byte is answered.
-            Finish("client-refused", kind: "client", rule: admission.Rule?.Id);
-            return;
-        }
+            _policy = _services.Policy.Current;
+            var admission = _policy.Policy.DecideClient(ClientAddress, ListenerAddress);
+            _services.Metrics.PolicyDecided("client", admission.Rule, admission.Action);
+            if (admission.Action != PolicyAction.Pass)
+            {
+                _services.Metrics.ClientRefused("client-rule");
+                // Interface-of-entry and source check: not one SOCKS byte is answered.
+                Finish("client-refused", kind: "client", rule: admission.Rule?.Id);
+                return;
+            }
 
-        _ = RunAsync(Self);
+            _ = RunAsync(Self);
+        }
+        catch (Exception e)
+        {
+            // An actor that fails to start is never given PostStop, which closes the client and
+            // counts the session closed: stop it the ordinary way instead.
+            Context.GetLogger().Error(e, "session {0} failed to start", _id);
+            Finish("internal-error");
+        }
     }
 
     protected override void PostStop()
