@@ -32,8 +32,13 @@ public sealed partial class ClusterCommandsTests : IAsyncLifetime
         var json = await Farmctl.RunAsync(Seed.Admin, "cluster", "show", "--json");
         Assert.Equal(2, JsonDocument.Parse(json.Output).RootElement.GetProperty("members").GetArrayLength());
 
-        var status = await Farmctl.RunAsync(Second.Admin, "cluster", "status");
-        Assert.Equal($"{Second.Address} | [lighthouse] | up | False", status.Lines.Single());
+        // The farm formed as the seed sees it; the second member learns that it is up by gossip, a moment later.
+        var expected = $"{Second.Address} | [lighthouse] | up | False";
+        var status = await Eventually.UntilAsync(
+            () => Farmctl.RunAsync(Second.Admin, "cluster", "status"),
+            r => r.Lines.Length == 1 && r.Lines[0] == expected,
+            TimeSpan.FromSeconds(30));
+        Assert.Equal(expected, status.Lines.Single());
 
         var leader = await Farmctl.RunAsync(Second.Admin, "cluster", "leader");
         Assert.StartsWith("akka.tcp://farm@127.0.0.1:", leader.Lines.Single(), StringComparison.Ordinal);
