@@ -23,7 +23,7 @@ done
 if [[ $quick == 1 ]]; then
     rounds=2 duration=1.5 warmup=0.5 idle=2000 settle=1 limit=600
 else
-    rounds=5 duration=4 warmup=1 idle=5000 settle=2 limit=1800
+    rounds=5 duration=4 warmup=5 idle=5000 settle=2 limit=1800
 fi
 farm_idle=20000
 servers_port=9000

@@ -124,7 +124,8 @@ public sealed class Matrix(BenchOptions options, ServerEndpoints servers, TextWr
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(duration + Grace);
 
-        var proxyCpu0 = target.Pid is { } p0 ? ProcessTree.CpuSeconds(p0) : 0;
+        var proxyCpu0 = target.Pid is { } p0 ? ProcessTree.TreeCpuSplit(p0) : default;
+        var machine0 = MachineCpu.BusySeconds();
         var serversCpu0 = options.ServersPid is { } s0 ? ProcessTree.CpuSeconds(s0) : 0;
         var generator0 = ProcessTree.CpuSplit(Environment.ProcessId);
         var start = Stopwatch.GetTimestamp();
@@ -141,6 +142,7 @@ public sealed class Matrix(BenchOptions options, ServerEndpoints servers, TextWr
         }
 
         var wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var machine = MachineCpu.BusySeconds() - machine0;
         var generator = ProcessTree.CpuSplit(Environment.ProcessId);
         metrics["wall_s"] = wall;
         metrics["generator_user_s"] = generator.User - generator0.User;
@@ -151,11 +153,25 @@ public sealed class Matrix(BenchOptions options, ServerEndpoints servers, TextWr
             metrics["servers_cores"] = (ProcessTree.CpuSeconds(s1) - serversCpu0) / wall;
         }
 
+        metrics["machine_cores"] = machine / wall;
+        var connections = metrics.GetValueOrDefault("connections");
+        if (connections > 0)
+        {
+            metrics["machine_us_per_conn"] = machine * 1e6 / connections;
+        }
+
         if (target.Pid is { } p1)
         {
-            var proxyCpu = ProcessTree.CpuSeconds(p1) - proxyCpu0;
-            metrics["proxy_cpu_s"] = proxyCpu;
-            metrics["proxy_cores"] = proxyCpu / wall;
+            var (user, system) = ProcessTree.TreeCpuSplit(p1);
+            var proxyUser = user - proxyCpu0.User;
+            var proxySystem = system - proxyCpu0.System;
+            metrics["proxy_cpu_s"] = proxyUser + proxySystem;
+            metrics["proxy_cores"] = (proxyUser + proxySystem) / wall;
+            if (connections > 0)
+            {
+                metrics["proxy_user_us_per_conn"] = proxyUser * 1e6 / connections;
+                metrics["proxy_system_us_per_conn"] = proxySystem * 1e6 / connections;
+            }
         }
 
         var result = new ScenarioResult(round, target.Name, scenario, DateTimeOffset.UtcNow, metrics, error);

@@ -17,20 +17,33 @@ public static class ProcessTree
     /// </summary>
     public static double CpuSeconds(int pid)
     {
-        long ticks = 0;
+        var (user, system) = TreeCpuSplit(pid);
+        return user + system;
+    }
+
+    /// <summary>
+    /// <see cref="CpuSeconds"/> split into user and system time: what the proxy's own code costs,
+    /// apart from the kernel's TCP work that every proxy pays.
+    /// </summary>
+    public static (double User, double System) TreeCpuSplit(int pid)
+    {
+        long user = 0;
+        long system = 0;
         foreach (var member in WithDescendants(pid))
         {
             if (TryReadStat(member, out var stat))
             {
-                ticks += stat.UserTicks + stat.SystemTicks;
+                user += stat.UserTicks;
+                system += stat.SystemTicks;
                 if (member == pid)
                 {
-                    ticks += stat.ChildUserTicks + stat.ChildSystemTicks;
+                    user += stat.ChildUserTicks;
+                    system += stat.ChildSystemTicks;
                 }
             }
         }
 
-        return ticks / TicksPerSecond;
+        return (user / TicksPerSecond, system / TicksPerSecond);
     }
 
     /// <summary>

@@ -28,6 +28,10 @@ public static class ResultsTable
         new("generator CPU, bulk 16 up", ScenarioNames.Bulk16Up, "generator_cores", "cores", "F2"),
         new("generator CPU, connections", ScenarioNames.ConnectRate, "generator_cores", "cores", "F2"),
         new("proxy CPU, connections", ScenarioNames.ConnectRate, "proxy_cores", "cores", "F2"),
+        new("proxy user CPU per connection", ScenarioNames.ConnectRate, "proxy_user_us_per_conn", "us", "F1"),
+        new("proxy system CPU per connection", ScenarioNames.ConnectRate, "proxy_system_us_per_conn", "us", "F1"),
+        new("machine CPU per connection (all processes)", ScenarioNames.ConnectRate, "machine_us_per_conn", "us", "F1"),
+        new("machine CPU busy, connections", ScenarioNames.ConnectRate, "machine_cores", "cores", "F2"),
     ];
 
     public static string Render(IReadOnlyList<ScenarioResult> results, IReadOnlyList<string> targets)
