@@ -1,10 +1,12 @@
 // UDP ASSOCIATE through a SOCKS5 proxy with the npm "socks" client: one datagram to a target,
-// its echo back. usage: node udp.mjs <proxyHost> <proxyPort> <targetHost> <targetPort> <size>
-// Prints one JSON object: the reply's relay address, what came back and from where, or the error.
+// its echo back. usage: node udp.mjs <proxyHost> <proxyPort> <targetHost> <targetPort> <size> [clientAddress]
+// clientAddress (default 127.0.0.1) is where the client's own datagram socket binds; an IPv6 one
+// makes it an IPv6 socket. Prints one JSON object: the reply's relay address, what came back and
+// from where, or the error.
 import dgram from 'node:dgram';
 import { SocksClient } from 'socks';
 
-const [proxyHost, proxyPort, targetHost, targetPort, size] = process.argv.slice(2);
+const [proxyHost, proxyPort, targetHost, targetPort, size, clientAddress = '127.0.0.1'] = process.argv.slice(2);
 const result = {};
 const finish = (extra) => {
   console.log(JSON.stringify({ ...result, ...extra }));
@@ -15,12 +17,12 @@ setTimeout(() => finish({ error: 'timeout' }), 15000).unref();
 const payload = Buffer.alloc(Number(size));
 for (let i = 0; i < payload.length; i++) payload[i] = (i * 7 + 3) & 0xff;
 
-const udp = dgram.createSocket('udp4');
-udp.bind(0, '127.0.0.1', () => {
+const udp = dgram.createSocket(clientAddress.includes(':') ? 'udp6' : 'udp4');
+udp.bind(0, clientAddress, () => {
   const client = new SocksClient({
     proxy: { host: proxyHost, port: Number(proxyPort), type: 5 },
     command: 'associate',
-    destination: { host: '127.0.0.1', port: udp.address().port },
+    destination: { host: clientAddress, port: udp.address().port },
     timeout: 10000,
   });
   client.on('established', (info) => {

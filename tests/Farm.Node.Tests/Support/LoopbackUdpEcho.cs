@@ -7,13 +7,16 @@ namespace Farm.Node.Tests.Support;
 /// <summary>A UDP echo on a loopback address that records every datagram's source.</summary>
 public sealed class LoopbackUdpEcho : IAsyncDisposable
 {
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public LoopbackUdpEcho()
+    /// <param name="address">127.0.0.1 unless given, e.g. ::1 for an IPv6 echo.</param>
+    public LoopbackUdpEcho(IPAddress? address = null)
     {
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        address ??= IPAddress.Loopback;
+        _socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(new IPEndPoint(address, 0));
         _loop = EchoLoopAsync();
     }
 
@@ -36,7 +39,7 @@ public sealed class LoopbackUdpEcho : IAsyncDisposable
         {
             try
             {
-                var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0), _stop.Token);
                 var from = (IPEndPoint)received.RemoteEndPoint;
                 Received.Enqueue((from, received.ReceivedBytes));
                 await _socket.SendToAsync(buffer.AsMemory(0, received.ReceivedBytes), SocketFlags.None, from, _stop.Token);
