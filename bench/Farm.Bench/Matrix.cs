@@ -153,10 +153,10 @@ public sealed class Matrix(BenchOptions options, ServerEndpoints servers, TextWr
             metrics["servers_cores"] = (ProcessTree.CpuSeconds(s1) - serversCpu0) / wall;
         }
 
-        metrics["machine_cores"] = machine / wall;
         var connections = metrics.GetValueOrDefault("connections");
         if (connections > 0)
         {
+            metrics["machine_cores"] = machine / wall;
             metrics["machine_us_per_conn"] = machine * 1e6 / connections;
         }
 

@@ -8,13 +8,14 @@ namespace Farm.Bench.Measure;
 /// </summary>
 public static class MachineCpu
 {
-    private const double TicksPerSecond = 100;
-
-    /// <summary>user + nice + system + irq + softirq + steal, in seconds since boot.</summary>
+    /// <summary>
+    /// user + nice + system + irq + softirq, in seconds since boot. Steal is left out: it is time
+    /// the hypervisor gave to other guests, not work done here.
+    /// </summary>
     public static double BusySeconds()
     {
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
-        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8)) / TicksPerSecond;
+        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7)) / ProcessTree.TicksPerSecond;
     }
 }

@@ -8,8 +8,8 @@ namespace Farm.Bench.Measure;
 /// </summary>
 public static class ProcessTree
 {
-    // USER_HZ, the unit of the times in /proc/<pid>/stat, is 100 on every Linux architecture that .NET runs on.
-    private const double TicksPerSecond = 100;
+    /// <summary>USER_HZ, the unit of the times in /proc/stat and /proc/&lt;pid&gt;/stat: 100 on every Linux architecture that .NET runs on.</summary>
+    public const double TicksPerSecond = 100;
 
     /// <summary>
     /// utime + stime of the live tree, plus cutime + cstime of the root: a child that exited and was
@@ -22,8 +22,8 @@ public static class ProcessTree
     }
 
     /// <summary>
-    /// <see cref="CpuSeconds"/> split into user and system time: what the proxy's own code costs,
-    /// apart from the kernel's TCP work that every proxy pays.
+    /// <see cref="CpuSeconds"/> split into user and system time: the proxy's own code apart from
+    /// the kernel's work for it (mostly TCP and wake-ups).
     /// </summary>
     public static (double User, double System) TreeCpuSplit(int pid)
     {

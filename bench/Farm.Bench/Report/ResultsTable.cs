@@ -30,7 +30,7 @@ public static class ResultsTable
         new("proxy CPU, connections", ScenarioNames.ConnectRate, "proxy_cores", "cores", "F2"),
         new("proxy user CPU per connection", ScenarioNames.ConnectRate, "proxy_user_us_per_conn", "us", "F1"),
         new("proxy system CPU per connection", ScenarioNames.ConnectRate, "proxy_system_us_per_conn", "us", "F1"),
-        new("machine CPU per connection (all processes)", ScenarioNames.ConnectRate, "machine_us_per_conn", "us", "F1"),
+        new("machine CPU per connection", ScenarioNames.ConnectRate, "machine_us_per_conn", "us", "F1"),
         new("machine CPU busy, connections", ScenarioNames.ConnectRate, "machine_cores", "cores", "F2"),
     ];
 
