@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Farm.Node.Dialing;
@@ -10,22 +11,22 @@ namespace Farm.Node.Tests.Dialing;
 /// </summary>
 public sealed class HappyEyeballsConnectorTests
 {
-    private static readonly IPAddress Ipv4 = IPAddress.Parse("127.0.0.3");
+    private static readonly IPAddress Ipv4Answering = IPAddress.Parse("127.0.0.3");
     private static readonly IPAddress Ipv4Refusing = IPAddress.Parse("127.0.0.2");
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task Ipv6Refused_FallsBackToIpv4()
     {
-        using var ipv4 = Listen(Ipv4, 0);
+        using var ipv4 = Listen(Ipv4Answering, 0);
         var port = PortOf(ipv4);
 
-        var attempt = await ConnectAsync([IPAddress.IPv6Loopback, Ipv4], port);
+        var attempt = await ConnectAsync([IPAddress.IPv6Loopback, Ipv4Answering], port);
 
         using var socket = attempt.Socket;
-        Assert.Equal(Ipv4, attempt.Address);
+        Assert.Equal(Ipv4Answering, attempt.Address);
         Assert.True(socket?.Connected);
-        Assert.Equal(new IPEndPoint(Ipv4, port), socket!.RemoteEndPoint);
+        Assert.Equal(new IPEndPoint(Ipv4Answering, port), socket!.RemoteEndPoint);
     }
 
     [Fact]
@@ -48,9 +49,9 @@ public sealed class HappyEyeballsConnectorTests
         // next, so ::1 wins although 127.0.0.3 answers too.
         using var ipv6 = Listen(IPAddress.IPv6Loopback, 0);
         var port = PortOf(ipv6);
-        using var ipv4 = Listen(Ipv4, port);
+        using var ipv4 = Listen(Ipv4Answering, port);
 
-        var attempt = await ConnectAsync([Ipv4Refusing, Ipv4, IPAddress.IPv6Loopback], port);
+        var attempt = await ConnectAsync([Ipv4Refusing, Ipv4Answering, IPAddress.IPv6Loopback], port);
 
         using var socket = attempt.Socket;
         Assert.Equal(IPAddress.IPv6Loopback, attempt.Address);
@@ -62,31 +63,37 @@ public sealed class HappyEyeballsConnectorTests
     {
         // A listener that never accepts and whose queue is full drops further SYNs: the IPv6
         // attempt hangs (the kernel retries for minutes), so only a second attempt started while
-        // it hangs can win.
+        // it hangs can win, and not before the attempt delay.
         using var silent = Listen(IPAddress.IPv6Loopback, 0, backlog: 0);
         var port = PortOf(silent);
-        var filling = await FillAcceptQueueAsync(new IPEndPoint(IPAddress.IPv6Loopback, port));
-        using var ipv4 = Listen(Ipv4, port);
+        var queuedClients = await FillAcceptQueueAsync(new IPEndPoint(IPAddress.IPv6Loopback, port));
         try
         {
-            var attempt = await ConnectAsync([IPAddress.IPv6Loopback, Ipv4], port);
+            using var ipv4 = Listen(Ipv4Answering, port);
+            var started = Stopwatch.GetTimestamp();
 
+            var attempt = await ConnectAsync([IPAddress.IPv6Loopback, Ipv4Answering], port);
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
             using var socket = attempt.Socket;
-            Assert.Equal(Ipv4, attempt.Address);
-            Assert.Equal(new IPEndPoint(Ipv4, port), socket!.RemoteEndPoint);
+            Assert.Equal(Ipv4Answering, attempt.Address);
+            Assert.Equal(new IPEndPoint(Ipv4Answering, port), socket!.RemoteEndPoint);
+            Assert.True(elapsed >= HappyEyeballsConnector.AttemptDelay - TimeSpan.FromMilliseconds(20), $"IPv4 won after {elapsed.TotalMilliseconds} ms");
         }
         finally
         {
-            filling.ForEach(s => s.Dispose());
+            queuedClients.ForEach(s => s.Dispose());
         }
     }
 
     [Fact]
-    public async Task AllRefused_LastErrorReturned_NoSocket()
+    public async Task AllRefused_NoSocket_RefusalReported()
     {
-        using var probe = Listen(IPAddress.IPv6Loopback, 0);
-        var port = PortOf(probe);
-        probe.Dispose();
+        int port;
+        using (var probe = Listen(IPAddress.IPv6Loopback, 0))
+        {
+            port = PortOf(probe);
+        }
 
         var attempt = await ConnectAsync([IPAddress.IPv6Loopback, Ipv4Refusing], port);
 
@@ -95,13 +102,13 @@ public sealed class HappyEyeballsConnectorTests
     }
 
     [Fact]
-    public async Task SourceAddress_OnlyItsFamilyDialed()
+    public async Task SourceAddress_NoAddressOfItsFamily_AddressFamilyNotSupported()
     {
         using var ipv6 = Listen(IPAddress.IPv6Loopback, 0);
         var port = PortOf(ipv6);
 
-        using var limit = new CancellationTokenSource(Limit);
-        var attempt = await HappyEyeballsConnector.ConnectAsync([IPAddress.IPv6Loopback], port, Ipv4, limit.Token);
+        using var limit = new CancellationTokenSource(TestTimeout);
+        var attempt = await HappyEyeballsConnector.ConnectAsync([IPAddress.IPv6Loopback], port, Ipv4Answering, limit.Token);
 
         Assert.Null(attempt.Socket);
         Assert.Equal(SocketError.AddressFamilyNotSupported, attempt.Error);
@@ -109,18 +116,13 @@ public sealed class HappyEyeballsConnectorTests
 
     private static async Task<ConnectAttempt> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port)
     {
-        using var limit = new CancellationTokenSource(Limit);
+        using var limit = new CancellationTokenSource(TestTimeout);
         return await HappyEyeballsConnector.ConnectAsync(addresses, port, null, limit.Token);
     }
 
     private static Socket Listen(IPAddress address, int port, int backlog = 16)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            socket.DualMode = false;
-        }
-
         socket.Bind(new IPEndPoint(address, port));
         socket.Listen(backlog);
         return socket;
@@ -132,21 +134,30 @@ public sealed class HappyEyeballsConnectorTests
     private static async Task<List<Socket>> FillAcceptQueueAsync(IPEndPoint listener)
     {
         var sockets = new List<Socket>();
-        for (var i = 0; i < 8; i++)
+        try
         {
-            var socket = new Socket(listener.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            sockets.Add(socket);
-            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-            try
+            for (var i = 0; i < 8; i++)
             {
-                await socket.ConnectAsync(listener, wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return sockets;
+                var socket = new Socket(listener.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                sockets.Add(socket);
+                using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+                try
+                {
+                    await socket.ConnectAsync(listener, wait.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return sockets;
+                }
             }
         }
+        catch
+        {
+            sockets.ForEach(s => s.Dispose());
+            throw;
+        }
 
+        sockets.ForEach(s => s.Dispose());
         throw new InvalidOperationException($"{listener} kept accepting connections: its queue never filled");
     }
 }

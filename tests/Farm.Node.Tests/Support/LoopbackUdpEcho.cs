@@ -8,6 +8,7 @@ namespace Farm.Node.Tests.Support;
 public sealed class LoopbackUdpEcho : IAsyncDisposable
 {
     private readonly Socket _socket;
+    private readonly IPEndPoint _anySource;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -17,6 +18,7 @@ public sealed class LoopbackUdpEcho : IAsyncDisposable
         address ??= IPAddress.Loopback;
         _socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket.Bind(new IPEndPoint(address, 0));
+        _anySource = new IPEndPoint(address.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         _loop = EchoLoopAsync();
     }
 
@@ -39,7 +41,7 @@ public sealed class LoopbackUdpEcho : IAsyncDisposable
         {
             try
             {
-                var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0), _stop.Token);
+                var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, _anySource, _stop.Token);
                 var from = (IPEndPoint)received.RemoteEndPoint;
                 Received.Enqueue((from, received.ReceivedBytes));
                 await _socket.SendToAsync(buffer.AsMemory(0, received.ReceivedBytes), SocketFlags.None, from, _stop.Token);
