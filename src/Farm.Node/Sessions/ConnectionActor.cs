@@ -64,12 +64,7 @@ public sealed class ConnectionActor : UntypedActor
 
     public static string NameOf(long id) => $"c-{id}";
 
-    /// <summary>
-    /// Built through a producer rather than an expression: an expression-based Props is compiled per
-    /// call, which at thousands of connections a second made the sessions supervisor the bottleneck.
-    /// </summary>
-    public static Props Props(Socket client, long id, SessionServices services) =>
-        Akka.Actor.Props.CreateBy(new ConnectionActorProducer(client, id, services)).WithMailbox(ConnectionMailbox.ConfigPath).WithDispatcher(ConnectionDispatcher.ConfigPath);
+    public static Props Props(Socket client, long id, SessionServices services) => new ConnectionActorProps(client, id, services);
 
     private IPAddress ClientAddress => _clientEndPoint.Address.Unmapped();
 
