@@ -4,6 +4,7 @@ using Farm.Admin.Cluster;
 using Farm.Node.Listening;
 using Farm.Node.Sessions;
 using Farm.Shared.Admin;
+using Farm.Shared.Cluster;
 using Farm.Shared.Discovery;
 using Microsoft.Extensions.Logging;
 
@@ -38,6 +39,10 @@ public sealed partial class NodeDrainer(
             {
                 state.Begin(deadline is { } d ? time.GetUtcNow() + d : null);
                 await AdvertiseAsync(draining: true, cancel).ConfigureAwait(false);
+
+                // A confirmed write is in every member's replica, but a lighthouse's DNS and PAC directory
+                // hears of it on its replicator's next notify tick; two ticks pass before the listeners close.
+                await Task.Delay(2 * FarmClusterHosting.SubscriberNotifyInterval, time, cancel).ConfigureAwait(false);
                 var listenerRef = await listeners.GetAsync(cancel).ConfigureAwait(false);
                 await listenerRef.Ask<ListenersChanged>(StopAccepting.Instance, AskTimeout, cancel).ConfigureAwait(false);
                 _waiting = new CancellationTokenSource();

@@ -54,6 +54,9 @@ public static class FarmClusterHosting
         return builder;
     }
 
+    /// <summary>How often a member's replicator tells its local subscribers what changed.</summary>
+    public static readonly TimeSpan SubscriberNotifyInterval = TimeSpan.FromMilliseconds(50);
+
     private static Config MemberConfig(FarmClusterOptions options, string dataDirectory)
     {
         static string Duration(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
@@ -76,7 +79,7 @@ public static class FarmClusterHosting
                 # and every subscriber is told in batches. The defaults (2 s and 500 ms) would miss the
                 # farm's one-second convergence goal, and the farm's few small keys make gossip cheap.
                 gossip-interval = 200ms
-                notify-subscribers-interval = 50ms
+                notify-subscribers-interval = {{Duration(SubscriberNotifyInterval)}}
               }
             }
             """;
