@@ -19,7 +19,7 @@ public sealed class ConnectionActorPropsTests
     }
 
     [Fact]
-    public void CopyMadeByAkka_StillMakesTheConnectionActor_WithTheNewDeployment()
+    public void CopyMadeByAkka_KeepsItsType_AndTakesTheNewDeployment()
     {
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         var props = ConnectionActor.Props(client, 7, null!);
