@@ -7,7 +7,7 @@ namespace Farm.Node.Sessions;
 /// Props for one <see cref="ConnectionActor"/>: the deployment (mailbox and dispatcher) is built once
 /// and each connection's Props carries only its arguments. Akka builds a new deployment for each
 /// <c>WithMailbox</c>/<c>WithDispatcher</c>, parsing an empty HOCON config each time; per connection
-/// that was about an eighth of the node's allocations under a connection storm. The actor is made
+/// that was about a tenth of the node's allocations under a connection storm. The actor is made
 /// directly, without reflection or a compiled expression.
 /// </summary>
 internal sealed class ConnectionActorProps : Props

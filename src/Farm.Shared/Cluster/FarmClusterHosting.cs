@@ -15,6 +15,9 @@ namespace Farm.Shared.Cluster;
 /// <summary>What every member (lighthouse or node) wires: options, remoting, clustering, DistributedData, readiness.</summary>
 public static class FarmClusterHosting
 {
+    /// <summary>How often a member's replicator tells its local subscribers what changed.</summary>
+    public static readonly TimeSpan SubscriberNotifyInterval = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Binds <c>Farm:Cluster</c> (plus the classic variables) and registers readiness and the policy applier.</summary>
     public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration)
     {
@@ -53,9 +56,6 @@ public static class FarmClusterHosting
 
         return builder;
     }
-
-    /// <summary>How often a member's replicator tells its local subscribers what changed.</summary>
-    public static readonly TimeSpan SubscriberNotifyInterval = TimeSpan.FromMilliseconds(50);
 
     private static Config MemberConfig(FarmClusterOptions options, string dataDirectory)
     {
