@@ -1,3 +1,4 @@
+using System.Globalization;
 using Farm.Node.Hosting;
 using Microsoft.Extensions.Hosting;
 
@@ -14,6 +15,16 @@ const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
 if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
 {
     Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
+}
+
+// One event-loop thread per two cores (the runtime starts one per core when completions run
+// inline). Fewer loops each serve more sockets, so a burst of small exchanges is handled in fewer
+// wake-ups; dialing and the teardown run on the pool (ThreadPoolHop), which keeps the connection
+// rate. An operator's own value wins.
+const string SocketThreadCount = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+if (Environment.GetEnvironmentVariable(SocketThreadCount) is null)
+{
+    Environment.SetEnvironmentVariable(SocketThreadCount, Math.Max(1, Environment.ProcessorCount / 2).ToString(CultureInfo.InvariantCulture));
 }
 
 // appsettings.json sits next to the binary, wherever the node is started from.

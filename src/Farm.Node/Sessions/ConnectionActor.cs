@@ -154,6 +154,7 @@ public sealed class ConnectionActor : UntypedActor
                 outcome = KebabNames<RelayOutcome>.Of(result.Outcome);
             }
 
+            await ThreadPoolHop.ToPool();
             self.Tell(new SessionEnded(outcome, null));
         }
         catch (Exception e)
@@ -228,6 +229,7 @@ public sealed class ConnectionActor : UntypedActor
     {
         _state = "dialing";
         var connectTimeout = _policy.Policy.Limits.ConnectTimeout ?? _services.Options.ConnectTimeout;
+        await ThreadPoolHop.ToPool();
         var dial = await _services.Dialer.DialAsync(_policy.Policy, policyRequest, request.Destination, connectTimeout, _kill.Token).ConfigureAwait(false);
         _resolved = dial.Resolved;
         _decision = dial.Decision ?? _decision;
