@@ -22,7 +22,7 @@ public sealed partial class OpsArtifactsTests
     {
         var json = JsonNode.Parse(File.ReadAllText(RepoFiles.Path("ops", "grafana", "dashboards", dashboard)));
 
-        AssertValid(RepoFiles.SharedSchema("grafana-dashboard.schema.json"), json);
+        AssertValid(RepoFiles.Schema("grafana-dashboard.schema.json"), json);
         Assert.Null(json!["__inputs"]);
     }
 
@@ -31,7 +31,7 @@ public sealed partial class OpsArtifactsTests
     {
         var compose = YamlJson.Load(RepoFiles.Path("docker-compose.yml"));
 
-        AssertValid(RepoFiles.SharedSchema("compose-spec.schema.json"), compose);
+        AssertValid(RepoFiles.Schema("compose-spec.schema.json"), compose);
         Assert.Equal(3, compose!["services"]!["socks"]!["deploy"]!["replicas"]!.GetValue<long>());
     }
 

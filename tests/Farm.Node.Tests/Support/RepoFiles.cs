@@ -1,13 +1,13 @@
 namespace Farm.Node.Tests.Support;
 
-/// <summary>Files of the repository under test, and the shared schemas laid beside it.</summary>
+/// <summary>Files of the repository under test.</summary>
 public static class RepoFiles
 {
     public static string Root { get; } = FindRoot();
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
-    public static string SharedSchema(string name) => System.IO.Path.Combine(Root, "..", "shared", "schemas", name);
+    public static string Schema(string name) => Path("tests", "Farm.Node.Tests", "Ops", "Schemas", name);
 
     private static string FindRoot()
     {
