@@ -11,6 +11,8 @@ namespace Farm.Node.Relaying;
 /// a half-close. Reads and writes are tried without blocking first, so a socket only ever
 /// holds the one pending receive. A failure, a kill or the idle deadline resets both sockets,
 /// which ends the other direction too: no cancellation registration per pending operation.
+/// Under a bandwidth limit each direction waits for its throttle before reading, holding no
+/// buffer while it waits, and reads no more than the throttle allows.
 /// </summary>
 public sealed class Relay
 {
@@ -18,14 +20,21 @@ public sealed class Relay
     private readonly Socket _upstream;
     private readonly int _bufferSize;
     private readonly RelayCounters _counters;
+    private readonly RelayThrottle? _upThrottle;
+    private readonly RelayThrottle? _downThrottle;
     private int _stop;
 
-    private Relay(Socket client, Socket upstream, int bufferSize, RelayCounters counters)
+    private Relay(Socket client, Socket upstream, RelaySettings settings, RelayCounters counters)
     {
         _client = client;
         _upstream = upstream;
-        _bufferSize = bufferSize;
+        _bufferSize = settings.BufferSize;
         _counters = counters;
+        if (settings.BytesPerSecond is { } rate)
+        {
+            _upThrottle = new RelayThrottle(rate, settings.BufferSize, settings.Time);
+            _downThrottle = new RelayThrottle(rate, settings.BufferSize, settings.Time);
+        }
     }
 
     private enum Stop
@@ -46,10 +55,12 @@ public sealed class Relay
         RelaySettings settings,
         RelayCounters counters,
         CancellationToken kill) =>
-        new Relay(client, upstream, settings.BufferSize, counters).RunAsync(pending, settings, kill);
+        new Relay(client, upstream, settings, counters).RunAsync(pending, settings, kill);
 
     private async Task<RelayResult> RunAsync(byte[]? pending, RelaySettings settings, CancellationToken kill)
     {
+        using var upThrottle = _upThrottle;
+        using var downThrottle = _downThrottle;
         NonBlockingIo.Prepare(_client);
         NonBlockingIo.Prepare(_upstream);
         if (pending is not null)
@@ -67,13 +78,14 @@ public sealed class Relay
             }
 
             _counters.AddUp(pending.Length);
+            _upThrottle?.Charge(pending.Length);
         }
 
         using var killed = kill.UnsafeRegister(static state => ((Relay)state!).Halt(Stop.Killed), this);
         using var deadline = new ActivityDeadline(settings.IdleTimeout, settings.Time, static state => ((Relay)state!).Halt(Stop.IdleTimeout), this);
 
-        var up = PumpAsync(_client, _upstream, deadline, isUp: true);
-        var down = PumpAsync(_upstream, _client, deadline, isUp: false);
+        var up = PumpAsync(_client, _upstream, deadline, _upThrottle, isUp: true);
+        var down = PumpAsync(_upstream, _client, deadline, _downThrottle, isUp: false);
         await up.ConfigureAwait(false);
         await down.ConfigureAwait(false);
 
@@ -98,6 +110,8 @@ public sealed class Relay
 
         Reset(_client);
         Reset(_upstream);
+        _upThrottle?.Halt();
+        _downThrottle?.Halt();
     }
 
     private static void Reset(Socket socket)
@@ -114,7 +128,7 @@ public sealed class Relay
         socket.Dispose();
     }
 
-    private async Task PumpAsync(Socket source, Socket destination, ActivityDeadline deadline, bool isUp)
+    private async Task PumpAsync(Socket source, Socket destination, ActivityDeadline deadline, RelayThrottle? throttle, bool isUp)
     {
         // A read error is the source's side at fault, a write error the destination's.
         var sourceFailed = isUp ? Stop.ClientFailed : Stop.UpstreamFailed;
@@ -124,13 +138,28 @@ public sealed class Relay
         {
             while (true)
             {
+                if (throttle?.Delay is { Ticks: > 0 } delay)
+                {
+                    if (buffer is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = null;
+                    }
+
+                    if (!await throttle.WaitAsync(delay).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+
                 if (buffer is null)
                 {
                     await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
                     buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
                 }
 
-                var read = NonBlockingIo.Receive(source, buffer);
+                var window = throttle?.Window(buffer.Length) ?? buffer.Length;
+                var read = NonBlockingIo.Receive(source, buffer.AsSpan(0, window));
                 if (read == NonBlockingIo.WouldBlock)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -170,9 +199,11 @@ public sealed class Relay
                     _counters.AddDown(read);
                 }
 
+                throttle?.Charge(read);
+
                 // A full read means more is probably waiting: keep the buffer. Otherwise give it
                 // back before waiting again.
-                if (read < buffer.Length)
+                if (read < window)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = null;

@@ -70,9 +70,24 @@ public sealed class ConnectionActor : UntypedActor
 
     private IPAddress ListenerAddress => _localEndPoint.Address.Unmapped();
 
-    /// <summary>The node's relay settings, with the policy's idle timeout when it sets one.</summary>
-    private RelaySettings RelaySettings =>
-        _policy.Policy.Limits.IdleTimeout is { } idle ? _services.Relay with { IdleTimeout = idle } : _services.Relay;
+    /// <summary>
+    /// The node's relay settings, with the policy's idle timeout and bandwidth limit when it sets
+    /// them; the shared settings object when it sets neither, so an unlimited session allocates nothing here.
+    /// </summary>
+    private RelaySettings RelaySettings
+    {
+        get
+        {
+            var limits = _policy.Policy.Limits;
+            return limits.IdleTimeout is null && limits.BandwidthPerSession is null
+                ? _services.Relay
+                : _services.Relay with
+                {
+                    IdleTimeout = limits.IdleTimeout ?? _services.Relay.IdleTimeout,
+                    BytesPerSecond = limits.BandwidthPerSession,
+                };
+        }
+    }
 
     protected override void PreStart()
     {

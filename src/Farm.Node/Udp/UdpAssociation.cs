@@ -15,7 +15,8 @@ namespace Farm.Node.Udp;
 /// Datagrams from the client (its address, and its port once known) are unwrapped, checked
 /// against the policy and sent on; datagrams back are accepted only from destinations the client
 /// has sent to, and wrapped with their source. It ends when the control connection closes, on
-/// the idle timeout, or when killed.
+/// the idle timeout, or when killed. Under a bandwidth limit, datagrams over the rate in either
+/// direction are dropped, not queued: a flood costs the node no memory.
 /// </summary>
 public sealed class UdpAssociation : IDisposable
 {
@@ -30,6 +31,8 @@ public sealed class UdpAssociation : IDisposable
     private readonly HashSet<IPEndPoint> _remotes = [];
     private readonly Dictionary<string, IPAddress?> _resolved = new(StringComparer.OrdinalIgnoreCase);
     private IPEndPoint? _client;
+    private TokenBucket? _upBucket;
+    private TokenBucket? _downBucket;
 
     private UdpAssociation(Socket socket, IPAddress clientAddress, IPEndPoint? declaredClient, CompiledPolicy policy, PolicyRequest request, NodeMetrics metrics)
     {
@@ -58,6 +61,12 @@ public sealed class UdpAssociation : IDisposable
     /// <summary>Relays until the control connection closes, the idle deadline passes, or <paramref name="kill"/>.</summary>
     public async Task<RelayOutcome> RunAsync(Socket control, RelaySettings settings, CancellationToken kill)
     {
+        if (settings.BytesPerSecond is { } rate)
+        {
+            _upBucket = new TokenBucket(rate, settings.Time);
+            _downBucket = new TokenBucket(rate, settings.Time);
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(kill);
         using var deadline = new ActivityDeadline(settings.IdleTimeout, settings.Time, static state => CancelQuietly((CancellationTokenSource)state!), stop);
         var controlClosed = WatchControlAsync(control, stop);
@@ -213,19 +222,32 @@ public sealed class UdpAssociation : IDisposable
             return;
         }
 
+        // Before the remote is admitted: a datagram dropped here opens no way back.
+        var payload = datagram[headerLength..];
+        if (_upBucket?.TryTake(payload.Length) == false)
+        {
+            Counters.Drop(UdpDropReason.Bandwidth);
+            return;
+        }
+
         var remote = new IPEndPoint(address, target.Port);
         if (_remotes.Count < MaxRemotes)
         {
             _remotes.Add(remote);
         }
 
-        var payload = datagram[headerLength..];
         await _socket.SendToAsync(payload, SocketFlags.None, remote, cancel).ConfigureAwait(false);
         Counters.Up(payload.Length);
     }
 
     private async Task ToClientAsync(Memory<byte> datagram, IPEndPoint source, IPEndPoint client, CancellationToken cancel)
     {
+        if (_downBucket?.TryTake(datagram.Length) == false)
+        {
+            Counters.Drop(UdpDropReason.Bandwidth);
+            return;
+        }
+
         var wrapped = ArrayPool<byte>.Shared.Rent(Socks5Writer.MaxUdpHeaderLength + datagram.Length);
         try
         {

@@ -13,4 +13,7 @@ public enum UdpDropReason
     Policy,
     Unresolved,
     SendFailed,
+
+    /// <summary>Over the session's <c>limit bandwidth</c> in its direction.</summary>
+    Bandwidth,
 }

@@ -123,6 +123,81 @@ public sealed class RelayTests : IAsyncLifetime
         Assert.Equal(RelayOutcome.Completed, (await relay.WaitAsync(TimeSpan.FromSeconds(10))).Outcome);
     }
 
+    [Fact]
+    public async Task RunAsync_BandwidthLimited_RelaysOnlyWhatTheClockAllowsEachWay()
+    {
+        // 10 000 B/s: a 4 096-byte burst, then waits for 2 048 bytes (204.8 ms) at a time.
+        var time = new FakeTimeProvider();
+        var settings = Settings with { Time = time, BytesPerSecond = 10_000 };
+        var relay = Relay.RunAsync(_clientNode, _upstreamNode, null, settings, new RelayCounters(), CancellationToken.None);
+
+        await _clientApp.SendAsync(TestContent.Bytes(20_000), SocketFlags.None);
+        await _upstreamApp.SendAsync(TestContent.Bytes(20_000), SocketFlags.None);
+        Assert.Equal(4_096, await ReadAvailableAsync(_upstreamApp));
+        Assert.Equal(4_096, await ReadAvailableAsync(_clientApp));
+
+        time.Advance(TimeSpan.FromMilliseconds(204.8));
+        Assert.Equal(2_048, await ReadAvailableAsync(_upstreamApp));
+        Assert.Equal(2_048, await ReadAvailableAsync(_clientApp));
+        Assert.False(relay.IsCompleted);
+    }
+
+    [Fact]
+    public async Task RunAsync_KilledWhileWaitingForBandwidth_KilledWithoutTimePassing()
+    {
+        var time = new FakeTimeProvider();
+        var settings = Settings with { Time = time, BytesPerSecond = 1_000 };
+        using var kill = new CancellationTokenSource();
+        var relay = Relay.RunAsync(_clientNode, _upstreamNode, null, settings, new RelayCounters(), kill.Token);
+        await _clientApp.SendAsync(TestContent.Bytes(5_000), SocketFlags.None);
+        Assert.Equal(1_000, await ReadAvailableAsync(_upstreamApp));
+
+        kill.Cancel();
+
+        Assert.Equal(RelayOutcome.Killed, (await relay.WaitAsync(TimeSpan.FromSeconds(10))).Outcome);
+    }
+
+    [Fact]
+    public async Task RunAsync_PendingBytesBeyondBurst_ChargedBeforeMoreIsRead()
+    {
+        var time = new FakeTimeProvider();
+        var settings = Settings with { Time = time, BytesPerSecond = 1_000 };
+        var relay = Relay.RunAsync(_clientNode, _upstreamNode, TestContent.Bytes(3_000), settings, new RelayCounters(), CancellationToken.None);
+        Assert.Equal(3_000, await ReadAvailableAsync(_upstreamApp));
+        await _clientApp.SendAsync(TestContent.Bytes(5_000), SocketFlags.None);
+
+        // The pipelined bytes overdrew a 1 000-byte bucket by 2 000: nothing more until that is paid.
+        Assert.Equal(0, await ReadAvailableAsync(_upstreamApp));
+        time.Advance(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(500, await ReadAvailableAsync(_upstreamApp));
+        Assert.False(relay.IsCompleted);
+    }
+
+    /// <summary>Everything that arrives until nothing more has for a while (real time: the relay's clock is fake).</summary>
+    private static async Task<int> ReadAvailableAsync(Socket socket)
+    {
+        var buffer = new byte[64 * 1024];
+        var total = 0;
+        while (true)
+        {
+            using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            try
+            {
+                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, quiet.Token);
+                if (read == 0)
+                {
+                    return total;
+                }
+
+                total += read;
+            }
+            catch (OperationCanceledException)
+            {
+                return total;
+            }
+        }
+    }
+
     private static async Task<byte[]> ReadToEndAsync(Socket socket)
     {
         var received = new MemoryStream();
