@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using Farm.Admin;
@@ -19,6 +20,7 @@ namespace Farm.Node.Admin;
 public sealed class NodeAdminEndpoints(IServiceProvider services) : IAdminEndpoints
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
 
     public void Map(IEndpointRouteBuilder routes)
     {
@@ -56,12 +58,31 @@ public sealed class NodeAdminEndpoints(IServiceProvider services) : IAdminEndpoi
         var listener = services.GetRequiredService<SocksListenerSockets>().Endpoints.FirstOrDefault()?.Address ?? IPAddress.Loopback;
         try
         {
-            var result = PolicyTester.Run(snapshot.Policy, snapshot.Version, view.Version == snapshot.Version ? view.Text : string.Empty, request, listener);
+            // A name the node would resolve is resolved here with the node's resolver, so the test decides the same addresses.
+            var resolved = PolicyTester.NameToResolve(snapshot.Policy, request, listener) is { } name
+                ? await ResolveAsync(name, http.RequestAborted).ConfigureAwait(false)
+                : null;
+            var result = PolicyTester.Run(snapshot.Policy, snapshot.Version, view.Version == snapshot.Version ? view.Text : string.Empty, request, listener, resolved);
             return AdminHttp.Ok(result, AdminJsonContext.Default.PolicyTestResult);
         }
         catch (FormatException e)
         {
             return AdminHttp.Error(StatusCodes.Status400BadRequest, e.Message);
+        }
+    }
+
+    /// <summary>The name's addresses as the node's dialer would get them; null when it does not resolve.</summary>
+    private static async Task<IPAddress[]?> ResolveAsync(string name, CancellationToken cancel)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(ResolveTimeout);
+        try
+        {
+            return await Dns.GetHostAddressesAsync(name, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return null;
         }
     }
 

@@ -11,8 +11,8 @@ using Farm.Shared.Socks.Socks5;
 namespace Farm.Node.Binding;
 
 /// <summary>
-/// SOCKS BIND: listens on the node's address that the client reached, announces it in the first
-/// reply, accepts exactly one connection before the deadline, admits it only from the destination
+/// SOCKS BIND: once the destination's addresses have a pass decision, listens on the node's address
+/// that the client reached, announces it in the first reply, accepts exactly one connection before the deadline, admits it only from the destination
 /// the client named (and the policy), announces the peer in the second reply.
 /// </summary>
 public static class BindSession
@@ -25,6 +25,7 @@ public static class BindSession
         SocksDestination expected,
         CompiledPolicy policy,
         PolicyRequest request,
+        RequestVerdict verdict,
         TimeSpan timeout,
         CancellationToken kill)
     {
@@ -32,9 +33,21 @@ public static class BindSession
         deadline.CancelAfter(timeout);
         try
         {
-            var allowed = expected.Address is { } address
-                ? [address.Unmapped()]
-                : (await Dns.GetHostAddressesAsync(expected.Host!, deadline.Token).ConfigureAwait(false)).Select(IPAddressExtensions.Unmapped).ToHashSet();
+            // The name's addresses are decided before any listener exists: a refused BIND never listens.
+            if (verdict.Step == RequestStep.Resolve)
+            {
+                var addresses = await Dns.GetHostAddressesAsync(expected.Host!, deadline.Token).ConfigureAwait(false);
+                verdict = DecisionProcedure.OnResolved(policy, request, addresses);
+            }
+
+            if (verdict.Step != RequestStep.Proceed)
+            {
+                var reply = verdict.Step == RequestStep.Refuse ? Socks5Reply.ConnectionNotAllowed : Socks5Reply.HostUnreachable;
+                await SocksReplies.SendAsync(client, version, reply, null, deadline.Token).ConfigureAwait(false);
+                return new BindResult(null, null, null, reply, verdict.Decision, reply == Socks5Reply.ConnectionNotAllowed ? "refused" : "connect-failed");
+            }
+
+            var allowed = verdict.Permitted.ToHashSet();
 
             using var listener = new Socket(listenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(new IPEndPoint(listenAddress, 0));

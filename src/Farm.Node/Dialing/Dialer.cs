@@ -9,28 +9,31 @@ using Farm.Shared.Socks.Socks5;
 namespace Farm.Node.Dialing;
 
 /// <summary>
-/// Resolves the destination on the node, checks every resolved address against the policy
-/// (a name cannot rebind into a blocked range), applies the route (direct, from an egress
-/// address, or through an upstream SOCKS5 proxy) and connects, within the connect timeout.
+/// Carries out the policy's verdict on a CONNECT: resolves a name when the verdict says so and has
+/// its addresses decided (a name cannot rebind into a blocked range), then applies the route
+/// (direct, from an egress address, or through an upstream SOCKS5 proxy) and connects, within the
+/// connect timeout. Nothing is dialed, the upstream included, without a pass decision.
 /// </summary>
 public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
 {
-    public async Task<DialResult> DialAsync(CompiledPolicy policy, PolicyRequest request, SocksDestination destination, TimeSpan connectTimeout, CancellationToken kill)
+    public async Task<DialResult> DialAsync(CompiledPolicy policy, PolicyRequest request, RequestVerdict verdict, SocksDestination destination, TimeSpan connectTimeout, CancellationToken kill)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
         deadline.CancelAfter(connectTimeout);
         try
         {
-            // A name routed upstream is passed on unresolved: it may only resolve beyond the upstream.
-            if (destination.Host is { } host && policy.Route(host, null, destination.Port).Target is UpstreamRoute byName)
+            if (verdict is { Step: RequestStep.Forward, Route.Target: UpstreamRoute byName })
             {
-                return await UpstreamSocksConnector.ConnectAsync(byName, destination, null, deadline.Token).ConfigureAwait(false);
+                return await UpstreamSocksConnector.ConnectAsync(byName, destination, verdict.Decision, deadline.Token).ConfigureAwait(false);
             }
 
-            var addresses = destination.Address is { } address
-                ? [address]
-                : await ResolveAsync(destination.Host!, deadline.Token).ConfigureAwait(false);
-            return await ConnectPermittedAsync(policy, request, destination, addresses, deadline.Token).ConfigureAwait(false);
+            if (verdict.Step == RequestStep.Resolve)
+            {
+                var addresses = await ResolveAsync(destination.Host!, deadline.Token).ConfigureAwait(false);
+                verdict = DecisionProcedure.OnResolved(policy, request, addresses);
+            }
+
+            return await ConnectPermittedAsync(verdict, destination, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!kill.IsCancellationRequested)
         {
@@ -68,43 +71,25 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
         }
     }
 
-    private async Task<DialResult> ConnectPermittedAsync(
-        CompiledPolicy policy,
-        PolicyRequest request,
-        SocksDestination destination,
-        IPAddress[] addresses,
-        CancellationToken cancel)
+    private async Task<DialResult> ConnectPermittedAsync(RequestVerdict verdict, SocksDestination destination, CancellationToken cancel)
     {
-        var permitted = new List<IPAddress>(addresses.Length);
-        var decisions = new List<RequestDecision>(addresses.Length);
-        RequestDecision? passed = null;
-        DialResult? refused = null;
-        foreach (var candidate in addresses)
+        switch (verdict.Step)
         {
-            var address = candidate.Unmapped();
-            var decision = policy.Decide(request with { Address = address });
-            if (decision.Action == PolicyAction.Pass)
-            {
-                permitted.Add(address);
-                decisions.Add(decision);
-                passed ??= decision;
-            }
-            else
-            {
-                refused ??= DialResult.Failed(Socks5Reply.ConnectionNotAllowed, address, decision);
-            }
+            case RequestStep.Refuse:
+                var refused = verdict.Addresses.FirstOrDefault(a => a.Decision.Action != PolicyAction.Pass).Address;
+                return DialResult.Failed(Socks5Reply.ConnectionNotAllowed, refused, verdict.Decision);
+            case RequestStep.Proceed:
+                break;
+            default:
+                return DialResult.Failed(Socks5Reply.HostUnreachable, null, verdict.Decision);
         }
 
-        if (permitted.Count == 0)
-        {
-            return refused ?? DialResult.Failed(Socks5Reply.HostUnreachable);
-        }
-
-        var route = policy.Route(destination.Host, permitted[0], destination.Port).Target;
+        var permitted = verdict.Permitted;
+        var route = verdict.Route.Target;
         if (route is UpstreamRoute upstream)
         {
             var target = destination.Host is null ? destination : SocksDestination.FromAddress(permitted[0], destination.Port);
-            return await UpstreamSocksConnector.ConnectAsync(upstream, target, passed, cancel).ConfigureAwait(false);
+            return await UpstreamSocksConnector.ConnectAsync(upstream, target, verdict.Decision, cancel).ConfigureAwait(false);
         }
 
         var source = (route as EgressRoute)?.Source;
@@ -123,7 +108,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
         metrics.UpstreamConnectAttempted(attempt.Socket is null ? attempt.Error.ToReply() : Socks5Reply.Succeeded, time.GetElapsedTime(started));
         var routeName = source is null ? "direct" : $"egress {source}";
         return attempt.Socket is { } socket
-            ? new DialResult(socket, Socks5Reply.Succeeded, attempt.Address, decisions[permitted.IndexOf(attempt.Address!)]) { Route = routeName }
-            : DialResult.Failed(attempt.Error.ToReply(), attempt.Address, passed) with { Route = routeName };
+            ? new DialResult(socket, Socks5Reply.Succeeded, attempt.Address, verdict.DecisionFor(attempt.Address!)) { Route = routeName }
+            : DialResult.Failed(attempt.Error.ToReply(), attempt.Address, verdict.Decision) with { Route = routeName };
     }
 }

@@ -203,31 +203,22 @@ public sealed class ConnectionActor : UntypedActor
             request.Destination.Port,
             request.Auth,
             request.User);
-        if (request.Command == SocksCommand.UdpAssociate)
-        {
-            // DST in an ASSOCIATE is the client's own UDP source, not a destination: every datagram is decided instead.
-            return await AssociateAsync(request, policyRequest).ConfigureAwait(false);
-        }
 
-        var decision = _policy.Policy.Decide(policyRequest);
-
-        // A name is checked again on every resolved address; on the name alone only an explicit
-        // block rule refuses, so address rules still get their say after resolution.
-        var refused = request.Destination.IsHost
-            ? decision.Action == PolicyAction.Block && decision.Rule is not null
-            : decision.Action == PolicyAction.Block;
-        if (refused)
+        // One decision procedure for every command and route: nothing is dialed, listened on or
+        // relayed, and no upstream is contacted, before the request has a pass decision.
+        var verdict = DecisionProcedure.OnRequest(_policy.Policy, policyRequest);
+        _decision = verdict.Decision;
+        if (verdict.Step == RequestStep.Refuse)
         {
-            _decision = decision;
             return await ReplyAsync(Socks5Reply.ConnectionNotAllowed).ConfigureAwait(false);
         }
 
+        // Every session counts, UDP associations included, and holds its place until it ends.
         var limits = _policy.Policy.SessionLimitsFor(ClientAddress, request.User);
         if (limits.Count > 0)
         {
             if (!_services.Limiter.TryAcquire(limits, out var exceeded))
             {
-                _decision = decision;
                 _limitRule = $"limit line {exceeded!.Line}";
                 return await ReplyAsync(Socks5Reply.ConnectionNotAllowed, "session-limit").ConfigureAwait(false);
             }
@@ -235,17 +226,20 @@ public sealed class ConnectionActor : UntypedActor
             _limitsHeld = limits;
         }
 
-        return request.Command == SocksCommand.Bind
-            ? await BindAsync(request, policyRequest).ConfigureAwait(false)
-            : await ConnectAsync(request, policyRequest).ConfigureAwait(false);
+        return request.Command switch
+        {
+            SocksCommand.UdpAssociate => await AssociateAsync(request, policyRequest).ConfigureAwait(false),
+            SocksCommand.Bind => await BindAsync(request, policyRequest, verdict).ConfigureAwait(false),
+            _ => await ConnectAsync(request, policyRequest, verdict).ConfigureAwait(false),
+        };
     }
 
-    private async Task<string?> ConnectAsync(SocksRequest request, PolicyRequest policyRequest)
+    private async Task<string?> ConnectAsync(SocksRequest request, PolicyRequest policyRequest, RequestVerdict verdict)
     {
         _state = "dialing";
         var connectTimeout = _policy.Policy.Limits.ConnectTimeout ?? _services.Options.ConnectTimeout;
         await ThreadPoolHop.ToPool();
-        var dial = await _services.Dialer.DialAsync(_policy.Policy, policyRequest, request.Destination, connectTimeout, _kill.Token).ConfigureAwait(false);
+        var dial = await _services.Dialer.DialAsync(_policy.Policy, policyRequest, verdict, request.Destination, connectTimeout, _kill.Token).ConfigureAwait(false);
         _resolved = dial.Resolved;
         _decision = dial.Decision ?? _decision;
         _route = dial.Route;
@@ -266,7 +260,7 @@ public sealed class ConnectionActor : UntypedActor
         return null;
     }
 
-    private async Task<string?> BindAsync(SocksRequest request, PolicyRequest policyRequest)
+    private async Task<string?> BindAsync(SocksRequest request, PolicyRequest policyRequest, RequestVerdict verdict)
     {
         _state = "binding";
         var bind = await BindSession.AcceptAsync(
@@ -277,6 +271,7 @@ public sealed class ConnectionActor : UntypedActor
                 request.Destination,
                 _policy.Policy,
                 policyRequest,
+                verdict,
                 _services.Options.BindTimeout,
                 _kill.Token)
             .ConfigureAwait(false);

@@ -196,26 +196,25 @@ public sealed class UdpAssociation : IDisposable
 
         var target = header.Destination;
         var request = _request with { Host = target.Host, Address = target.Address is { } a ? a.Unmapped() : null, Port = target.Port };
-        var byName = _policy.Decide(request);
-        if (byName.Action == PolicyAction.Block && (target.Host is null || byName.Rule is not null))
+        var verdict = DecisionProcedure.OnDestination(_policy, request);
+        if (verdict.Step == RequestStep.Resolve)
+        {
+            if (await ResolveAsync(target.Host!, cancel).ConfigureAwait(false) is not { } resolved)
+            {
+                Counters.Drop(UdpDropReason.Unresolved);
+                return;
+            }
+
+            verdict = DecisionProcedure.OnResolved(_policy, request, [resolved]);
+        }
+
+        if (verdict.Step != RequestStep.Proceed)
         {
             Counters.Drop(UdpDropReason.Policy);
             return;
         }
 
-        var address = request.Address ?? await ResolveAsync(target.Host!, cancel).ConfigureAwait(false);
-        if (address is null)
-        {
-            Counters.Drop(UdpDropReason.Unresolved);
-            return;
-        }
-
-        if (target.Host is not null && _policy.Decide(request with { Address = address }).Action != PolicyAction.Pass)
-        {
-            Counters.Drop(UdpDropReason.Policy);
-            return;
-        }
-
+        var address = verdict.Addresses[0].Address;
         if (address.AddressFamily != _socket.AddressFamily)
         {
             Counters.Drop(UdpDropReason.SendFailed);

@@ -1,33 +1,39 @@
 using System.Globalization;
 using System.Net;
+using Farm.Shared.Net;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 
 namespace Farm.Shared.Admin;
 
 /// <summary>
-/// Runs a request through a compiled policy the way a node would (client, auth, request, route)
-/// without sending anything, and says which rule decides each stage and why.
+/// Runs a request through a compiled policy the way a node would (client, auth, then the node's own
+/// <see cref="DecisionProcedure"/> on the request and on the addresses its name resolves to, route)
+/// without sending anything, and says which rule decides each stage and why. Pure: resolving a name
+/// is the caller's I/O (<see cref="NameToResolve"/>), whose addresses come back in as an argument.
 /// </summary>
 public static class PolicyTester
 {
-    public static PolicyTestResult Run(CompiledPolicy policy, long version, string text, PolicyTestRequest request, IPAddress listener)
+    /// <summary>The name the node would resolve before deciding this request, or null when it would not resolve one.</summary>
+    public static string? NameToResolve(CompiledPolicy policy, PolicyTestRequest request, IPAddress listener)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var question = Prepare(request, listener);
+        if (question.Command == SocksCommand.UdpAssociate && DecisionProcedure.OnRequest(policy, question).Step == RequestStep.Refuse)
+        {
+            return null;
+        }
+
+        return DecisionProcedure.OnDestination(policy, question).Step == RequestStep.Resolve ? question.Host : null;
+    }
+
+    /// <param name="resolved">The addresses the name resolved to on the node; null when it was not (or could not be) resolved.</param>
+    public static PolicyTestResult Run(CompiledPolicy policy, long version, string text, PolicyTestRequest request, IPAddress listener, IReadOnlyList<IPAddress>? resolved = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(request);
-        if (!IPAddress.TryParse(request.From, out var from))
-        {
-            throw new FormatException($"--from '{request.From}' is not an IP address");
-        }
-
-        var on = listener;
-        if (request.On is not null && !IPAddress.TryParse(request.On, out on))
-        {
-            throw new FormatException($"--on '{request.On}' is not an IP address");
-        }
-
-        var (host, address, port) = ParseDestination(request.To);
-        var command = ParseCommand(request.Command);
+        var question = Prepare(request, listener);
+        var (from, on, command) = (question.Client, question.Listener, question.Command);
         var lines = text.Split('\n');
         var steps = new List<PolicyTestStep>();
 
@@ -66,10 +72,35 @@ public static class PolicyTester
                 ? "no pass rule applies to this source and listener: the handshake is refused"
                 : $"methods offered: those some pass rule for this source and listener accepts{(request.User is null ? string.Empty : $"; {request.User}'s password itself is not checked here")}"));
 
-        var method = request.User is null ? AuthMethod.None : AuthMethod.Password;
-        var decision = policy.Decide(new PolicyRequest(command, from, on, host, address, port, method, request.User));
         var who = request.User is null ? "no user" : $"user {request.User}";
-        var nameNote = host is null ? string.Empty : "; checked on the name, and again on every address it resolves to";
+        var verdict = DecisionProcedure.OnRequest(policy, question);
+        if (command == SocksCommand.UdpAssociate)
+        {
+            steps.Add(new PolicyTestStep(
+                "associate",
+                Word(verdict.Decision.Action),
+                verdict.Decision.Rule?.Id,
+                verdict.Decision.Rule?.Line,
+                verdict.Decision.Rule is { } udpRule
+                    ? $"{Describe(udpRule, lines)} is the first udp pass rule that can apply to {from} on {on} with {who}; each datagram is decided on its destination"
+                    : $"no udp pass rule can apply to {from} on {on} with {who}: the association is refused"));
+            if (verdict.Step == RequestStep.Refuse)
+            {
+                return new PolicyTestResult("block", "default", version, steps);
+            }
+
+            verdict = DecisionProcedure.OnDestination(policy, question);
+        }
+
+        var nameNote = verdict.Reason switch
+        {
+            VerdictReason.NameBlocked => "; an explicit block on the name refuses it",
+            VerdictReason.NamePassedForUpstream => "; routed upstream unresolved, so the pass on the name itself decides",
+            VerdictReason.NameNotPassedForUpstream => "; routed upstream unresolved, so no address of it is ever checked and the name itself needs a pass: refused",
+            VerdictReason.NameNeedsAddresses => "; checked on the name, and again on every address it resolves to",
+            _ => string.Empty,
+        };
+        var decision = verdict.Decision;
         steps.Add(new PolicyTestStep(
             "request",
             Word(decision.Action),
@@ -79,15 +110,63 @@ public static class PolicyTester
                 ? $"{Describe(requestRule, lines)} is the first rule matching {Command(command)} from {from} to {request.To} with {who}{nameNote}"
                 : $"no rule matches {Command(command)} from {from} to {request.To} with {who}: blocked by default{nameNote}"));
 
-        var route = policy.Route(host, address, port);
-        steps.Add(new PolicyTestStep(
-            "route",
-            Target(route.Target),
-            route.Rule?.Id,
-            route.Rule?.Line,
-            route.Rule is { } routeRule ? $"{Describe(routeRule, lines)} is the first route matching {request.To}" : "no route rule matches: dialed directly"));
+        if (verdict.Step == RequestStep.Resolve)
+        {
+            if (resolved is null || resolved.Count == 0)
+            {
+                steps.Add(new PolicyTestStep("resolve", "unresolved", null, null, $"{question.Host} was not resolved here: its addresses are not checked (the node replies host-unreachable to a name that does not resolve)"));
+            }
+            else
+            {
+                steps.Add(new PolicyTestStep("resolve", "resolved", null, null, $"resolved with the node's resolver to {string.Join(", ", resolved)}"));
+                verdict = DecisionProcedure.OnResolved(policy, question, resolved);
+                foreach (var (address, byAddress) in verdict.Addresses)
+                {
+                    steps.Add(new PolicyTestStep(
+                        "address",
+                        Word(byAddress.Action),
+                        byAddress.Rule?.Id,
+                        byAddress.Rule?.Line,
+                        byAddress.Rule is { } addressRule
+                            ? $"{address}: {Describe(addressRule, lines)} is the first rule matching it"
+                            : $"{address}: no rule matches: blocked by default"));
+                }
+            }
+        }
 
-        return new PolicyTestResult(Word(decision.Action), decision.Rule?.Id ?? "default", version, steps);
+        var route = verdict.Step == RequestStep.Resolve ? policy.Route(question.Host, null, question.Port) : verdict.Route;
+        if (command == SocksCommand.Connect)
+        {
+            steps.Add(new PolicyTestStep(
+                "route",
+                Target(route.Target),
+                route.Rule?.Id,
+                route.Rule?.Line,
+                route.Rule is { } routeRule ? $"{Describe(routeRule, lines)} is the first route matching {request.To}" : "no route rule matches: dialed directly"));
+        }
+
+        // A name left unresolved keeps the decision on the name: its addresses were not checked here.
+        var passed = verdict.Step is RequestStep.Proceed or RequestStep.Forward || (verdict.Step == RequestStep.Resolve && verdict.Decision.Action == PolicyAction.Pass);
+        return new PolicyTestResult(passed ? "pass" : "block", verdict.Decision.Rule?.Id ?? "default", version, steps);
+    }
+
+    private static PolicyRequest Prepare(PolicyTestRequest request, IPAddress listener)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IPAddress.TryParse(request.From, out var from))
+        {
+            throw new FormatException($"--from '{request.From}' is not an IP address");
+        }
+
+        var on = listener;
+        if (request.On is not null && !IPAddress.TryParse(request.On, out on))
+        {
+            throw new FormatException($"--on '{request.On}' is not an IP address");
+        }
+
+        var (host, address, port) = ParseDestination(request.To);
+        var method = request.User is null ? AuthMethod.None : AuthMethod.Password;
+        return new PolicyRequest(ParseCommand(request.Command), from.Unmapped(), on.Unmapped(), host, address?.Unmapped(), port, method, request.User);
     }
 
     private static (string? Host, IPAddress? Address, int Port) ParseDestination(string to)

@@ -19,6 +19,9 @@ public sealed class RawClient : IDisposable
         return new RawClient(socket);
     }
 
+    /// <summary>Takes over a socket already connected (e.g. from a chosen source address).</summary>
+    public static RawClient Wrap(Socket socket) => new(socket);
+
     public async Task SendAsync(params byte[] bytes) => await Socket.SendAsync(bytes, SocketFlags.None);
 
     /// <summary>Reads exactly <paramref name="count"/> bytes; fails if the node closes first.</summary>

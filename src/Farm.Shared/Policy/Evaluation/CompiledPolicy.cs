@@ -129,13 +129,7 @@ public sealed class CompiledPolicy
     /// <summary>First matching request rule; nothing matched is a block with no rule.</summary>
     public RequestDecision Decide(in PolicyRequest request)
     {
-        var index = request.Command switch
-        {
-            SocksCommand.Connect => 0,
-            SocksCommand.Bind => 1,
-            SocksCommand.UdpAssociate => 2,
-            _ => -1,
-        };
+        var index = IndexOf(request.Command);
         if (index < 0)
         {
             return new RequestDecision(PolicyAction.Block, null);
@@ -156,6 +150,31 @@ public sealed class CompiledPolicy
         return new RequestDecision(PolicyAction.Block, null);
     }
 
+    /// <summary>
+    /// The first pass rule for the request's command that can apply to its client, listener and login,
+    /// whatever the destination; null when there is none.
+    /// </summary>
+    public PolicyRuleInfo? FirstPassRuleFor(in PolicyRequest request)
+    {
+        var index = IndexOf(request.Command);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var client = IpKey.From(request.Client);
+        var listener = IpKey.From(request.Listener);
+        foreach (var rule in _rulesByCommand[index])
+        {
+            if (rule.Rule.Action == PolicyAction.Pass && rule.CanApply(request, client, listener))
+            {
+                return rule.Info;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>First matching route rule, with the same name/address semantics as <see cref="Decide"/>; direct otherwise.</summary>
     public RouteDecision Route(string? host, IPAddress? address, int port)
     {
@@ -171,6 +190,14 @@ public sealed class CompiledPolicy
 
         return new RouteDecision(DirectRoute.Instance, null);
     }
+
+    private static int IndexOf(SocksCommand command) => command switch
+    {
+        SocksCommand.Connect => 0,
+        SocksCommand.Bind => 1,
+        SocksCommand.UdpAssociate => 2,
+        _ => -1,
+    };
 
     public bool VerifyPassword(string user, string password)
     {

@@ -43,7 +43,18 @@ internal sealed class CompiledRequestRule
 
     public bool Matches(in PolicyRequest request, IpKey client, IpKey listener, ReadOnlySpan<char> host, IpKey address)
     {
-        if ((Ports is not null && !Ports.Contains(request.Port)) || !AppliesTo(client, listener))
+        if ((Ports is not null && !Ports.Contains(request.Port)) || !CanApply(request, client, listener))
+        {
+            return false;
+        }
+
+        return To is null || To.Matches(host, request.Host is not null, address, request.Address is not null);
+    }
+
+    /// <summary>Whether the rule can match some destination for this client, listener and login.</summary>
+    public bool CanApply(in PolicyRequest request, IpKey client, IpKey listener)
+    {
+        if (!AppliesTo(client, listener))
         {
             return false;
         }
@@ -58,11 +69,6 @@ internal sealed class CompiledRequestRule
             return false;
         }
 
-        if (Principals is not null && !Principals.Contains(request.User!))
-        {
-            return false;
-        }
-
-        return To is null || To.Matches(host, request.Host is not null, address, request.Address is not null);
+        return Principals is null || Principals.Contains(request.User!);
     }
 }

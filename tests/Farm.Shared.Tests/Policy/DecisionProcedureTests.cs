@@ -1,0 +1,66 @@
+using System.Net;
+using Farm.Shared.Policy;
+using Farm.Shared.Socks;
+
+namespace Farm.Shared.Tests.Policy;
+
+/// <summary>The pure steps that the node and <c>policy test</c> share.</summary>
+public class DecisionProcedureTests
+{
+    private static readonly CompiledPolicy Policy = CompiledPolicy.Compile(TestHashes.Parse(
+        """
+        client pass from 10.0.0.0/8
+        block connect to blocked.partner.test name no-blocked
+        pass connect to open.partner.test port 22 name partner-open
+        pass connect to 192.0.2.1 name one-address
+        pass bind to ftp.example.test name ftp
+        pass udp from 10.0.0.0/8 to any port 53 name dns
+        route to *.partner.test via socks5 127.0.0.1:1080 user farm password s3cret
+        """));
+
+    private static PolicyRequest Request(SocksCommand command, string? host, string? address = null, string client = "10.1.2.3", int port = 22) =>
+        new(command, IPAddress.Parse(client), IPAddress.Parse("10.1.0.10"), host, address is null ? null : IPAddress.Parse(address), port, AuthMethod.None, null);
+
+    [Theory]
+    [InlineData("secret.partner.test", RequestStep.Refuse, VerdictReason.NameNotPassedForUpstream)]
+    [InlineData("Secret.PARTNER.test.", RequestStep.Refuse, VerdictReason.NameNotPassedForUpstream)]
+    [InlineData("blocked.partner.test", RequestStep.Refuse, VerdictReason.NameBlocked)]
+    [InlineData("open.partner.test", RequestStep.Forward, VerdictReason.NamePassedForUpstream)]
+    [InlineData("www.example.test", RequestStep.Resolve, VerdictReason.NameNeedsAddresses)]
+    public void OnRequest_ConnectToName(string host, RequestStep step, VerdictReason reason)
+    {
+        var verdict = DecisionProcedure.OnRequest(Policy, Request(SocksCommand.Connect, host));
+
+        Assert.Equal((step, reason), (verdict.Step, verdict.Reason));
+    }
+
+    [Fact]
+    public void OnResolved_SomeAddressesRefused_ProceedsWithThePermittedOnly()
+    {
+        var verdict = DecisionProcedure.OnResolved(Policy, Request(SocksCommand.Connect, "www.example.test"), [IPAddress.Parse("10.9.9.9"), IPAddress.Parse("::ffff:192.0.2.1")]);
+
+        Assert.Equal(RequestStep.Proceed, verdict.Step);
+        Assert.Equal([IPAddress.Parse("192.0.2.1")], verdict.Permitted);
+        Assert.Equal("one-address", verdict.Decision.Rule?.Id);
+    }
+
+    [Fact]
+    public void OnResolved_BindNameWithoutBindRuleForItsAddresses_Refused()
+    {
+        var first = DecisionProcedure.OnRequest(Policy, Request(SocksCommand.Bind, "other.example.test"));
+        var second = DecisionProcedure.OnResolved(Policy, Request(SocksCommand.Bind, "other.example.test"), [IPAddress.Parse("192.0.2.1")]);
+
+        Assert.Equal(RequestStep.Resolve, first.Step);
+        Assert.Equal((RequestStep.Refuse, VerdictReason.NoAddressPermitted), (second.Step, second.Reason));
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3", RequestStep.Associate)]
+    [InlineData("11.1.2.3", RequestStep.Refuse)]
+    public void OnRequest_Associate_NeedsAUdpPassRuleForTheSource(string client, RequestStep step)
+    {
+        var verdict = DecisionProcedure.OnRequest(Policy, Request(SocksCommand.UdpAssociate, null, "0.0.0.0", client, 0));
+
+        Assert.Equal(step, verdict.Step);
+    }
+}
