@@ -10,12 +10,23 @@ namespace Farm.Node.Cluster;
 /// </summary>
 public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource source, PolicyHistory history, TimeProvider time) : IPolicyEnforcer
 {
+    private DurableStoreDamage? _damage;
+
     public long EnforcedVersion => holder.Current.Version;
+
+    public DurableStoreDamage? StoreDamage => Volatile.Read(ref _damage);
 
     public void Enforce(PolicyEnvelope envelope, PolicyDocument document)
     {
         var snapshot = new PolicySnapshot(source.Compile(document), envelope.Version, $"farm:{envelope.Author}", time.GetUtcNow());
         holder.Swap(snapshot);
+        Volatile.Write(ref _damage, null);
         history.Record(envelope.Version, envelope.Author, snapshot.Source, envelope.Timestamp, snapshot.Policy.RuleCount, envelope.Text);
+    }
+
+    public void Refuse(DurableStoreDamage damage)
+    {
+        Volatile.Write(ref _damage, damage);
+        holder.Swap(new PolicySnapshot(RefuseAllPolicy.Compile(RefuseAllPolicy.StoreDamaged), 0, $"{RefuseAllPolicy.StoreDamaged}: {damage}", time.GetUtcNow()));
     }
 }

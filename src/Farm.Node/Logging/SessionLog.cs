@@ -13,6 +13,8 @@ namespace Farm.Node.Logging;
 /// </summary>
 public sealed class SessionLog : BackgroundService
 {
+    private const UnixFileMode LogFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+
     private readonly Channel<SessionRecord> _records = Channel.CreateUnbounded<SessionRecord>(
         new UnboundedChannelOptions { SingleReader = true });
 
@@ -83,7 +85,20 @@ public sealed class SessionLog : BackgroundService
             Directory.CreateDirectory(directory);
         }
 
-        var file = new FileStream(_options.Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Records name clients, users and destinations: the node's group (log shippers) may read them, others not.
+            options.UnixCreateMode = LogFileMode;
+        }
+
+        var file = new FileStream(_options.Path, options);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Set again because the umask narrows the create mode and a file from an older version may be wider.
+            File.SetUnixFileMode(_options.Path, LogFileMode);
+        }
+
         _written = file.Length;
         return file;
     }

@@ -1,6 +1,9 @@
+using Farm.Node.Cluster;
 using Farm.Node.Options;
+using Farm.Shared.Cluster;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Farm.Node.Policy;
 
@@ -11,9 +14,28 @@ public static class PolicyHosting
     {
         services.Configure<PolicyOptions>(configuration.GetSection(PolicyOptions.Section));
         services.AddSingleton<PolicyFileSource>();
-        services.AddSingleton(sp => new PolicyHolder(sp.GetRequiredService<PolicyFileSource>().Load()));
+        services.AddSingleton(sp => new PolicyHolder(StartingSnapshot(sp)));
         services.AddSingleton<PolicyReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());
         return services;
+    }
+
+    /// <summary>
+    /// The local file, or refuse-all when this member has stored a farm policy: the listeners open before
+    /// the replica has read the store, and the local file may pass what that policy blocks.
+    /// </summary>
+    private static PolicySnapshot StartingSnapshot(IServiceProvider services)
+    {
+        // Loaded either way, so an invalid local file still stops the start.
+        var local = services.GetRequiredService<PolicyFileSource>().Load();
+        if (services.GetService<IOptions<FarmClusterOptions>>()?.Value is not { } cluster)
+        {
+            return local;
+        }
+
+        var stored = FarmClusterHosting.StoredPolicyPath(cluster, NodeClusterHosting.Role, NodeClusterHosting.DefaultPort);
+        return File.Exists(stored)
+            ? local with { Policy = RefuseAllPolicy.Compile(RefuseAllPolicy.StorePending), Source = $"{RefuseAllPolicy.StorePending}: {stored}" }
+            : local;
     }
 }

@@ -63,7 +63,7 @@ public sealed partial class PolicyReloader(PolicyFileSource source, PolicyHolder
         return result;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "enforcing local policy {Source} ({Rules} rules) until the farm's policy arrives")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "enforcing {Source} ({Rules} rules) until the farm's policy arrives")]
     private partial void LogEnforcing(string source, int rules);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "policy {Source} applied to the farm: {Result}")]

@@ -6,6 +6,7 @@ using Farm.Node.Policy;
 using Farm.Node.Relaying;
 using Farm.Node.Udp;
 using Farm.Shared.Policy;
+using Farm.Shared.Replication;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
 
@@ -45,7 +46,7 @@ public sealed class NodeMetrics
     private readonly Counter<long> _bindSessions;
     private readonly RelayByteTotals _bytes = new();
 
-    public NodeMetrics(IMeterFactory meterFactory, PolicyHolder policy, int maxSessions)
+    public NodeMetrics(IMeterFactory meterFactory, PolicyHolder policy, IPolicyEnforcer? enforcer, int maxSessions)
     {
         var meter = meterFactory.Create(MeterName);
         _open = meter.CreateUpDownCounter<long>("farm.sessions.open", "{session}", "Client connections held by the node, in any step; what the session cap counts.");
@@ -64,6 +65,7 @@ public sealed class NodeMetrics
         _bindSessions = meter.CreateCounter<long>("farm.bind.sessions", "{session}", "BIND sessions that opened a listening port for an inbound connection.");
         meter.CreateObservableCounter("farm.relay.bytes", ReadBytes, "By", "Bytes relayed, by direction: up is client to destination, down is destination to client.");
         meter.CreateObservableGauge("farm.policy.version", () => policy.Current.Version, "{version}", "Version of the policy this node enforces for new sessions.");
+        meter.CreateObservableGauge("farm.policy.store.damaged", () => enforcer?.StoreDamage is null ? 0 : 1, "{state}", "1 while the stored farm policy is unreadable and the node refuses every client, else 0.");
         meter.CreateObservableGauge("farm.sessions.limit", () => maxSessions, "{session}", "The node's session cap (Farm:Socks:MaxSessions).");
 
         // No drain command exists yet; the series is exported so alerts and dashboards can rely on it.

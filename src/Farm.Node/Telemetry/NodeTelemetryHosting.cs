@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Farm.Node.Options;
 using Farm.Node.Policy;
+using Farm.Shared.Replication;
 using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class NodeTelemetryHosting
             return new NodeMetrics(
                 sp.GetRequiredService<IMeterFactory>(),
                 sp.GetRequiredService<PolicyHolder>(),
+                sp.GetService<IPolicyEnforcer>(),
                 sp.GetRequiredService<IOptions<SocksOptions>>().Value.MaxSessions);
         });
         return services;

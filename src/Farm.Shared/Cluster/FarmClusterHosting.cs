@@ -57,6 +57,10 @@ public static class FarmClusterHosting
         return builder;
     }
 
+    /// <summary>The file in which this member keeps the farm's policy, whether or not it exists yet.</summary>
+    public static string StoredPolicyPath(FarmClusterOptions options, string role, int defaultPort) =>
+        Path.Combine(Path.GetFullPath(options.EffectiveDataDirectory(role, options.Port ?? defaultPort)), DurableFileDirectory.FileNameFor(PolicyEnvelope.Key.Id));
+
     private static Config MemberConfig(FarmClusterOptions options, string dataDirectory)
     {
         static string Duration(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";

@@ -5,7 +5,8 @@ namespace Farm.Shared.Cluster;
 
 /// <summary>
 /// Ready when this member is Up in the cluster and enforces the farm's replicated policy: a member that
-/// still runs on its local bootstrap policy must not be handed clients by DNS.
+/// still runs on its local bootstrap policy, or refuses everyone because its stored policy is unreadable,
+/// must not be handed clients by DNS.
 /// </summary>
 public sealed class MemberReadiness(IPolicyEnforcer enforcer) : IReadinessCheck
 {
@@ -17,7 +18,10 @@ public sealed class MemberReadiness(IPolicyEnforcer enforcer) : IReadinessCheck
 
     public bool IsReady(out string reason)
     {
-        reason = !_up ? "not Up in the cluster" : enforcer.EnforcedVersion <= 0 ? "no replicated policy enforced yet" : string.Empty;
+        reason = enforcer.StoreDamage is { } damage ? $"durable store damaged, refusing clients: {damage}"
+            : !_up ? "not Up in the cluster"
+            : enforcer.EnforcedVersion <= 0 ? "no replicated policy enforced yet"
+            : string.Empty;
         return reason.Length == 0;
     }
 

@@ -13,7 +13,8 @@ namespace Farm.Shared.Replication;
 /// File layout, version 1:
 /// "FDDS" | format 1 | key | serializer id | manifest | payload length | payload | SHA-256 of all before it.
 /// Strings are BinaryWriter strings (7-bit length, UTF-8). The key is kept inside the file so that the
-/// file name only has to be unique, not reversible.
+/// file name only has to be unique, not reversible. The store holds the farm's policy (users' password
+/// hashes among it), so the directory is 0700 and its files 0600 whatever the umask.
 /// </remarks>
 internal sealed class DurableFileDirectory(string directory, Akka.Serialization.Serialization serialization)
 {
@@ -22,6 +23,8 @@ internal sealed class DurableFileDirectory(string directory, Akka.Serialization.
 
     private const byte FormatVersion = 1;
     private const int MaxFileNameLength = 200;
+    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly byte[] Magic = "FDDS"u8.ToArray();
 
     public string Directory { get; } = directory;
@@ -45,11 +48,14 @@ internal sealed class DurableFileDirectory(string directory, Akka.Serialization.
 
     public void Write(string key, DurableDataEnvelope envelope)
     {
-        var path = Path.Combine(Directory, FileNameFor(key));
+        var path = PathFor(key);
         var temp = $"{path}.{Guid.NewGuid():N}{TempExtension}";
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = FileMode;
+            using (var stream = new FileStream(temp, options))
             {
                 stream.Write(Encode(key, envelope));
                 stream.Flush(flushToDisk: true);
@@ -64,21 +70,48 @@ internal sealed class DurableFileDirectory(string directory, Akka.Serialization.
         }
     }
 
-    /// <summary>Reads every stored value; a damaged committed file throws, since skipping it would silently lose data.</summary>
-    public ImmutableDictionary<string, DurableDataEnvelope> ReadAll()
+    /// <summary>
+    /// Reads every stored value. A committed file that cannot be read is reported, not skipped silently
+    /// and not deleted: it stays until a valid value for its key is written over it.
+    /// </summary>
+    public DurableLoad ReadAll()
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        CreateDirectory();
         // Temp files are writes that a crash interrupted before the rename: never committed, so dropped.
         foreach (var temp in System.IO.Directory.EnumerateFiles(Directory, "*" + TempExtension))
             File.Delete(temp);
 
         var entries = ImmutableDictionary.CreateBuilder<string, DurableDataEnvelope>();
+        var damaged = new List<DurableStoreDamage>();
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
         {
-            var (key, envelope) = Decode(path, File.ReadAllBytes(path));
-            entries[key] = envelope;
+            try
+            {
+                var (key, envelope) = Decode(File.ReadAllBytes(path));
+                entries[key] = envelope;
+            }
+            catch (Exception e)
+            {
+                // Truncation, a bad checksum, an envelope its serializer refuses, a file this user cannot read.
+                damaged.Add(new DurableStoreDamage(path, e.Message));
+            }
         }
-        return entries.ToImmutable();
+        return new DurableLoad(entries.ToImmutable(), damaged);
+    }
+
+    public string PathFor(string key) => Path.Combine(Directory, FileNameFor(key));
+
+    private void CreateDirectory()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+            return;
+        }
+
+        System.IO.Directory.CreateDirectory(Directory, DirectoryMode);
+        // Also for a directory made before the mode was set at creation, or by hand with the umask's mode.
+        File.SetUnixFileMode(Directory, DirectoryMode);
     }
 
     private byte[] Encode(string key, DurableDataEnvelope envelope)
@@ -100,19 +133,19 @@ internal sealed class DurableFileDirectory(string directory, Akka.Serialization.
         return buffer.ToArray();
     }
 
-    private (string Key, DurableDataEnvelope Envelope) Decode(string path, byte[] bytes)
+    private (string Key, DurableDataEnvelope Envelope) Decode(byte[] bytes)
     {
         var body = bytes.Length - SHA256.HashSizeInBytes;
         if (body < Magic.Length + 1
             || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic)
             || !SHA256.HashData(bytes.AsSpan(0, body)).AsSpan().SequenceEqual(bytes.AsSpan(body)))
-            throw new InvalidDataException($"Durable data file {path} is damaged (bad header or checksum)");
+            throw new InvalidDataException($"bad header or checksum ({bytes.Length} bytes)");
 
         using var reader = new BinaryReader(new MemoryStream(bytes, 0, body), Encoding.UTF8);
         reader.ReadBytes(Magic.Length);
         var format = reader.ReadByte();
         if (format != FormatVersion)
-            throw new InvalidDataException($"Durable data file {path} has unknown format {format}");
+            throw new InvalidDataException($"unknown format {format}");
 
         var key = reader.ReadString();
         var serializerId = reader.ReadInt32();

@@ -16,6 +16,7 @@ public sealed class FileDurableStoreActor : ReceiveActor, IWithTimers
     private readonly TimeSpan? _writeBehind;
     private readonly Dictionary<string, DurableDataEnvelope> _pending = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly DurableStoreHealth _health = DurableStoreHealth.Get(Context.System);
 
     public FileDurableStoreActor(Config durableConfig)
     {
@@ -60,20 +61,29 @@ public sealed class FileDurableStoreActor : ReceiveActor, IWithTimers
 
     private void Loading() => Receive<LoadAll>(_ =>
     {
+        DurableLoad load;
         try
         {
-            var entries = _files.ReadAll();
-            if (entries.Count > 0)
-                Sender.Tell(new LoadData(entries));
-            Sender.Tell(LoadAllCompleted.Instance);
-            _log.Info("Loaded {0} durable entries from {1}", entries.Count, _files.Directory);
+            load = _files.ReadAll();
         }
         catch (Exception e)
         {
-            // The replicator's supervisor stops the replicator on this exception: serving without the
-            // stored data would look healthy while having forgotten it.
+            // The directory itself is unusable; the replicator's supervisor stops the replicator on this.
             throw new LoadFailedException($"Failed to load durable data from {_files.Directory}", e);
         }
+
+        // Reported before LoadAllCompleted: the replicator answers no Get until then, so whoever sees a
+        // key missing already knows whether it was absent or unreadable.
+        foreach (var damage in load.Damaged)
+        {
+            _health.Report(damage);
+            _log.Error("Durable store file {0} is damaged ({1}): this member refuses clients until it holds a valid farm policy from a peer or a repaired store",
+                damage.File, damage.Problem);
+        }
+        if (load.Entries.Count > 0)
+            Sender.Tell(new LoadData(load.Entries));
+        Sender.Tell(LoadAllCompleted.Instance);
+        _log.Info("Loaded {0} durable entries from {1}", load.Entries.Count, _files.Directory);
         Become(Active);
     });
 
@@ -110,6 +120,7 @@ public sealed class FileDurableStoreActor : ReceiveActor, IWithTimers
         try
         {
             _files.Write(key, data);
+            _health.Repaired(_files.PathFor(key));
             return true;
         }
         catch (Exception e)

@@ -8,6 +8,15 @@ public interface IPolicyEnforcer
     /// <summary>The replicated version in force; 0 while only a local bootstrap policy is.</summary>
     long EnforcedVersion { get; }
 
+    /// <summary>Set while the member's stored policy could not be read and no farm version has replaced it.</summary>
+    DurableStoreDamage? StoreDamage { get; }
+
     /// <summary>Compiles and swaps in a version; called once per version, with a document that parsed.</summary>
     void Enforce(PolicyEnvelope envelope, PolicyDocument document);
+
+    /// <summary>
+    /// The stored policy could not be read: a node refuses every client rather than fall back to its local
+    /// file, which may pass what the farm's policy blocks. Ends with the next <see cref="Enforce"/>.
+    /// </summary>
+    void Refuse(DurableStoreDamage damage);
 }

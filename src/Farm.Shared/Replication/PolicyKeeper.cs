@@ -9,14 +9,20 @@ namespace Farm.Shared.Replication;
 public sealed class PolicyKeeper : IPolicyEnforcer
 {
     private long _version;
+    private DurableStoreDamage? _damage;
 
     public long EnforcedVersion => Volatile.Read(ref _version);
 
     public CompiledPolicy? Current { get; private set; }
 
+    public DurableStoreDamage? StoreDamage => Volatile.Read(ref _damage);
+
     public void Enforce(PolicyEnvelope envelope, PolicyDocument document)
     {
         Current = CompiledPolicy.Compile(document);
         Volatile.Write(ref _version, envelope.Version);
+        Volatile.Write(ref _damage, null);
     }
+
+    public void Refuse(DurableStoreDamage damage) => Volatile.Write(ref _damage, damage);
 }

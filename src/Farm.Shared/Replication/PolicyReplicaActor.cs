@@ -34,6 +34,12 @@ public sealed class PolicyReplicaActor : ReceiveActor
 
         Receive<Changed>(changed => changed.Key.Equals(PolicyEnvelope.Key), changed => Follow(changed.Get(PolicyEnvelope.Key)));
         Receive<GetSuccess>(got => got.Key.Equals(PolicyEnvelope.Key), got => Follow(got.Get(PolicyEnvelope.Key)));
+        Receive<NotFound>(notFound => notFound.Key.Equals(PolicyEnvelope.Key), _ =>
+        {
+            // A store file that could not be read looks like "no policy" to the replicator.
+            if (_enforced is null && DurableStoreHealth.Get(Context.System).Damage is { } damage)
+                _enforcer.Refuse(damage);
+        });
         Receive<NotFound>(_ => { });
         Receive<GetFailure>(_ => { });
         Receive<IUpdateResponse>(response =>

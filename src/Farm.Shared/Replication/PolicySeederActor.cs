@@ -27,7 +27,19 @@ public sealed class PolicySeederActor : ReceiveActor, IWithTimers
             Become(Done);
         });
         Receive<GetFailure>(_ => Timers.StartSingleTimer(nameof(Check), Check.Instance, Consistency));
-        Receive<NotFound>(_ => Write(seed));
+        Receive<NotFound>(_ =>
+        {
+            if (DurableStoreHealth.Get(Context.System).Damage is { } damage)
+            {
+                // The farm's policy may be the one this member could not read; seeding would replace it
+                // with the seed file, which may pass what that policy blocks.
+                _log.Info("The farm has no reachable policy, but not seeding from {0}: this member's stored policy is unreadable ({1})", seed.Source, damage.File);
+                Become(Done);
+                return;
+            }
+
+            Write(seed);
+        });
         Receive<IUpdateResponse>(response =>
         {
             if (response is UpdateSuccess or UpdateTimeout)

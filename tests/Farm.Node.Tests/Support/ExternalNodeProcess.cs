@@ -135,6 +135,14 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as an operator stops a node: it leaves the cluster before it exits.</summary>
+    public async Task StopAsync()
+    {
+        using var term = Process.Start("kill", ["-TERM", $"{_process.Id}"]);
+        await term.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using Farm.Lighthouse.Cluster;
 using Farm.Lighthouse.Telemetry;
 using Farm.Shared.Telemetry;
+using Farm.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,24 +13,39 @@ public sealed class LighthouseHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private LighthouseHost(IHost host) => _host = host;
+    private LighthouseHost(IHost host, int port)
+    {
+        _host = host;
+        SeedAddress = $"akka.tcp://farm@127.0.0.1:{port}";
+    }
+
+    /// <summary>The address members list in <c>Farm:Cluster:Seeds</c> to join this lighthouse.</summary>
+    public string SeedAddress { get; }
 
     public Uri TelemetryUri => new($"http://{_host.Services.GetRequiredService<TelemetryServer>().Endpoint}/");
 
-    public static async Task<LighthouseHost> StartAsync()
+    /// <param name="settings">Extra configuration, e.g. <c>Farm:Policy:File</c> and <c>Farm:Cluster:DataDirectory</c>.</param>
+    public static async Task<LighthouseHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var port = TestPorts.Next();
+        var configuration = new Dictionary<string, string?>
         {
             ["Farm:Telemetry:Listen"] = "127.0.0.1:0",
             ["Farm:Cluster:Hostname"] = "127.0.0.1",
-            ["Farm:Cluster:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+            ["Farm:Cluster:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddLighthouseTelemetry(builder.Configuration);
         builder.Services.AddLighthouse(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
-        return new LighthouseHost(host);
+        return new LighthouseHost(host, port);
     }
 
     public async ValueTask DisposeAsync()
@@ -44,13 +58,5 @@ public sealed class LighthouseHost : IAsyncDisposable
         {
             _host.Dispose();
         }
-    }
-
-    // Akka remoting needs its port before it starts (the seed address names it).
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 }

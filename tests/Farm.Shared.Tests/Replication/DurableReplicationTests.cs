@@ -36,16 +36,25 @@ public sealed class DurableReplicationTests : IDisposable
     }
 
     [Fact]
-    public async Task DamagedStoreFile_StopsTheReplicator()
+    public async Task DamagedStoreFile_ReplicatorServesNotFound_DamageReported_UntilAPolicyIsWritten()
     {
         Directory.CreateDirectory(_dir.Path);
-        await File.WriteAllTextAsync(Path.Combine(_dir.Path, "farm-policy.ddata"), "not a durable data file");
+        var file = Path.Combine(_dir.Path, "farm-policy.ddata");
+        await File.WriteAllTextAsync(file, "not a durable data file");
         var system = await StartMemberAsync();
         try
         {
-            var stopped = await DistributedData.Get(system).Replicator.WatchAsync().WaitAsync(Timeout);
+            var replicator = DistributedData.Get(system).Replicator;
+            var response = await replicator.Ask<IGetResponse>(Dsl.Get(PolicyEnvelope.Key, ReadLocal.Instance), Timeout);
 
-            Assert.True(stopped);
+            Assert.IsType<NotFound>(response);
+            Assert.Equal(file, DurableStoreHealth.Get(system).Damage?.File);
+
+            var self = Akka.Cluster.Cluster.Get(system).SelfUniqueAddress;
+            var policy = new PolicyEnvelope("client pass from any\n", 3, "peer", DateTimeOffset.UnixEpoch);
+            var update = Dsl.Update(PolicyEnvelope.Key, new LWWRegister<PolicyEnvelope>(self, policy), WriteLocal.Instance, r => r.WithValue(self, policy));
+            Assert.IsType<UpdateSuccess>(await replicator.Ask<IUpdateResponse>(update, Timeout));
+            Assert.Null(DurableStoreHealth.Get(system).Damage);
         }
         finally
         {

@@ -1,0 +1,51 @@
+using System.Runtime.Versioning;
+using Farm.Node.Logging;
+using Farm.Node.Options;
+
+namespace Farm.Node.Tests.Logging;
+
+/// <summary>Session records name clients and destinations: the files are not for every local user (issue 16 item 11).</summary>
+public sealed class SessionLogTests
+{
+    private const UnixFileMode Mode0640 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task FileAndRotatedFile_AreCreated0640()
+    {
+        var directory = Directory.CreateTempSubdirectory("farm-session-log-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "sessions.jsonl");
+            var log = new SessionLog(Microsoft.Extensions.Options.Options.Create(new SessionLogOptions { Path = path, RotateBytes = 1, Keep = 2, NodeName = "test" }));
+            await log.StartAsync(CancellationToken.None);
+            log.Write(Record(1));
+            for (var i = 0; i < 100 && !File.Exists(path + ".1"); i++)
+            {
+                await Task.Delay(50);
+            }
+
+            log.Write(Record(2));
+            await log.StopAsync(CancellationToken.None);
+
+            Assert.True(File.Exists(path + ".1"), "the log did not rotate");
+            Assert.Equal(Mode0640, File.GetUnixFileMode(path + ".1"));
+            Assert.Equal(Mode0640, File.GetUnixFileMode(path));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static SessionRecord Record(long session) => new()
+    {
+        Time = DateTimeOffset.UnixEpoch,
+        Kind = "session",
+        Session = session,
+        Node = "test",
+        Listener = "127.0.0.1:1080",
+        Client = "127.0.0.1:50000",
+        Outcome = "closed",
+    };
+}
