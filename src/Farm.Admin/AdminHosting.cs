@@ -1,6 +1,8 @@
 using Farm.Admin.Cluster;
+using Farm.Shared.Listening;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Farm.Admin;
 
@@ -13,6 +15,7 @@ public static class AdminHosting
         services.AddSingleton<IAdminEndpoints, ClusterEndpoints>();
         services.AddSingleton<AdminServer>();
         services.AddHostedService(sp => sp.GetRequiredService<AdminServer>());
+        services.AddPlannedListeners(sp => PlannedListener.From("admin", sp.GetRequiredService<IOptions<AdminOptions>>().Value.Listen));
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Farm.Lighthouse.Cluster;
 using Farm.Lighthouse.Discovery;
 using Farm.Lighthouse.Dns;
 using Farm.Lighthouse.Telemetry;
+using Farm.Shared.Listening;
 using Microsoft.Extensions.Hosting;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -11,4 +12,12 @@ builder.Services.AddLighthouse(builder.Configuration);
 builder.Services.AddFarmDns(builder.Configuration);
 builder.Services.AddLighthouseDiscovery();
 builder.Services.AddFarmAdmin(builder.Configuration);
-await builder.Build().RunAsync();
+using var host = builder.Build();
+if (host.Services.FindPortClash() is { } clash)
+{
+    await Console.Error.WriteLineAsync($"farm-lighthouse: {clash}");
+    return 1;
+}
+
+await host.RunAsync();
+return 0;

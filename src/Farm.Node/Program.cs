@@ -1,5 +1,6 @@
 using System.Globalization;
 using Farm.Node.Hosting;
+using Farm.Shared.Listening;
 using Microsoft.Extensions.Hosting;
 
 if (args is ["hash-password", ..])
@@ -30,5 +31,12 @@ if (Environment.GetEnvironmentVariable(SocketThreadCount) is null)
 // appsettings.json sits next to the binary, wherever the node is started from.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddFarmNode();
-await builder.Build().RunAsync();
+using var host = builder.Build();
+if (host.Services.FindPortClash() is { } clash)
+{
+    await Console.Error.WriteLineAsync($"farm-node: {clash}");
+    return 1;
+}
+
+await host.RunAsync();
 return 0;

@@ -13,13 +13,17 @@ namespace Farm.Tests.Shared;
 /// </summary>
 public static class TestPorts
 {
-    private const int BlockSize = 8000;
-    private static readonly int First = Assembly.GetExecutingAssembly().GetName().Name switch
+    private static readonly (int First, int BlockSize) Block = Assembly.GetExecutingAssembly().GetName().Name switch
     {
-        "Farm.IntegrationTests" => 15000,
-        "Farm.Node.Tests" => 7000,
-        _ => 23000,
+        "Farm.IntegrationTests" => (15000, 8000),
+        "Farm.Node.Tests" => (27000, 3000),
+        "Farm.Lighthouse.Tests" => (30000, 2000),
+        _ => (23000, 4000),
     };
+
+    private static int First => Block.First;
+
+    private static int BlockSize => Block.BlockSize;
 
     private static readonly HashSet<int> HandedOut = [];
     private static readonly Lock Gate = new();

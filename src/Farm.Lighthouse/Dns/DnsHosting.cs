@@ -1,3 +1,4 @@
+using Farm.Shared.Listening;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,8 +18,15 @@ public static class DnsHosting
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnsOptions>, DnsOptionsValidator>());
         services.TryAddSingleton<FarmDirectory>();
         services.TryAddSingleton<DnsQueryCounters>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new ResponseRateLimiter(
+            provider.GetRequiredService<IOptions<DnsOptions>>().Value.RateLimit,
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new FarmZone(provider.GetRequiredService<IOptions<DnsOptions>>().Value));
         services.AddHostedService<DnsResponder>();
+        services.AddPlannedListeners(sp => sp.GetRequiredService<IOptions<DnsOptions>>().Value is { Enabled: true } dns
+            ? dns.EffectiveListen.SelectMany(text => PlannedListener.From("DNS", text, ListenProtocol.Udp).Concat(PlannedListener.From("DNS", text)))
+            : []);
         return services;
     }
 }

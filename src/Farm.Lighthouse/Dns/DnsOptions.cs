@@ -32,6 +32,9 @@ public sealed class DnsOptions
     /// </summary>
     public List<DnsNameServerOptions> NameServers { get; set; } = [];
 
+    /// <summary>Response-rate limiting of UDP answers per source prefix (TCP is not limited: its source is proven).</summary>
+    public DnsRateLimitOptions RateLimit { get; set; } = new();
+
     public IReadOnlyList<string> EffectiveListen => Listen.Count > 0 ? Listen : [DefaultListen];
 
     public string EffectiveHostmaster => string.IsNullOrWhiteSpace(Hostmaster) ? $"hostmaster.{Domain}" : Hostmaster;

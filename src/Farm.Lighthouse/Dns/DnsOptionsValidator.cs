@@ -53,6 +53,17 @@ public sealed class DnsOptionsValidator : IValidateOptions<DnsOptions>
                 .Select(address => $"Farm:Dns:NameServers address '{address}' of '{server.Name}' is not an IP address."));
         }
 
+        var limit = options.RateLimit;
+        if (!(limit.ResponsesPerSecond >= 0) || !(limit.Burst >= 1) || limit.Slip < 0 || limit.MaxSources < 1)
+        {
+            errors.Add($"Farm:Dns:RateLimit needs ResponsesPerSecond >= 0 (0 is off), Burst >= 1, Slip >= 0 and MaxSources >= 1; got {limit.ResponsesPerSecond}, {limit.Burst}, {limit.Slip}, {limit.MaxSources}.");
+        }
+
+        if (limit.Ipv4PrefixLength is < 0 or > 32 || limit.Ipv6PrefixLength is < 0 or > 128)
+        {
+            errors.Add($"Farm:Dns:RateLimit prefix lengths must lie within 0-32 (IPv4) and 0-128 (IPv6); got {limit.Ipv4PrefixLength} and {limit.Ipv6PrefixLength}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -9,9 +9,29 @@ public sealed class DnsQueryCounters
 {
     private readonly ConcurrentDictionary<ReturnCode, StrongBox<long>> _answered = new();
     private long _failed;
+    private long _dropped;
+    private long _slipped;
 
     /// <summary>Datagrams or TCP messages that could not be parsed, or whose answer failed; they got no answer or the library's SERVFAIL.</summary>
     public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>UDP queries over the rate limit that got no reply.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>UDP queries over the rate limit that got an empty truncated reply.</summary>
+    public long Slipped => Interlocked.Read(ref _slipped);
+
+    public void RecordLimited(RateDecision decision)
+    {
+        if (decision == RateDecision.Slip)
+        {
+            Interlocked.Increment(ref _slipped);
+        }
+        else if (decision == RateDecision.Drop)
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
 
     public void RecordAnswer(ReturnCode code) =>
         Interlocked.Increment(ref _answered.GetOrAdd(code, static _ => new StrongBox<long>()).Value);

@@ -12,6 +12,7 @@ public sealed class DnsResponder(
     FarmZone zone,
     FarmDirectory directory,
     DnsQueryCounters counters,
+    ResponseRateLimiter limiter,
     ILogger<DnsResponder> logger) : IHostedService
 {
     private const int TransportTimeoutMs = 5000;
@@ -35,7 +36,7 @@ public sealed class DnsResponder(
         [
             .. endpoints.SelectMany(endpoint => new IServerTransport[]
             {
-                new UdpDatagramTransport(endpoint, TransportTimeoutMs, counters.RecordFailure),
+                new UdpDatagramTransport(endpoint, TransportTimeoutMs, counters, limiter),
                 new TcpServerTransport(endpoint, TransportTimeoutMs, TcpIdleMs),
             }),
         ];

@@ -25,6 +25,8 @@ public sealed class FarmZone
     // The EDNS payload size of DNS Flag Day 2020: larger UDP answers risk IP fragmentation.
     private const ushort MaxUdpPayload = 1232;
 
+    private static readonly RecordType[] AnyPreference = [RecordType.A, RecordType.Aaaa, RecordType.Srv, RecordType.Soa, RecordType.Ns];
+
     private readonly DomainName _apex;
     private readonly DomainName _farmName;
     private readonly DomainName _nodes;
@@ -146,6 +148,11 @@ public sealed class FarmZone
             return response;
         }
 
+        if (question.RecordType == RecordType.Any)
+        {
+            answers = MinimalAny(answers);
+        }
+
         response.AnswerRecords.AddRange(answers);
         response.AdditionalRecords.AddRange(Additional(answers, ordered));
         return response;
@@ -219,6 +226,13 @@ public sealed class FarmZone
 
         return exists ? records : null;
     }
+
+    /// <summary>
+    /// RFC 8482: ANY gets one RRset, not every record at the name, so the farm's DNS is no amplifier.
+    /// Addresses first, as what a client asking ANY for the farm name most likely wants.
+    /// </summary>
+    private static List<DnsRecordBase> MinimalAny(List<DnsRecordBase> answers) =>
+        [.. answers.GroupBy(record => record.RecordType).OrderBy(set => Array.IndexOf(AnyPreference, set.Key) is var rank and >= 0 ? rank : AnyPreference.Length).First()];
 
     /// <summary>Addresses of in-zone SRV targets and name servers, so a resolver needs no second round trip.</summary>
     private IEnumerable<DnsRecordBase> Additional(List<DnsRecordBase> answers, ImmutableArray<NodeAdvert> nodes)

@@ -9,9 +9,10 @@ namespace Farm.Lighthouse.Dns;
 /// UDP for the ARSoft server that hands each datagram over at its received length. ARSoft 3.6.1's own
 /// UDP transport parses its whole zero-filled 512-byte buffer, so a truncated query reads on into
 /// zeros and gets answered as if it were whole (MalformedQueryTests caught it); here it fails to parse
-/// and is dropped, as is a datagram too large for the buffer.
+/// and is dropped, as is a datagram too large for the buffer. Rate limiting is decided here, before
+/// a datagram is parsed, so a flood over the limit costs a lookup and no answer.
 /// </summary>
-internal sealed class UdpDatagramTransport(IPEndPoint endpoint, int timeoutMs, Action dropped) : IServerTransport
+internal sealed class UdpDatagramTransport(IPEndPoint endpoint, int timeoutMs, DnsQueryCounters counters, ResponseRateLimiter limiter) : IServerTransport
 {
     // Far more than a header, one question and an OPT record need.
     private const int MaxQuery = 4096;
@@ -60,13 +61,25 @@ internal sealed class UdpDatagramTransport(IPEndPoint endpoint, int timeoutMs, A
 
         if ((received.SocketFlags & SocketFlags.Truncated) != 0)
         {
-            dropped();
+            counters.RecordFailure();
+            return null;
+        }
+
+        var remote = (IPEndPoint)received.RemoteEndPoint;
+        var decision = limiter.Decide(remote.Address);
+        if (decision != RateDecision.Answer)
+        {
+            counters.RecordLimited(decision);
+            if (decision == RateDecision.Slip)
+            {
+                await SlipAsync(buffer.AsMemory(DnsRawPackage.LENGTH_HEADER_LENGTH, received.ReceivedBytes), remote, token);
+            }
+
             return null;
         }
 
         var datagram = buffer[..(DnsRawPackage.LENGTH_HEADER_LENGTH + received.ReceivedBytes)];
         BinaryPrimitives.WriteUInt16BigEndian(datagram, (ushort)received.ReceivedBytes);
-        var remote = (IPEndPoint)received.RemoteEndPoint;
         try
         {
             var local = new IPEndPoint(received.PacketInformation.Address, endpoint.Port);
@@ -75,8 +88,26 @@ internal sealed class UdpDatagramTransport(IPEndPoint endpoint, int timeoutMs, A
         catch (Exception)
         {
             // The package parses the header and question as it is built, and untrusted bytes can fail that in any way.
-            dropped();
+            counters.RecordFailure();
             return null;
+        }
+    }
+
+    private async Task SlipAsync(ReadOnlyMemory<byte> query, IPEndPoint remote, CancellationToken token)
+    {
+        var reply = new byte[SlipReply.MaxLength];
+        if (!SlipReply.TryWrite(query.Span, reply, out var length))
+        {
+            return;
+        }
+
+        try
+        {
+            await _socket.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, remote, token);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // A reply that cannot be sent is one the limiter would have been content to drop.
         }
     }
 

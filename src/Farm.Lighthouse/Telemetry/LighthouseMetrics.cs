@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using Akka.Cluster;
+using ARSoft.Tools.Net.Dns;
+using Farm.Lighthouse.Dns;
 
 namespace Farm.Lighthouse.Telemetry;
 
@@ -13,30 +15,50 @@ public sealed class LighthouseMetrics
 
     private static readonly string[] ResponseCodes = ["noerror", "nxdomain", "servfail", "refused", "formerr", "notimp", "other"];
 
-    // Counted here and read at collection: this class is built while the meter provider is, before
-    // it listens, so a plain counter's first measurements (and zero starts) would be dropped.
-    private readonly long[] _dnsQueries = new long[ResponseCodes.Length];
     private readonly Func<Akka.Cluster.Cluster?> _cluster;
+    private readonly Func<DnsQueryCounters?> _dns;
 
     /// <param name="cluster">The cluster extension, or null while the actor system is not up yet.</param>
-    public LighthouseMetrics(IMeterFactory meterFactory, Func<Akka.Cluster.Cluster?> cluster)
+    /// <param name="dns">The DNS responder's counters, or null when DNS is not wired.</param>
+    public LighthouseMetrics(IMeterFactory meterFactory, Func<Akka.Cluster.Cluster?> cluster, Func<DnsQueryCounters?> dns)
     {
         _cluster = cluster;
+        _dns = dns;
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableCounter("farm.dns.queries", ReadDnsQueries, "{query}", "DNS queries answered by the lighthouse, by response code.");
+        meter.CreateObservableCounter("farm.dns.responses.limited", ReadDnsLimited, "{query}", "UDP DNS queries over the per-source rate limit, by action: drop (no reply) or slip (empty truncated reply).");
         meter.CreateObservableGauge("farm.cluster.members", ReadMembers, "{member}", "Cluster members as this lighthouse sees them, by member status.");
         meter.CreateObservableGauge("farm.cluster.unreachable", ReadUnreachable, "{member}", "Cluster members this lighthouse's failure detector marks unreachable.");
     }
 
-    /// <param name="rcode">Lower-case response code mnemonic; any outside the known set counts as "other".</param>
-    public void DnsQueryAnswered(string rcode)
+    // Read from the responder's counters at collection (nothing recorded them here before issue 16):
+    // every code from zero, so a rate starts at the first scrape.
+    private IEnumerable<Measurement<long>> ReadDnsQueries()
     {
-        var index = Array.IndexOf(ResponseCodes, rcode);
-        Interlocked.Increment(ref _dnsQueries[index < 0 ? ResponseCodes.Length - 1 : index]);
+        var answered = _dns()?.Snapshot() ?? new Dictionary<ReturnCode, long>();
+        return ResponseCodes.Select(code => new Measurement<long>(
+            answered.Where(pair => Mnemonic(pair.Key) == code).Sum(pair => pair.Value),
+            new KeyValuePair<string, object?>("rcode", code)));
     }
 
-    private IEnumerable<Measurement<long>> ReadDnsQueries() =>
-        ResponseCodes.Select((code, i) => new Measurement<long>(Interlocked.Read(ref _dnsQueries[i]), new KeyValuePair<string, object?>("rcode", code)));
+    private static string Mnemonic(ReturnCode code) => code switch
+    {
+        ReturnCode.NoError => "noerror",
+        ReturnCode.NxDomain => "nxdomain",
+        ReturnCode.ServerFailure => "servfail",
+        ReturnCode.Refused => "refused",
+        ReturnCode.FormatError => "formerr",
+        ReturnCode.NotImplemented => "notimp",
+        _ => "other",
+    };
+
+    private IEnumerable<Measurement<long>> ReadDnsLimited() => _dns() is { } counters
+        ?
+        [
+            new Measurement<long>(counters.Dropped, new KeyValuePair<string, object?>("action", "drop")),
+            new Measurement<long>(counters.Slipped, new KeyValuePair<string, object?>("action", "slip")),
+        ]
+        : [];
 
     private IEnumerable<Measurement<int>> ReadMembers()
     {

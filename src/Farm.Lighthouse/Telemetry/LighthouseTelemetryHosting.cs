@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Akka.Actor;
+using Farm.Lighthouse.Dns;
 using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,7 @@ public static class LighthouseTelemetryHosting
     public static IServiceCollection AddLighthouseTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddFarmTelemetry(configuration, ServiceName, LighthouseMetrics.MeterName);
-        services.AddSingleton(sp => new LighthouseMetrics(sp.GetRequiredService<IMeterFactory>(), () => ClusterOf(sp)));
+        services.AddSingleton(sp => new LighthouseMetrics(sp.GetRequiredService<IMeterFactory>(), () => ClusterOf(sp), sp.GetService<DnsQueryCounters>));
 
         // As instrumentation of the provider, the metrics exist from start even before any subsystem
         // asks for them: the cluster gauges have no other owner.

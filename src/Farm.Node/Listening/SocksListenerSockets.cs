@@ -12,6 +12,8 @@ namespace Farm.Node.Listening;
 public sealed class SocksListenerSockets : IDisposable
 {
     private const int Backlog = 4096;
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
 
     public SocksListenerSockets(IOptions<SocksOptions> options)
     {
@@ -65,7 +67,9 @@ public sealed class SocksListenerSockets : IDisposable
                 socket.DualMode = false;
             }
 
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone, so a restart binds past TIME_WAIT: .NET's ReuseAddress also sets
+            // SO_REUSEPORT on Linux, which let a second node share the port and take half the clients.
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             socket.Bind(endpoint);
             socket.Listen(Backlog);
             return socket;

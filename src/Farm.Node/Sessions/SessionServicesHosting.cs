@@ -5,6 +5,7 @@ using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
 using Farm.Node.Telemetry;
+using Farm.Shared.Listening;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public static class SessionServicesHosting
     {
         services.Configure<SocksOptions>(configuration.GetSection(SocksOptions.Section));
         services.AddSingleton<SocksListenerSockets>();
+        services.AddPlannedListeners(sp => sp.GetRequiredService<IOptions<SocksOptions>>().Value.EffectiveListeners.SelectMany(text => PlannedListener.From("SOCKS", text)));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;

@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Farm.Shared.Health;
+using Farm.Shared.Listening;
 using Farm.Shared.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,8 @@ public static class FarmClusterHosting
     public static readonly TimeSpan SubscriberNotifyInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Binds <c>Farm:Cluster</c> (plus the classic variables) and registers readiness and the policy applier.</summary>
-    public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="defaultPort">The role's remoting port when <c>Farm:Cluster:Port</c> is not set.</param>
+    public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration, int defaultPort)
     {
         services.Configure<FarmClusterOptions>(configuration.GetSection(FarmClusterOptions.Section));
         services.PostConfigure<FarmClusterOptions>(o => o.ApplyClassicEnvironment(Environment.GetEnvironmentVariable));
@@ -27,6 +29,13 @@ public static class FarmClusterHosting
         services.AddSingleton<MemberReadiness>();
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<MemberReadiness>());
         services.AddSingleton(sp => new PolicyApplier(sp.GetRequiredService<Akka.Actor.ActorSystem>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddPlannedListeners(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value;
+            return System.Net.IPAddress.TryParse(options.Hostname, out var address)
+                ? [new PlannedListener("remoting", new System.Net.IPEndPoint(address, options.Port ?? defaultPort))]
+                : [];
+        });
         return services;
     }
 
@@ -68,6 +77,9 @@ public static class FarmClusterHosting
         var sbr = options.SplitBrain;
         var detector = options.FailureDetection;
         var hocon = $$"""
+            # Akka's Linux default sets SO_REUSEPORT, with which a second member binds the same port and
+            # the kernel splits connections between them (issue 16); off makes that bind fail.
+            akka.remote.dot-netty.tcp.tcp-reuse-addr = off
             akka.actor.serialize-messages = {{(options.SerializeMessages ? "on" : "off")}}
             akka.cluster {
               downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
+using Farm.Shared.Listening;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -27,6 +29,7 @@ public static class TelemetryHosting
         services.ConfigureOpenTelemetryMeterProvider((sp, metrics) => metrics.AddOwnMetersOnly(sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton<TelemetryServer>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryServer>());
+        services.AddPlannedListeners(sp => PlannedListener.From("metrics", sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.Listen));
         return services;
     }
 

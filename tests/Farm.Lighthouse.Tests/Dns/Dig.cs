@@ -13,6 +13,13 @@ internal static class Dig
     public static Task<string> FullAsync(IPEndPoint server, string name, string type, bool tcp = false) =>
         RunAsync(server, [name, type, "+noall", "+comments", "+answer", "+authority", .. Transport(tcp)]);
 
+    /// <summary>
+    /// One UDP query from <paramref name="source"/> (any 127/8 address is local). With
+    /// <paramref name="ignoreTruncation"/> dig shows a TC=1 reply instead of asking again over TCP.
+    /// </summary>
+    public static Task<string> FromAsync(IPEndPoint server, IPAddress source, string name, string type, bool ignoreTruncation = false) =>
+        RunAsync(server, ["-b", source.ToString(), name, type, "+noall", "+comments", "+answer", .. (ignoreTruncation ? (string[])["+ignore"] : [])]);
+
     private static string[] Transport(bool tcp) => tcp ? ["+tcp"] : ["+notcp"];
 
     private static string[] Lines(string output) =>

@@ -51,6 +51,20 @@ public sealed class DnsResponderTests : IAsyncLifetime
         AssertRotating(answers);
     }
 
+    [Theory]
+    [InlineData("farm.test", false)]
+    [InlineData("farm.test", true)]
+    public async Task Any_Dig_OneRRset(string name, bool tcp)
+    {
+        // RFC 8482: ANY must not be a way to get every record at once (the apex has SOA and NS).
+        var answers = await Dig.ShortAsync(_dns.Endpoint, name, "ANY", tcp);
+        var full = await Dig.FullAsync(_dns.Endpoint, name, "ANY", tcp);
+
+        Assert.NotEmpty(answers);
+        var types = full.Split('\n').Where(line => line.Length > 0 && !line.StartsWith(';')).Select(line => line.Split('\t', StringSplitOptions.RemoveEmptyEntries)).Where(fields => fields.Length >= 4 && fields[0].StartsWith(name, StringComparison.Ordinal)).Select(fields => fields[3]).Distinct();
+        Assert.Single(types);
+    }
+
     [Fact]
     public async Task FarmName_Dig_AuthoritativeWithoutRecursion()
     {

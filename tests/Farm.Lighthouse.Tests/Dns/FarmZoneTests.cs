@@ -70,13 +70,33 @@ public sealed class FarmZoneTests
     }
 
     [Fact]
-    public void FarmName_Any_BothFamilies()
+    public void FarmName_Any_OneRRsetOnly()
     {
         ImmutableArray<NodeAdvert> nodes = [DualStack("node-1", "127.0.0.11", "fd00::11")];
 
         var response = Ask("socks.farm.test", RecordType.Any, nodes);
 
-        Assert.Equal(["127.0.0.11", "fd00::11"], Addresses(response).Select(address => address.ToString()));
+        // RFC 8482: the A RRset alone, not A and AAAA together.
+        Assert.Equal(["127.0.0.11"], Addresses(response).Select(address => address.ToString()));
+    }
+
+    [Fact]
+    public void Apex_Any_OneRRsetWithoutAdditionals()
+    {
+        var response = Ask("farm.test", RecordType.Any, Farms.ThreeNodes());
+
+        Assert.Equal(ReturnCode.NoError, response.ReturnCode);
+        Assert.IsType<SoaRecord>(Assert.Single(response.AnswerRecords));
+        Assert.DoesNotContain(response.AdditionalRecords, record => record.RecordType != RecordType.Opt);
+    }
+
+    [Fact]
+    public void MetricsService_Any_OnlySrvRecords()
+    {
+        var response = Ask("_metrics._tcp.farm.test", RecordType.Any, Farms.ThreeNodes());
+
+        Assert.Equal(4, response.AnswerRecords.Count);
+        Assert.All(response.AnswerRecords, record => Assert.IsType<SrvRecord>(record));
     }
 
     [Fact]

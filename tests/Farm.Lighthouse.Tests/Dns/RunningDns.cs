@@ -24,7 +24,9 @@ internal sealed class RunningDns : IAsyncDisposable
 
     public DnsQueryCounters Counters => _host.Services.GetRequiredService<DnsQueryCounters>();
 
-    public static async Task<RunningDns> StartAsync()
+    public ResponseRateLimiter Limiter => _host.Services.GetRequiredService<ResponseRateLimiter>();
+
+    public static async Task<RunningDns> StartAsync(IDictionary<string, string?>? settings = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -34,6 +36,7 @@ internal sealed class RunningDns : IAsyncDisposable
             {
                 ["Farm:Dns:Listen:0"] = endpoint.ToString(),
             });
+            builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
             builder.Services.AddFarmDns(builder.Configuration);
             var host = builder.Build();
             try

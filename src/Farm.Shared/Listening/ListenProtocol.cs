@@ -1,0 +1,7 @@
+namespace Farm.Shared.Listening;
+
+public enum ListenProtocol
+{
+    Tcp,
+    Udp,
+}

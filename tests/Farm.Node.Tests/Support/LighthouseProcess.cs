@@ -1,0 +1,52 @@
+using System.Diagnostics;
+
+namespace Farm.Node.Tests.Support;
+
+/// <summary>A lighthouse as its own process (the built Farm.Lighthouse.dll), killed by PID on dispose.</summary>
+public sealed class LighthouseProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private LighthouseProcess(Process process, string directory)
+    {
+        _process = process;
+        _directory = directory;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static LighthouseProcess Start(IDictionary<string, string> environment)
+    {
+        var directory = Directory.CreateTempSubdirectory("farm-lighthouse-process-").FullName;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Farm.Lighthouse.dll"));
+        start.Environment["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(directory, "ddata");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the lighthouse process");
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return new LighthouseProcess(process, directory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
