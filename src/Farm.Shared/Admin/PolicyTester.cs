@@ -28,7 +28,7 @@ public static class PolicyTester
 
         var (host, address, port) = ParseDestination(request.To);
         var command = ParseCommand(request.Command);
-        var lines = text.Split('\n');
+        var lines = PolicyRedactor.Redact(text).Split('\n');
         var steps = new List<PolicyTestStep>();
 
         var client = policy.DecideClient(from, on);
@@ -42,7 +42,7 @@ public static class PolicyTester
                 : $"no client rule matches {from} on {on}: blocked by default"));
         if (client.Action != PolicyAction.Pass)
         {
-            return new PolicyTestResult("block", client.Rule?.Id ?? "default", version, steps);
+            return new PolicyTestResult("block", client.Rule?.Id ?? "default", version, steps, NamePassShadowing.Find(policy.Document));
         }
 
         var auth = policy.AuthFor(from, on);
@@ -87,7 +87,7 @@ public static class PolicyTester
             route.Rule?.Line,
             route.Rule is { } routeRule ? $"{Describe(routeRule, lines)} is the first route matching {request.To}" : "no route rule matches: dialed directly"));
 
-        return new PolicyTestResult(Word(decision.Action), decision.Rule?.Id ?? "default", version, steps);
+        return new PolicyTestResult(Word(decision.Action), decision.Rule?.Id ?? "default", version, steps, NamePassShadowing.Find(policy.Document));
     }
 
     private static (string? Host, IPAddress? Address, int Port) ParseDestination(string to)
