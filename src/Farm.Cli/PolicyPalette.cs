@@ -75,6 +75,11 @@ public static class PolicyPalette
                     context.Out.WriteLine($"  {step.Stage,-8} {step.Result,-14} {step.Reason}");
                 }
 
+                foreach (var warning in result.Warnings ?? [])
+                {
+                    context.Out.WriteLine($"warning: {warning}");
+                }
+
                 return ExitCode.Ok;
             case "history":
                 args.Done();

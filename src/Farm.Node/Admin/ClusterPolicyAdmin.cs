@@ -19,7 +19,7 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
         var current = holder.Current;
         var text = history.TextOf(current.Version) ?? source.ReadText();
         var author = current.Source.StartsWith("farm:", StringComparison.Ordinal) ? current.Source[5..] : "node";
-        return new PolicyView(current.Version, author, current.Source, current.LoadedAt, current.Policy.RuleCount, text);
+        return new PolicyView(current.Version, author, current.Source, current.LoadedAt, current.Policy.RuleCount, PolicyRedactor.Redact(text));
     }
 
     public async Task<PolicyApplyResult> ApplyAsync(string text, string author, CancellationToken cancel)

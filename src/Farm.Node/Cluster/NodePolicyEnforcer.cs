@@ -5,8 +5,8 @@ using Farm.Shared.Replication;
 namespace Farm.Node.Cluster;
 
 /// <summary>
-/// Swaps each replicated version into the node's <see cref="PolicyHolder"/>, compiled with the node's
-/// opt-ins, and records it in the member's <see cref="PolicyHistory"/>.
+/// Swaps each replicated version into the node's <see cref="PolicyHolder"/> (with the node's opt-ins only
+/// when it is the node's own local policy), and records it in the member's <see cref="PolicyHistory"/>.
 /// </summary>
 public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource source, PolicyHistory history, TimeProvider time) : IPolicyEnforcer
 {
@@ -18,7 +18,7 @@ public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource sou
 
     public void Enforce(PolicyEnvelope envelope, PolicyDocument document)
     {
-        var snapshot = new PolicySnapshot(source.Compile(document), envelope.Version, $"farm:{envelope.Author}", time.GetUtcNow());
+        var snapshot = new PolicySnapshot(source.Compile(document, source.IsLocal(envelope.Text)), envelope.Version, $"farm:{envelope.Author}", time.GetUtcNow());
         holder.Swap(snapshot);
         Volatile.Write(ref _damage, null);
         history.Record(envelope.Version, envelope.Author, snapshot.Source, envelope.Timestamp, snapshot.Policy.RuleCount, envelope.Text);

@@ -10,10 +10,8 @@ public sealed class PolicyOptions
 
     /// <summary>
     /// Opt-in for trying the farm against a server on this machine: lets loopback clients reach
-    /// loopback destinations (the farm's admin and metrics ports stay blocked). Never on by default.
+    /// loopback destinations, on the node's local policy only (<see cref="Policy.LoopbackOptIn"/>); the node's
+    /// own admin, telemetry and remoting ports stay blocked. Never on by default.
     /// </summary>
     public bool AllowLoopbackDestinations { get; set; }
-
-    /// <summary>Ports of the farm's own endpoints, blocked as destinations by the loopback opt-in.</summary>
-    public List<int> ProtectedPorts { get; set; } = [9110, 9464];
 }

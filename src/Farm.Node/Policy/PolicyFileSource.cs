@@ -1,5 +1,10 @@
+using System.Net;
+using Farm.Admin;
+using Farm.Node.Cluster;
 using Farm.Node.Options;
+using Farm.Shared.Cluster;
 using Farm.Shared.Policy;
+using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Farm.Node.Policy;
@@ -8,7 +13,12 @@ namespace Farm.Node.Policy;
 /// Reads the policy from the configured file, or the embedded default (ops/policies/default.policy)
 /// when none is configured, and compiles it for this node. Nothing is returned unless the whole text is valid.
 /// </summary>
-public sealed class PolicyFileSource(IOptions<PolicyOptions> options, TimeProvider time)
+public sealed class PolicyFileSource(
+    IOptions<PolicyOptions> options,
+    IOptions<AdminOptions> admin,
+    IOptions<TelemetryOptions> telemetry,
+    IOptions<FarmClusterOptions> cluster,
+    TimeProvider time)
 {
     public const string EmbeddedName = DefaultPolicy.SourceName;
 
@@ -23,30 +33,51 @@ public sealed class PolicyFileSource(IOptions<PolicyOptions> options, TimeProvid
             throw new PolicyLoadException(SourceName, parsed.Errors);
         }
 
-        return new PolicySnapshot(Compile(parsed.Document!), 0, SourceName, time.GetUtcNow());
+        return new PolicySnapshot(Compile(parsed.Document!, local: true), 0, SourceName, time.GetUtcNow());
     }
 
     public string ReadText() => options.Value.File is { } file ? File.ReadAllText(file) : DefaultPolicy.ReadText();
 
-    /// <summary>Compiles any policy this node enforces, local or replicated, with the node's own opt-ins.</summary>
-    public CompiledPolicy Compile(PolicyDocument document) => CompiledPolicy.Compile(WithLoopbackOptIn(document, options.Value));
+    /// <summary>
+    /// Whether a farm version is this node's own bootstrap policy (its file or the embedded default, word for
+    /// word): a node that forms a cluster alone seeds the farm with it, and reload or rollback bring it back.
+    /// </summary>
+    public bool IsLocal(string text)
+    {
+        try
+        {
+            return string.Equals(text, ReadText(), StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
-    /// The opt-in for trying the farm against a server on this machine. Its rules go first so they
-    /// win over the policy's loopback block, they keep the farm's own ports closed, and they are
-    /// named so the file's rules keep their own line numbers.
+    /// Compiles a policy this node enforces. The loopback opt-in applies to the node's local policy only:
+    /// any other farm policy is enforced exactly as written.
     /// </summary>
-    private static PolicyDocument WithLoopbackOptIn(PolicyDocument document, PolicyOptions options)
+    public CompiledPolicy Compile(PolicyDocument document, bool local) =>
+        CompiledPolicy.Compile(local && options.Value.AllowLoopbackDestinations ? LoopbackOptIn.Apply(document, OwnPorts()) : document);
+
+    /// <summary>The ports this node's own endpoints are configured on (0, a port picked at bind time, is not known here).</summary>
+    public IReadOnlyList<int> OwnPorts()
     {
-        if (!options.AllowLoopbackDestinations)
+        var ports = new List<int>();
+        foreach (var listen in new[] { admin.Value.Listen, telemetry.Value.Listen })
         {
-            return document;
+            if (IPEndPoint.TryParse(listen, out var endpoint) && endpoint.Port > 0)
+            {
+                ports.Add(endpoint.Port);
+            }
         }
 
-        var ports = string.Join(", ", options.ProtectedPorts);
-        var text = (ports.Length > 0 ? $"block any to any port {ports} name opt-in-farm-ports\n" : string.Empty)
-            + "pass connect from 127.0.0.0/8, ::1 to 127.0.0.0/8, ::1 name opt-in-loopback\n";
-        var optIn = PolicyParser.Parse(text).Document!;
-        return document with { Rules = [.. optIn.Rules, .. document.Rules] };
+        if ((cluster.Value.Port ?? NodeClusterHosting.DefaultPort) is > 0 and var remoting)
+        {
+            ports.Add(remoting);
+        }
+
+        return ports;
     }
 }

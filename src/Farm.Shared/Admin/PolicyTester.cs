@@ -34,7 +34,7 @@ public static class PolicyTester
         ArgumentNullException.ThrowIfNull(request);
         var question = Prepare(request, listener);
         var (from, on, command) = (question.Client, question.Listener, question.Command);
-        var lines = text.Split('\n');
+        var lines = PolicyRedactor.Redact(text).Split('\n');
         var steps = new List<PolicyTestStep>();
 
         var client = policy.DecideClient(from, on);
@@ -48,7 +48,7 @@ public static class PolicyTester
                 : $"no client rule matches {from} on {on}: blocked by default"));
         if (client.Action != PolicyAction.Pass)
         {
-            return new PolicyTestResult("block", client.Rule?.Id ?? "default", version, steps);
+            return new PolicyTestResult("block", client.Rule?.Id ?? "default", version, steps, NamePassShadowing.Find(policy.Document));
         }
 
         var auth = policy.AuthFor(from, on);
@@ -147,7 +147,7 @@ public static class PolicyTester
 
         // A name left unresolved keeps the decision on the name: its addresses were not checked here.
         var passed = verdict.Step is RequestStep.Proceed or RequestStep.Forward || (verdict.Step == RequestStep.Resolve && verdict.Decision.Action == PolicyAction.Pass);
-        return new PolicyTestResult(passed ? "pass" : "block", verdict.Decision.Rule?.Id ?? "default", version, steps);
+        return new PolicyTestResult(passed ? "pass" : "block", verdict.Decision.Rule?.Id ?? "default", version, steps, NamePassShadowing.Find(policy.Document));
     }
 
     private static PolicyRequest Prepare(PolicyTestRequest request, IPAddress listener)

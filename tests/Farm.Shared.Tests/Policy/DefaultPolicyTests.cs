@@ -40,6 +40,14 @@ public class DefaultPolicyTests
     [InlineData("64:ff9b::a00:1")]
     [InlineData("64:ff9b::7f00:1")]
     [InlineData("64:ff9b:1::1")]
+    [InlineData("::127.0.0.1")]
+    [InlineData("::a00:1")]
+    [InlineData("::8.8.8.8")]
+    [InlineData("2002:7f00:1::1")]
+    [InlineData("2002:a00:1::1")]
+    [InlineData("2002:5db8:d822::1")]
+    [InlineData("2001:0:4136:e378:8000:63bf:80ff:fffe")]
+    [InlineData("2001::1")]
     public void Default_ForbiddenDestination_IsBlockedByARule(string address)
     {
         var decision = Decide(address);
@@ -59,7 +67,7 @@ public class DefaultPolicyTests
     [InlineData("::ffff:93.184.216.34")]
     [InlineData("2606:2800:220:1:248:1893:25c8:1946")]
     public void Default_PublicAddress_Passes(string address) =>
-        Assert.Equal(new RequestDecision(PolicyAction.Pass, new PolicyRuleInfo(33, "outbound", PolicyLogLevel.None)), Decide(address));
+        Assert.Equal(new RequestDecision(PolicyAction.Pass, new PolicyRuleInfo(36, "outbound", PolicyLogLevel.None)), Decide(address));
 
     [Fact]
     public void Default_Bind_IsOff() => Assert.Equal(PolicyAction.Block, Decide("93.184.216.34", 21, SocksCommand.Bind).Action);
