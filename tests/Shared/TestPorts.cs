@@ -17,6 +17,7 @@ public static class TestPorts
     private static readonly int First = Assembly.GetExecutingAssembly().GetName().Name switch
     {
         "Farm.IntegrationTests" => 15000,
+        "Farm.Node.Tests" => 7000,
         _ => 23000,
     };
 

@@ -1,10 +1,9 @@
 using System.Diagnostics.Metrics;
-using Farm.Node.Options;
 using Farm.Node.Policy;
+using Farm.Node.Sessions;
 using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace Farm.Node.Telemetry;
@@ -25,7 +24,7 @@ public static class NodeTelemetryHosting
             return new NodeMetrics(
                 sp.GetRequiredService<IMeterFactory>(),
                 sp.GetRequiredService<PolicyHolder>(),
-                sp.GetRequiredService<IOptions<SocksOptions>>().Value.MaxSessions);
+                sp.GetRequiredService<SessionCaps>().MaxSessions);
         });
         return services;
     }
