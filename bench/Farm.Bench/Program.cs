@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.InteropServices;
 using Farm.Bench;
 using Farm.Bench.Report;
@@ -9,6 +10,7 @@ const string Usage = """
                         [--warmup S] [--idle N] [--idle-extra NAME=N] [--idle-settle S] [--spread N]
                         [--scenarios bulk,connect,pingpong,idle] [--servers PORT[@PID]] [--out results.json]
       Farm.Bench serve PORT [--spread N]
+      Farm.Bench auth-flood PROXY_HOST:PORT ECHO_HOST:PORT USER [SECONDS] [FLOOD_PER_SECOND]
       Farm.Bench report results.json
     """;
 
@@ -26,6 +28,12 @@ try
             return await ServeAsync(int.Parse(port), new BenchOptions().Spread, stop.Token);
         case ["serve", var port, "--spread", var spread]:
             return await ServeAsync(int.Parse(port), int.Parse(spread), stop.Token);
+        case ["auth-flood", var proxy, var echo, var user, .. var more]:
+            var seconds = more.Length > 0 ? double.Parse(more[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+            var rate = more.Length > 1 ? int.Parse(more[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+            Console.WriteLine(await Farm.Bench.Scenarios.AuthFloodScenario.RunAsync(
+                IPEndPoint.Parse(proxy), IPEndPoint.Parse(echo), user, TimeSpan.FromSeconds(seconds), rate, stop.Token));
+            return 0;
         case ["report", var path]:
             var file = await ResultsFile.ReadAsync(path);
             Console.WriteLine(ResultsTable.Render(file.Results, file.Targets));

@@ -11,6 +11,12 @@ public enum HandshakeFailure
     ProtocolError,
     NoAcceptableMethod,
     AuthenticationFailed,
+
+    /// <summary>No hashing place was free: refused without looking at the password.</summary>
+    PasswordOverloaded,
+
+    /// <summary>The source failed too often lately: refused without looking at the password.</summary>
+    PasswordThrottled,
     UnsupportedCommand,
     UnsupportedAddressType,
     Killed,

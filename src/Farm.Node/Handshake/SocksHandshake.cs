@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Farm.Node.Authentication;
 using Farm.Node.Sockets;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
@@ -25,12 +26,14 @@ public sealed class SocksHandshake
     private readonly CompiledPolicy _policy;
     private readonly IPAddress _client;
     private readonly IPAddress _listener;
+    private readonly PasswordVerifier _passwords;
     private byte[]? _buffer;
     private int _start;
     private int _end;
 
-    private SocksHandshake(Socket socket, CompiledPolicy policy, IPAddress client, IPAddress listener)
+    private SocksHandshake(Socket socket, CompiledPolicy policy, IPAddress client, IPAddress listener, PasswordVerifier passwords)
     {
+        _passwords = passwords;
         _socket = socket;
         _policy = policy;
         _client = client;
@@ -44,13 +47,14 @@ public sealed class SocksHandshake
         CompiledPolicy policy,
         IPAddress client,
         IPAddress listener,
+        PasswordVerifier passwords,
         TimeSpan timeout,
         CancellationToken kill)
     {
         NonBlockingIo.Prepare(socket);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
         deadline.CancelAfter(timeout);
-        var handshake = new SocksHandshake(socket, policy, client, listener);
+        var handshake = new SocksHandshake(socket, policy, client, listener, passwords);
         try
         {
             return await handshake.NegotiateAsync(deadline.Token).ConfigureAwait(false);
@@ -116,14 +120,20 @@ public sealed class SocksHandshake
                 return HandshakeResult.Failed(FailureOf(authStatus), v5);
             }
 
-            // Off the socket's thread: a password not yet verified under this policy costs a full
-            // PBKDF2 run, and socket completions may run inline on the event loop (see Program.cs).
+            // Never on the socket's thread nor the pool's: a password not yet verified under this policy
+            // costs a full PBKDF2 run, which the bounded verifier runs on threads of its own.
             var login = credentials!;
-            var valid = await Task.Run(() => _policy.VerifyPassword(login.User, login.Password), cancel).ConfigureAwait(false);
-            await SendAsync(Socks5Writer.WritePasswordStatus(WriteSpan, valid), cancel).ConfigureAwait(false);
-            if (!valid)
+            var verdict = await _passwords.VerifyAsync(_client, _policy, login.User, login.Password, cancel).ConfigureAwait(false);
+            await SendAsync(Socks5Writer.WritePasswordStatus(WriteSpan, verdict == PasswordVerdict.Accepted), cancel).ConfigureAwait(false);
+            if (verdict != PasswordVerdict.Accepted)
             {
-                return HandshakeResult.Failed(HandshakeFailure.AuthenticationFailed, v5, login.User);
+                var failure = verdict switch
+                {
+                    PasswordVerdict.Overloaded => HandshakeFailure.PasswordOverloaded,
+                    PasswordVerdict.Throttled => HandshakeFailure.PasswordThrottled,
+                    _ => HandshakeFailure.AuthenticationFailed,
+                };
+                return HandshakeResult.Failed(failure, v5, login.User);
             }
 
             user = login.User;

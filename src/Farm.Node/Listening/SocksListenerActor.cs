@@ -16,7 +16,8 @@ namespace Farm.Node.Listening;
 /// </summary>
 public sealed class SocksListenerActor : ReceiveActor
 {
-    private static readonly TimeSpan AcceptErrorPause = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan FirstAcceptPause = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LastAcceptPause = TimeSpan.FromSeconds(1);
 
     private readonly IActorRef _sessions;
     private readonly IPEndPoint _endpoint;
@@ -66,34 +67,50 @@ public sealed class SocksListenerActor : ReceiveActor
         _listening = null;
     }
 
+    /// <summary>
+    /// Never ends before the listener is closed: out of descriptors (EMFILE), a client that reset
+    /// before accept or anything else only pauses it, longer while the failures last.
+    /// </summary>
     private async Task AcceptLoopAsync(Socket listening, CancellationToken stop)
     {
+        var pause = FirstAcceptPause;
         while (!stop.IsCancellationRequested)
         {
-            Socket client;
             try
             {
-                client = await listening.AcceptAsync(stop).ConfigureAwait(false);
+                var client = await listening.AcceptAsync(stop).ConfigureAwait(false);
+                pause = FirstAcceptPause;
+                if (TryNoDelay(client))
+                {
+                    _sessions.Tell(new AcceptClient(client, _endpoint));
+                }
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || stop.IsCancellationRequested)
             {
+                _log.Debug("listener on {0} closed: {1}", _endpoint, e.Message);
                 return;
             }
-            catch (SocketException e) when (stop.IsCancellationRequested)
+            catch (Exception e)
             {
-                _log.Debug("listener on {0} closed: {1}", _endpoint, e.SocketErrorCode);
-                return;
+                _log.Warning("accept on {0} failed, pausing {1} ms: {2}", _endpoint, pause.TotalMilliseconds, e is SocketException s ? s.SocketErrorCode.ToString() : e.Message);
+                await Task.Delay(pause, CancellationToken.None).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LastAcceptPause.Ticks));
             }
-            catch (SocketException e)
-            {
-                // Out of descriptors or a client that reset before accept: keep serving the others.
-                _log.Warning("accept on {0} failed: {1}", _endpoint, e.SocketErrorCode);
-                await Task.Delay(AcceptErrorPause, CancellationToken.None).ConfigureAwait(false);
-                continue;
-            }
+        }
+    }
 
+    /// <summary>A client that reset between accept and here is closed and forgotten.</summary>
+    private static bool TryNoDelay(Socket client)
+    {
+        try
+        {
             client.NoDelay = true;
-            _sessions.Tell(new AcceptClient(client, _endpoint));
+            return true;
+        }
+        catch (SocketException)
+        {
+            client.Dispose();
+            return false;
         }
     }
 }

@@ -29,8 +29,34 @@ public sealed class SocksOptions
     /// <summary>UDP relay ports as <c>first-last</c>; any free port when unset.</summary>
     public string? UdpPortRange { get; set; }
 
-    /// <summary>Open sessions on this node; a client accepted beyond it is closed at once.</summary>
+    /// <summary>
+    /// Open sessions on this node; a client accepted beyond it is closed at once. Lowered at start to
+    /// what the process's open-files limit allows (<see cref="DescriptorReserve"/>, two per session).
+    /// </summary>
     public int MaxSessions { get; set; } = 50_000;
+
+    /// <summary>Descriptors kept out of the session budget for admin, telemetry, cluster, logs and the runtime.</summary>
+    public int DescriptorReserve { get; set; } = 256;
+
+    /// <summary>Open connections (handshaking or relaying) from one source (IPv4 address or IPv6 /64); unset: a tenth of the node's cap.</summary>
+    public int? MaxSessionsPerSource { get; set; }
+
+    /// <summary>Connections from one source that have not yet completed their request.</summary>
+    public int MaxPendingHandshakesPerSource { get; set; } = 64;
+
+    /// <summary>Password hashes computed at once, each on a thread of its own; unset: half the cores, at least one.</summary>
+    public int? PasswordChecksAtOnce { get; set; }
+
+    /// <summary>Logins waiting for a hashing thread; one more is refused (0x01) at once.</summary>
+    public int PasswordCheckQueue { get; set; } = 8;
+
+    /// <summary>Wrong passwords from one source within <see cref="PasswordFailureWindow"/> before it is throttled.</summary>
+    public int PasswordFailuresPerSource { get; set; } = 5;
+
+    public TimeSpan PasswordFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a throttled source's logins are refused without hashing.</summary>
+    public TimeSpan PasswordBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Relay chunk size; a buffer is rented only while bytes are moving.</summary>
     public int RelayBufferSize { get; set; } = 64 * 1024;

@@ -52,6 +52,9 @@ public sealed class ConnectionActor : UntypedActor
     private string _state = "handshake";
     private string? _limitRule;
 
+    /// <summary>1 until the handshake ends: the source's pending-handshake place is given back once.</summary>
+    private int _handshakePending = 1;
+
     public ConnectionActor(Socket client, long id, SessionServices services)
     {
         _client = client;
@@ -120,6 +123,7 @@ public sealed class ConnectionActor : UntypedActor
         _services.Open.Closed();
         _services.Metrics.SessionClosed();
         _services.Limiter.Release(_limitsHeld);
+        _services.Sources.Closed(ClientAddress, Interlocked.Exchange(ref _handshakePending, 0) == 1);
         _udp?.Dispose();
         // Cancelled, not disposed: a flow still running after a forced stop may read its token,
         // and a source with no timer has nothing to release.
@@ -183,7 +187,12 @@ public sealed class ConnectionActor : UntypedActor
     private async Task<string?> EstablishAsync()
     {
         var timeout = _policy.Policy.Limits.HandshakeTimeout ?? _services.Options.HandshakeTimeout;
-        var handshake = await SocksHandshake.RunAsync(_client, _policy.Policy, ClientAddress, ListenerAddress, timeout, _kill.Token).ConfigureAwait(false);
+        var handshake = await SocksHandshake.RunAsync(_client, _policy.Policy, ClientAddress, ListenerAddress, _services.Passwords, timeout, _kill.Token).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _handshakePending, 0) == 1)
+        {
+            _services.Sources.HandshakeDone(ClientAddress);
+        }
+
         _version = handshake.Version;
         _user = handshake.User;
         _services.Metrics.HandshakeEnded(handshake, _services.Time.GetElapsedTime(_startedAt));

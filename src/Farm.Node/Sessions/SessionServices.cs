@@ -1,9 +1,11 @@
 using System.Net;
+using Farm.Node.Authentication;
 using Farm.Node.Dialing;
 using Farm.Node.Logging;
 using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Node.Sources;
 using Farm.Node.Telemetry;
 using Farm.Node.Udp;
 
@@ -18,7 +20,9 @@ public sealed record SessionServices(
     SessionLog Log,
     SessionLimiter Limiter,
     NodeMetrics Metrics,
-    TimeProvider Time)
+    TimeProvider Time,
+    SessionCaps Caps,
+    PasswordVerifier Passwords)
 {
     /// <summary>Announced in BIND and UDP replies instead of the local address, for clients behind NAT.</summary>
     public IPAddress? AdvertisedAddress { get; } = Options.AdvertisedAddress is { Length: > 0 } text ? IPAddress.Parse(text) : null;
@@ -26,4 +30,6 @@ public sealed record SessionServices(
     public UdpPortRange UdpPorts { get; } = UdpPortRange.Parse(Options.UdpPortRange);
 
     public OpenSessionCount Open { get; } = new();
+
+    public SourceConnections Sources { get; } = new(Caps.MaxSessionsPerSource, Caps.MaxPendingHandshakesPerSource);
 }

@@ -1,13 +1,16 @@
+using Farm.Node.Authentication;
 using Farm.Node.Dialing;
 using Farm.Node.Listening;
 using Farm.Node.Logging;
 using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Node.Sockets;
 using Farm.Node.Telemetry;
 using Farm.Shared.Listening;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Farm.Node.Sessions;
@@ -23,6 +26,19 @@ public static class SessionServicesHosting
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
+            var caps = SessionCaps.From(options, DescriptorLimit.Read());
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<SessionCaps>().LogInformation("{Caps}", caps.Describe(options));
+            return caps;
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
+            var throttle = new PasswordFailureThrottle(options.PasswordFailuresPerSource, options.PasswordFailureWindow, options.PasswordBackoff, sp.GetRequiredService<TimeProvider>());
+            return new PasswordVerifier(options.PasswordChecksAtOnce ?? Math.Max(1, Environment.ProcessorCount / 2), options.PasswordCheckQueue, throttle);
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             var metrics = sp.GetRequiredService<NodeMetrics>();
             return new SessionServices(
@@ -33,7 +49,9 @@ public static class SessionServicesHosting
                 sp.GetRequiredService<SessionLog>(),
                 new SessionLimiter(),
                 metrics,
-                time);
+                time,
+                sp.GetRequiredService<SessionCaps>(),
+                sp.GetRequiredService<PasswordVerifier>());
         });
         return services;
     }

@@ -1,8 +1,11 @@
+using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using Farm.Node.Logging;
+using Farm.Node.Sources;
 using Farm.Shared.Admin;
+using Farm.Shared.Net;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Farm.Node.Sessions;
@@ -33,9 +36,22 @@ public sealed class SessionsActor : ReceiveActor
     {
         var id = ++_nextId;
         // A node-wide "limit sessions N" in the policy takes precedence over the configured cap.
-        if (_services.Open.Current >= (_services.Policy.Current.Policy.Limits.MaxSessions ?? _services.Options.MaxSessions))
+        if (_services.Open.Current >= _services.Caps.Enforced(_services.Policy.Current.Policy.Limits.MaxSessions))
         {
-            RefuseOverCap(accepted, id);
+            RefuseOverCap(accepted, id, "session-cap");
+            return;
+        }
+
+        if (accepted.Socket.RemoteEndPoint is not IPEndPoint remote)
+        {
+            SocketTeardown.Close(accepted.Socket, graceful: false);
+            return;
+        }
+
+        var admission = _services.Sources.TryOpen(remote.Address.Unmapped());
+        if (admission != SourceAdmission.Admitted)
+        {
+            RefuseOverCap(accepted, id, admission == SourceAdmission.OverSessionCap ? "source-cap" : "handshake-cap");
             return;
         }
 
@@ -76,12 +92,12 @@ public sealed class SessionsActor : ReceiveActor
         return new OpenSessions([.. asks.Where(a => a.IsCompletedSuccessfully).Select(a => a.Result).OrderBy(s => s.Id)]);
     }
 
-    private void RefuseOverCap(AcceptClient accepted, long id)
+    private void RefuseOverCap(AcceptClient accepted, long id, string reason)
     {
         var client = accepted.Socket.RemoteEndPoint?.ToString() ?? "unknown";
         var listener = accepted.Socket.LocalEndPoint?.ToString() ?? accepted.Listener.ToString();
         SocketTeardown.Close(accepted.Socket, graceful: false);
-        _services.Metrics.ClientRefused("session-cap");
+        _services.Metrics.ClientRefused(reason);
         _services.Log.Write(new SessionRecord
         {
             Time = _services.Time.GetUtcNow(),
@@ -90,7 +106,7 @@ public sealed class SessionsActor : ReceiveActor
             Node = _services.Log.NodeName,
             Listener = listener,
             Client = client,
-            Outcome = "session-cap",
+            Outcome = reason,
         });
     }
 }

@@ -46,6 +46,14 @@ public sealed class NodeMetrics
     private readonly Counter<long> _bindSessions;
     private readonly RelayByteTotals _bytes = new();
 
+    private static readonly HandshakeFailure[] AuthFailures =
+    [
+        HandshakeFailure.AuthenticationFailed,
+        HandshakeFailure.PasswordOverloaded,
+        HandshakeFailure.PasswordThrottled,
+        HandshakeFailure.NoAcceptableMethod,
+    ];
+
     public NodeMetrics(IMeterFactory meterFactory, PolicyHolder policy, IPolicyEnforcer? enforcer, int maxSessions)
     {
         var meter = meterFactory.Create(MeterName);
@@ -72,12 +80,12 @@ public sealed class NodeMetrics
         meter.CreateObservableGauge("farm.node.draining", () => 0, "{state}", "1 while the node is draining (accepting no new sessions), else 0.");
 
         // Counters with a fixed label set start at zero, so rate() and alerts see them before the first event.
-        foreach (var reason in new[] { "client-rule", "session-cap" })
+        foreach (var reason in new[] { "client-rule", "session-cap", "source-cap", "handshake-cap" })
         {
             _refusals.Add(0, new KeyValuePair<string, object?>("reason", reason));
         }
 
-        foreach (var failure in new[] { HandshakeFailure.AuthenticationFailed, HandshakeFailure.NoAcceptableMethod })
+        foreach (var failure in AuthFailures)
         {
             _authFailures.Add(0, new KeyValuePair<string, object?>("reason", KebabNames<HandshakeFailure>.Of(failure)));
         }
@@ -131,7 +139,7 @@ public sealed class NodeMetrics
                 new KeyValuePair<string, object?>("outcome", result.Request is null ? "failed" : "succeeded"));
         }
 
-        if (result.Failure is HandshakeFailure.AuthenticationFailed or HandshakeFailure.NoAcceptableMethod && _authFailures.Enabled)
+        if (AuthFailures.Contains(result.Failure) && _authFailures.Enabled)
         {
             _authFailures.Add(1, new KeyValuePair<string, object?>("reason", KebabNames<HandshakeFailure>.Of(result.Failure)));
         }

@@ -1,11 +1,10 @@
 using System.Diagnostics.Metrics;
-using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Shared.Replication;
+using Farm.Node.Sessions;
 using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace Farm.Node.Telemetry;
@@ -27,7 +26,7 @@ public static class NodeTelemetryHosting
                 sp.GetRequiredService<IMeterFactory>(),
                 sp.GetRequiredService<PolicyHolder>(),
                 sp.GetService<IPolicyEnforcer>(),
-                sp.GetRequiredService<IOptions<SocksOptions>>().Value.MaxSessions);
+                sp.GetRequiredService<SessionCaps>().MaxSessions);
         });
         return services;
     }

@@ -29,6 +29,9 @@ public sealed class LimitsTests : IAsyncLifetime
         await using var node = await FarmNodeHost.StartAsync(settings: new Dictionary<string, string?>
         {
             ["Farm:Socks:HandshakeTimeout"] = deadline.ToString(),
+            // All from one address: the per-source caps (DescriptorLimitTests) are not what is tested here.
+            ["Farm:Socks:MaxSessionsPerSource"] = "2000",
+            ["Farm:Socks:MaxPendingHandshakesPerSource"] = "2000",
         });
         var stalled = new List<RawClient>();
         try
@@ -99,6 +102,7 @@ public sealed class LimitsTests : IAsyncLifetime
         await using var node = await FarmNodeHost.StartAsync(settings: new Dictionary<string, string?>
         {
             ["Farm:Socks:MaxSessions"] = "2",
+            ["Farm:Socks:MaxSessionsPerSource"] = "10",
         });
         using var first = await ConnectToEchoAsync(node);
         using var second = await ConnectToEchoAsync(node);

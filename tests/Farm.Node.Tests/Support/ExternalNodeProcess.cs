@@ -62,8 +62,14 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         return records;
     }
 
-    public static async Task<ExternalNodeProcess> StartAsync(string listener, IDictionary<string, string> environment, string? hosts = null)
+    /// <param name="descriptorLimit">When set, the node runs under <c>prlimit --nofile=N:N</c> (soft and hard).</param>
+    public static async Task<ExternalNodeProcess> StartAsync(string listener, IDictionary<string, string> environment, string? hosts = null, int? descriptorLimit = null)
     {
+        if (hosts is not null && descriptorLimit is not null)
+        {
+            throw new ArgumentException("a private /etc/hosts and a descriptor limit are not combined", nameof(descriptorLimit));
+        }
+
         var directory = Directory.CreateTempSubdirectory("farm-node-process-").FullName;
         var dll = Path.Combine(AppContext.BaseDirectory, "Farm.Node.dll");
         var start = new ProcessStartInfo
@@ -73,7 +79,14 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (hosts is null)
+        if (descriptorLimit is { } limit)
+        {
+            start.FileName = "prlimit";
+            start.ArgumentList.Add($"--nofile={limit}:{limit}");
+            start.ArgumentList.Add("dotnet");
+            start.ArgumentList.Add(dll);
+        }
+        else if (hosts is null)
         {
             start.FileName = "dotnet";
             start.ArgumentList.Add(dll);

@@ -22,6 +22,24 @@ public sealed class RawClient : IDisposable
     /// <summary>Takes over a socket already connected (e.g. from a chosen source address).</summary>
     public static RawClient Wrap(Socket socket) => new(socket);
 
+    /// <summary>Connects from a chosen local address, e.g. 127.0.0.2, to appear as another client.</summary>
+    public static async Task<RawClient> ConnectAsync(IPEndPoint endpoint, IPAddress from)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+            using var deadline = new CancellationTokenSource(DefaultTimeout);
+            await socket.ConnectAsync(endpoint, deadline.Token);
+            return new RawClient(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     public async Task SendAsync(params byte[] bytes) => await Socket.SendAsync(bytes, SocketFlags.None);
 
     /// <summary>Reads exactly <paramref name="count"/> bytes; fails if the node closes first.</summary>

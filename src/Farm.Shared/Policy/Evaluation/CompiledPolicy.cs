@@ -199,6 +199,18 @@ public sealed class CompiledPolicy
         _ => -1,
     };
 
+    /// <summary>
+    /// Whether this is the password last verified for this user under this version: an HMAC, cheap enough
+    /// to answer before a bounded hashing queue. False says nothing about the password.
+    /// </summary>
+    public bool MatchesVerified(string user, string password)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(password);
+        return _verified.TryGetValue(user, out var known)
+            && CryptographicOperations.FixedTimeEquals(known, HMACSHA256.HashData(CacheKey, Encoding.UTF8.GetBytes(password)));
+    }
+
     public bool VerifyPassword(string user, string password)
     {
         ArgumentNullException.ThrowIfNull(user);

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Farm.Shared.Policy;
+
+namespace Farm.Node.Authentication;
+
+/// <summary>
+/// Checks RFC 1929 passwords without letting them starve the data path. A PBKDF2 run costs a large
+/// fraction of a core-second, and before issue 16 every attempt ran on the thread pool at once, so ten
+/// wrong logins a second delayed every other client's dialing by seconds. Here hashes run only on
+/// <c>concurrency</c> dedicated threads with <c>queueLength</c> waiting places; an attempt that finds
+/// no place, or comes from a throttled source, is refused at once without hashing. A password already
+/// verified under the policy version is confirmed by its HMAC alone, but only once it holds a place,
+/// so a full queue never becomes a cheap oracle for guesses.
+/// </summary>
+public sealed class PasswordVerifier : IDisposable
+{
+    private readonly BlockingCollection<Check> _queue;
+    private readonly PasswordFailureThrottle _throttle;
+    private readonly int _places;
+    private readonly Thread[] _threads;
+    private int _taken;
+
+    public PasswordVerifier(int concurrency, int queueLength, PasswordFailureThrottle throttle)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(queueLength);
+        _throttle = throttle;
+        _places = concurrency + queueLength;
+        _queue = new BlockingCollection<Check>(new ConcurrentQueue<Check>());
+        _threads = new Thread[concurrency];
+        for (var i = 0; i < concurrency; i++)
+        {
+            _threads[i] = new Thread(Work) { IsBackground = true, Name = $"farm-password-{i}" };
+            _threads[i].Start();
+        }
+    }
+
+    public Task<PasswordVerdict> VerifyAsync(IPAddress source, CompiledPolicy policy, string user, string password, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return CheckAsync(source, () => policy.MatchesVerified(user, password), () => policy.VerifyPassword(user, password), cancel);
+    }
+
+    /// <param name="cached">Cheap: true when the password is known good without hashing.</param>
+    /// <param name="hash">The costly check, run on a hashing thread.</param>
+    internal async Task<PasswordVerdict> CheckAsync(IPAddress source, Func<bool> cached, Func<bool> hash, CancellationToken cancel)
+    {
+        if (_throttle.IsThrottled(source))
+        {
+            return PasswordVerdict.Throttled;
+        }
+
+        if (Interlocked.Increment(ref _taken) > _places)
+        {
+            Interlocked.Decrement(ref _taken);
+            return PasswordVerdict.Overloaded;
+        }
+
+        Check check;
+        try
+        {
+            if (cached())
+            {
+                Interlocked.Decrement(ref _taken);
+                return PasswordVerdict.Accepted;
+            }
+
+            // The place is given back by the hashing thread, when the work is really done.
+            check = new Check(hash, cancel);
+            _queue.Add(check, CancellationToken.None);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _taken);
+            throw;
+        }
+
+        var valid = await check.Result.Task.WaitAsync(cancel).ConfigureAwait(false);
+        if (!valid)
+        {
+            _throttle.RecordFailure(source);
+            return PasswordVerdict.Rejected;
+        }
+
+        return PasswordVerdict.Accepted;
+    }
+
+    public void Dispose() => _queue.CompleteAdding();
+
+    private void Work()
+    {
+        foreach (var check in _queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                // A client whose handshake deadline passed while it waited costs no hash.
+                if (check.Cancel.IsCancellationRequested)
+                {
+                    check.Result.TrySetCanceled(check.Cancel);
+                }
+                else
+                {
+                    check.Result.TrySetResult(check.Hash());
+                }
+            }
+            catch (Exception e)
+            {
+                check.Result.TrySetException(e);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _taken);
+            }
+        }
+    }
+
+    private sealed record Check(Func<bool> Hash, CancellationToken Cancel)
+    {
+        public TaskCompletionSource<bool> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using Farm.Node.Authentication;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Farm.Node.Tests.Authentication;
+
+public sealed class PasswordFailureThrottleTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public void FailuresWithinTheWindow_ThrottleForTheBackoff_ThenFree()
+    {
+        var throttle = new PasswordFailureThrottle(3, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), _time);
+        var source = IPAddress.Parse("192.0.2.7");
+
+        throttle.RecordFailure(source);
+        throttle.RecordFailure(source);
+        Assert.False(throttle.IsThrottled(source));
+        throttle.RecordFailure(source);
+        Assert.True(throttle.IsThrottled(source));
+        Assert.False(throttle.IsThrottled(IPAddress.Parse("192.0.2.8")));
+
+        _time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        Assert.False(throttle.IsThrottled(source));
+    }
+
+    [Fact]
+    public void FailuresSpreadBeyondTheWindow_NeverThrottle()
+    {
+        var throttle = new PasswordFailureThrottle(3, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), _time);
+        var source = IPAddress.Parse("192.0.2.7");
+
+        for (var i = 0; i < 10; i++)
+        {
+            throttle.RecordFailure(source);
+            _time.Advance(TimeSpan.FromSeconds(31));
+            throttle.RecordFailure(source);
+            _time.Advance(TimeSpan.FromSeconds(31));
+        }
+
+        Assert.False(throttle.IsThrottled(source));
+    }
+
+    [Fact]
+    public void Ipv6_OneSlash64CountsAsOneSource()
+    {
+        var throttle = new PasswordFailureThrottle(2, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), _time);
+
+        throttle.RecordFailure(IPAddress.Parse("2001:db8:1:2::1"));
+        throttle.RecordFailure(IPAddress.Parse("2001:db8:1:2:ffff::9"));
+
+        Assert.True(throttle.IsThrottled(IPAddress.Parse("2001:db8:1:2::42")));
+        Assert.False(throttle.IsThrottled(IPAddress.Parse("2001:db8:1:3::1")));
+    }
+}
