@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Farm.Node.Policy;
-using Farm.Shared.Replication;
 using Farm.Node.Sessions;
+using Farm.Shared.Replication;
 using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
