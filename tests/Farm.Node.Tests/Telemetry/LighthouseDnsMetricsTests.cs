@@ -21,6 +21,8 @@ public sealed partial class LighthouseDnsMetricsTests
             ["FARM__TELEMETRY__LISTEN"] = metrics,
             ["FARM__ADMIN__LISTEN"] = "127.0.0.1:0",
             ["FARM__CLUSTER__PORT"] = TestPorts.Next().ToString(CultureInfo.InvariantCulture),
+            ["FARM__DNS__RATELIMIT__RESPONSESPERSECOND"] = "20",
+            ["FARM__DNS__RATELIMIT__BURST"] = "40",
         });
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         string scrape = string.Empty;
