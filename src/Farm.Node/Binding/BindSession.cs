@@ -36,7 +36,17 @@ public static class BindSession
             // The name's addresses are decided before any listener exists: a refused BIND never listens.
             if (verdict.Step == RequestStep.Resolve)
             {
-                var addresses = await Dns.GetHostAddressesAsync(expected.Host!, deadline.Token).ConfigureAwait(false);
+                IPAddress[] addresses;
+                try
+                {
+                    addresses = await NameResolver.ResolveAsync(expected.Host!, deadline.Token).ConfigureAwait(false);
+                }
+                catch (SocketException)
+                {
+                    // No address to decide on: the client is told host-unreachable, not left without a reply.
+                    addresses = [];
+                }
+
                 verdict = DecisionProcedure.OnResolved(policy, request, addresses);
             }
 

@@ -51,7 +51,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
         DnsFailureReason? failure = DnsFailureReason.Error;
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+            var addresses = await NameResolver.ResolveAsync(host, cancel).ConfigureAwait(false);
             failure = addresses.Length == 0 ? DnsFailureReason.NoAddress : null;
             return addresses;
         }

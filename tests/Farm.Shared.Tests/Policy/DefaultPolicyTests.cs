@@ -47,6 +47,9 @@ public class DefaultPolicyTests
     [InlineData("2002:a00:1::1")]
     [InlineData("2002:5db8:d822::1")]
     [InlineData("2001:0:4136:e378:8000:63bf:80ff:fffe")]
+    [InlineData("fec0::1")]
+    [InlineData("::ffff:0:7f00:1")]
+    [InlineData("::ffff:0:a00:1")]
     [InlineData("2001::1")]
     public void Default_ForbiddenDestination_IsBlockedByARule(string address)
     {
@@ -67,7 +70,7 @@ public class DefaultPolicyTests
     [InlineData("::ffff:93.184.216.34")]
     [InlineData("2606:2800:220:1:248:1893:25c8:1946")]
     public void Default_PublicAddress_Passes(string address) =>
-        Assert.Equal(new RequestDecision(PolicyAction.Pass, new PolicyRuleInfo(36, "outbound", PolicyLogLevel.None)), Decide(address));
+        Assert.Equal(new RequestDecision(PolicyAction.Pass, new PolicyRuleInfo(37, "outbound", PolicyLogLevel.None)), Decide(address));
 
     [Fact]
     public void Default_Bind_IsOff() => Assert.Equal(PolicyAction.Block, Decide("93.184.216.34", 21, SocksCommand.Bind).Action);
