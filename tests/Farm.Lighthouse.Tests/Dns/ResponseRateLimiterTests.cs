@@ -27,7 +27,7 @@ public sealed class ResponseRateLimiterTests
     [Fact]
     public void SamePrefix_SharesBucket_OtherPrefixDoesNot()
     {
-        var limiter = Limiter(new DnsRateLimitOptions { ResponsesPerSecond = 1, Burst = 1 });
+        var limiter = Limiter(new DnsRateLimitOptions { ResponsesPerSecond = 1, Burst = 1, Ipv4PrefixLength = 24, Ipv6PrefixLength = 56 });
 
         Assert.Equal(RateDecision.Answer, limiter.Decide(IPAddress.Parse("198.51.100.1")));
         Assert.NotEqual(RateDecision.Answer, limiter.Decide(IPAddress.Parse("198.51.100.200")));
