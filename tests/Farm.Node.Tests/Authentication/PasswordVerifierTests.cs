@@ -35,6 +35,10 @@ public sealed class PasswordVerifierTests
         var overflow = attempts.Skip(3).ToList();
         await Task.WhenAll(overflow).WaitAsync(Generous);
         Assert.All(overflow, attempt => Assert.Equal(PasswordVerdict.Overloaded, attempt.Result));
+
+        // The admitted hash runs on the thread pool, so it may not have begun yet; the queued two must not begin.
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref started) >= 1, Generous));
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
         Assert.Equal(1, Volatile.Read(ref started));
 
         release.Set();

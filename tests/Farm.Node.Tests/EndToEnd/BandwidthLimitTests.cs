@@ -149,7 +149,10 @@ public sealed class BandwidthLimitTests(ITestOutputHelper output) : IAsyncLifeti
 
         control.Dispose();
         var record = Assert.Single(await RecordsAsync(1));
-        Assert.True(record.GetProperty("datagrams_dropped").GetInt64() >= Flood - allowed, record.ToString());
+        // The kernel may drop some of the flood before the node reads it, so the record is held to what the node saw.
+        var relayed = record.GetProperty("datagrams_up").GetInt64();
+        var dropped = record.GetProperty("datagrams_dropped").GetInt64();
+        Assert.True(relayed <= allowed + 1 && dropped >= Flood / 10, record.ToString());
     }
 
     private async Task<RawClient> ConnectAsync(IPEndPoint target)
