@@ -14,7 +14,7 @@ public static class ClientConfigCommand
 {
     public const string Usage = """
         client-config --format proxychains|dante|curl|pac [--farm-name <name>] [--nodes h:p,h:p] [--port 1080]
-                                          client configuration for the farm name, the given nodes, or the live socks members
+                                          client configuration for the farm name, the given nodes, or the live socks members' advertised endpoints (--port overrides their port)
         """;
 
     private static readonly string[] Formats = ["proxychains", "dante", "curl", "pac"];
@@ -29,16 +29,21 @@ public static class ClientConfigCommand
 
         var farmName = args.Option("farm-name");
         var nodes = args.Option("nodes");
-        var portText = args.Option("port") ?? "1080";
+        var portText = args.Option("port");
         args.Done();
-        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        int? given = null;
+        if (portText is not null)
         {
-            throw CliException.Usage($"client-config: --port '{portText}' is not a port");
+            given = int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535
+                ? p
+                : throw CliException.Usage($"client-config: --port '{portText}' is not a port");
         }
+
+        var port = given ?? 1080;
 
         var endpoints = farmName is not null ? [(farmName, port)]
             : nodes is not null ? ParseNodes(nodes, port)
-            : await LiveNodesAsync(context ?? throw CliException.Usage("client-config: give --farm-name or --nodes, or a member to ask"), port, cancel).ConfigureAwait(false);
+            : await LiveNodesAsync(context ?? throw CliException.Usage("client-config: give --farm-name or --nodes, or a member to ask"), given, cancel).ConfigureAwait(false);
         var text = format switch
         {
             "proxychains" => Proxychains(endpoints),
@@ -65,19 +70,20 @@ public static class ClientConfigCommand
                 : (node.Trim('[', ']'), port);
         })];
 
-    private static async Task<List<(string Host, int Port)>> LiveNodesAsync(CliContext context, int port, CancellationToken cancel)
+    /// <summary>Every live socks member's advertised endpoints, as the lighthouse's DNS hands them out; a given port overrides theirs.</summary>
+    private static async Task<List<(string Host, int Port)>> LiveNodesAsync(CliContext context, int? port, CancellationToken cancel)
     {
         var view = await context.Client.GetAsync(AdminRoutes.ClusterMembers, AdminJsonContext.Default.ClusterView, cancel).ConfigureAwait(false);
-        var hosts = view.Members
-            .Where(m => m.Roles.Contains("socks") && m.Status == "up" && m.Reachable)
-            .Select(m => Uri.TryCreate(m.Address, UriKind.Absolute, out var uri) ? uri.Host.Trim('[', ']') : null)
-            .OfType<string>()
+        var endpoints = view.Members
+            .Where(m => m.Roles.Contains("socks") && m.Status == "up" && m.Reachable && !m.Draining)
+            .SelectMany(m => m.Socks ?? [])
+            .Select(IPEndPoint.Parse)
+            .Select(e => (e.Address.ToString(), port ?? e.Port))
             .Distinct()
-            .Select(h => (h, port))
             .ToList();
-        return hosts.Count > 0
-            ? hosts
-            : throw new CliException(ExitCode.Failed, "client-config: the cluster has no socks members that are up; give --farm-name or --nodes");
+        return endpoints.Count > 0
+            ? endpoints
+            : throw new CliException(ExitCode.Failed, "client-config: no live socks member advertises a SOCKS endpoint; give --farm-name or --nodes");
     }
 
     private static string Join(string host, int port) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";

@@ -118,7 +118,7 @@ public sealed partial class ClusterCommandsTests : IAsyncLifetime
         var result = await Farmctl.RunAsync(Seed.Admin, "client-config", "--format", "pac");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("the cluster has no socks members that are up; give --farm-name or --nodes", result.Error, StringComparison.Ordinal);
+        Assert.Contains("no live socks member advertises a SOCKS endpoint; give --farm-name or --nodes", result.Error, StringComparison.Ordinal);
     }
 
     private static Task<Farmctl.Result> ShowUntilAsync(MemberProcess member, Func<Farmctl.Result, bool> done, TimeSpan? timeout = null) =>

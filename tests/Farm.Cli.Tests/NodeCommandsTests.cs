@@ -238,12 +238,28 @@ public sealed class NodeCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ClientConfig_StandaloneNode_ListsItselfAsTheLiveSocksMember()
+    public async Task ClientConfig_StandaloneNode_ListsItsAdvertisedSocksEndpoint()
     {
-        var result = await Farmctl.RunAsync(_node.Admin, "client-config", "--format", "pac", "--port", _node.Socks.Port.ToString(CultureInfo.InvariantCulture));
+        var expected = $"return \"SOCKS5 127.0.0.1:{_node.Socks.Port}; SOCKS 127.0.0.1:{_node.Socks.Port}\";";
+
+        var result = await Eventually.UntilAsync(
+            () => Farmctl.RunAsync(_node.Admin, "client-config", "--format", "pac"),
+            r => r.Output.Contains(expected, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(15));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains($"return \"SOCKS5 127.0.0.1:{_node.Socks.Port}; SOCKS 127.0.0.1:{_node.Socks.Port}\";", result.Output, StringComparison.Ordinal);
+        Assert.Contains(expected, result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClientConfig_PortGiven_OverridesTheAdvertisedPort()
+    {
+        var result = await Eventually.UntilAsync(
+            () => Farmctl.RunAsync(_node.Admin, "client-config", "--format", "curl", "--port", "1999"),
+            r => r.ExitCode == 0,
+            TimeSpan.FromSeconds(15));
+
+        Assert.Contains("socks5-hostname = \"127.0.0.1:1999\"", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class ClusterEndpoints(IServiceProvider services) : IAdminEndpoint
 {
     public void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet(AdminRoutes.ClusterMembers, () => WithCluster(c => AdminHttp.Ok(ClusterAccess.View(c), AdminJsonContext.Default.ClusterView)));
+        routes.MapGet(AdminRoutes.ClusterMembers, MembersAsync);
         routes.MapGet(AdminRoutes.ClusterStatus, () => WithCluster(Status));
         routes.MapGet(AdminRoutes.ClusterLeader, () => WithCluster(c => AdminHttp.Message(c.State.Leader?.ToString() ?? "no leader")));
         routes.MapPost(AdminRoutes.ClusterJoin, (HttpRequest request) => WithClusterAsync(request.HttpContext, Join));
@@ -39,6 +39,17 @@ public sealed class ClusterEndpoints(IServiceProvider services) : IAdminEndpoint
 
         var request = await AdminHttp.ReadAsync(http, AdminJsonContext.Default.ClusterAddressRequest).ConfigureAwait(false);
         return action(cluster, request?.Address);
+    }
+
+    private async Task<IResult> MembersAsync(CancellationToken cancel)
+    {
+        if (!ClusterAccess.TryGet(System, out var cluster))
+        {
+            return NotClustered();
+        }
+
+        var adverts = await Advertisements.ReadLocalAsync(System, cancel).ConfigureAwait(false);
+        return AdminHttp.Ok(ClusterAccess.View(cluster, adverts), AdminJsonContext.Default.ClusterView);
     }
 
     private static IResult Status(Akka.Cluster.Cluster cluster)

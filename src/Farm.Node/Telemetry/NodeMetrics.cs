@@ -103,6 +103,19 @@ public sealed class NodeMetrics
         _udpDatagrams.Add(0, new KeyValuePair<string, object?>("direction", "up"));
         _udpDatagrams.Add(0, new KeyValuePair<string, object?>("direction", "down"));
         _bindSessions.Add(0);
+
+        // A fresh node's session panels show 0, not "No data": the common series exist before the first session.
+        foreach (var version in new SocksVersion?[] { SocksVersion.Socks4, SocksVersion.Socks5 })
+        {
+            var tags = RequestTags(version, SocksCommand.Connect);
+            _active.Add(0, tags);
+            tags.Add("outcome", KebabNames<RelayOutcome>.Of(RelayOutcome.Completed));
+            _ended.Add(0, tags);
+        }
+
+        var refused = RequestTags(null, null);
+        refused.Add("outcome", "client-refused");
+        _ended.Add(0, refused);
     }
 
     public void SessionOpened() => _open.Add(1);

@@ -37,18 +37,39 @@ public sealed partial class OpsArtifactsTests
 
     [Theory]
     [MemberData(nameof(Dashboards))]
-    public void Dashboard_EveryDatasource_IsTheProvisionedUid(string dashboard)
+    public void Dashboard_EveryDatasource_IsTheDatasourceVariable_SoItImportsAnywhere(string dashboard)
     {
-        var provisioned = YamlJson.Load(RepoFiles.Path("ops", "grafana", "provisioning", "datasources", "farm-prometheus.yml"));
-        Assert.Equal(DatasourceUid, provisioned!["datasources"]![0]!["uid"]!.GetValue<string>());
         var json = JsonNode.Parse(File.ReadAllText(RepoFiles.Path("ops", "grafana", "dashboards", dashboard)))!;
+        var variables = json["templating"]!["list"]!.AsArray().OfType<JsonObject>().ToList();
+        var variable = Assert.Single(variables, v => v["type"]?.GetValue<string>() == "datasource");
+        Assert.Equal("prometheus", variable["query"]!.GetValue<string>());
 
         var references = Descendants(json).OfType<JsonObject>().Select(o => o["datasource"]).OfType<JsonObject>().ToList();
 
         Assert.NotEmpty(references);
         Assert.All(
             references.Where(r => r["type"]?.GetValue<string>() != "grafana"),
-            r => Assert.Equal(DatasourceUid, r["uid"]?.GetValue<string>()));
+            r => Assert.Equal("${" + variable["name"]!.GetValue<string>() + "}", r["uid"]?.GetValue<string>()));
+        Assert.DoesNotContain(DatasourceUid, json.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Dashboard_PicksNodesByNodeLabel_AndCountsMembersOnce(string dashboard)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(RepoFiles.Path("ops", "grafana", "dashboards", dashboard)))!;
+        var expressions = Descendants(json).OfType<JsonObject>().Select(o => o["expr"]).OfType<JsonValue>().Select(e => e.GetValue<string>()).ToList();
+
+        // Every lighthouse reports the whole membership: a sum over several lighthouses double-counts it.
+        Assert.All(
+            expressions.Where(e => e.Contains("farm_cluster_", StringComparison.Ordinal)),
+            e => Assert.DoesNotContain("sum", e, StringComparison.Ordinal));
+        Assert.All(expressions, e => Assert.DoesNotContain("instance", e, StringComparison.Ordinal));
+        foreach (var picker in json["templating"]!["list"]!.AsArray().OfType<JsonObject>().Where(v => v["type"]?.GetValue<string>() == "query"))
+        {
+            Assert.Equal("node", picker["name"]!.GetValue<string>());
+            Assert.EndsWith(", node)", picker["query"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -97,7 +118,7 @@ public sealed partial class OpsArtifactsTests
                 }
             }
 
-            foreach (var variable in json["templating"]!["list"]!.AsArray())
+            foreach (var variable in json["templating"]!["list"]!.AsArray().Where(v => v!["type"]!.GetValue<string>() == "query"))
             {
                 yield return variable!["query"]!.GetValue<string>();
             }
