@@ -102,6 +102,11 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
             return await StatsCommand.RunAsync(input, output, json, Arguments.Parse("stats", words[1..], Flags), cancel).ConfigureAwait(false);
         }
 
+        if (palette == "policy" && words.Count > 1 && words[1] == "check")
+        {
+            return await PolicyCheckCommand.RunAsync(input, output, error, Arguments.Parse("policy check", words[2..], Flags), cancel).ConfigureAwait(false);
+        }
+
         if (palette == "client-config" && (words.Contains("--farm-name") || words.Contains("--nodes")))
         {
             return await ClientConfigCommand.RunAsync(null, output, json, Arguments.Parse("client-config", words[1..], Flags), cancel).ConfigureAwait(false);

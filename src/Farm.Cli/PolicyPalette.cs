@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using Farm.Shared.Admin;
+using Farm.Shared.Policy;
 using Farm.Shared.Security;
 
 namespace Farm.Cli;
 
-/// <summary>The policy palette: show, apply, test, history, rollback, status, hash-password.</summary>
+/// <summary>The policy palette: show, apply, test, history, rollback, status, diff; check and hash-password need no member.</summary>
 public static class PolicyPalette
 {
     public const string Usage = """
@@ -18,6 +19,8 @@ public static class PolicyPalette
         policy reload                     re-read the member's policy file and apply it (as SIGHUP does)
         policy status                     the version each member enforces
         policy hash-password [<user>]     read a password on stdin, print the user line (no member needed)
+        policy check <file>...            validate policy files as a member would (no member needed)
+        policy diff [<file>|<version>]    the farm's policy against a file or an earlier version (exit 1 when they differ)
         """;
 
     public static async Task<ExitCode> RunAsync(CliContext context, string command, Arguments args)
@@ -47,15 +50,7 @@ public static class PolicyPalette
                 var file = args.NextRequired("the policy file");
                 var author = args.Option("author") ?? context.Environment("USER") ?? "farmctl";
                 args.Done();
-                string text;
-                try
-                {
-                    text = file == "-" ? await context.In.ReadToEndAsync(context.Cancel).ConfigureAwait(false) : await File.ReadAllTextAsync(file, context.Cancel).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    throw new CliException(ExitCode.Failed, $"cannot read {file}: {e.Message}");
-                }
+                var text = await PolicyFiles.ReadAsync(file, context.In, context.Cancel).ConfigureAwait(false);
 
                 var applied = await client.PostAsync(AdminRoutes.PolicyApply, new PolicyApplyRequest(text, author), json.PolicyApplyRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
                 return Report(context, applied, file, "applied");
@@ -128,6 +123,10 @@ public static class PolicyPalette
                 Table.Write(context.Out, status.Members.Select(m => (IReadOnlyList<string>)[m.Member, $"version {m.Version}"]));
                 context.Out.WriteLine($"{(status.Converged ? "converged" : "NOT converged")} on version {status.Latest} ({status.Replication})");
                 return status.Converged ? ExitCode.Ok : ExitCode.Failed;
+            case "diff":
+                var against = args.Next();
+                args.Done();
+                return await DiffAsync(context, against).ConfigureAwait(false);
             default:
                 throw CliException.Usage($"unknown command 'policy {command}'\n{Usage}");
         }
@@ -152,6 +151,45 @@ public static class PolicyPalette
         var hash = PasswordHasher.Hash(password);
         output.WriteLine(user is null ? hash : $"user {user} {hash}");
         return ExitCode.Ok;
+    }
+
+    /// <summary>
+    /// From the farm's version to the file (or to the farm's version from an earlier one); both sides
+    /// redacted as the member shows policies, so no secret is printed.
+    /// </summary>
+    private static async Task<ExitCode> DiffAsync(CliContext context, string? against)
+    {
+        var json = AdminJsonContext.Default;
+        var current = await context.Client.GetAsync(AdminRoutes.Policy, json.PolicyView, context.Cancel).ConfigureAwait(false);
+        string beforeName, afterName, before, after;
+        if (against is null || !long.TryParse(against, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            var file = against ?? throw CliException.Usage("policy diff: give a policy file or a version number");
+            (beforeName, before) = ($"version {current.Version}", current.Text);
+            (afterName, after) = (file, PolicyRedactor.Redact(await PolicyFiles.ReadAsync(file, context.In, context.Cancel).ConfigureAwait(false)));
+        }
+        else
+        {
+            var earlier = await context.Client.GetAsync($"{AdminRoutes.Policy}?version={version}", json.PolicyView, context.Cancel).ConfigureAwait(false);
+            (beforeName, before) = ($"version {earlier.Version}", earlier.Text);
+            (afterName, after) = ($"version {current.Version}", current.Text);
+        }
+
+        var lines = LineDiff.Compare(LineDiff.Lines(before), LineDiff.Lines(after));
+        if (lines.All(l => l[0] == ' '))
+        {
+            context.Out.WriteLine($"no difference between {beforeName} and {afterName}");
+            return ExitCode.Ok;
+        }
+
+        context.Out.WriteLine($"--- {beforeName}");
+        context.Out.WriteLine($"+++ {afterName}");
+        foreach (var line in lines)
+        {
+            context.Out.WriteLine(line);
+        }
+
+        return ExitCode.Failed;
     }
 
     private static ExitCode Report(CliContext context, PolicyApplyResult result, string source, string verb)

@@ -22,6 +22,14 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
         return new PolicyView(current.Version, author, current.Source, current.LoadedAt, current.Policy.RuleCount, PolicyRedactor.Redact(text));
     }
 
+    public PolicyView? Show(long version)
+    {
+        var entry = history.List(holder.Current.Version).FirstOrDefault(e => e.Version == version);
+        return entry is not null && history.TextOf(version) is { } text
+            ? new PolicyView(version, entry.Author, entry.Source, entry.Time, entry.Rules, PolicyRedactor.Redact(text))
+            : null;
+    }
+
     public async Task<PolicyApplyResult> ApplyAsync(string text, string author, CancellationToken cancel)
     {
         var result = await applier.ApplyAsync(text, author).WaitAsync(cancel).ConfigureAwait(false);

@@ -10,6 +10,9 @@ public interface IPolicyAdmin
 {
     PolicyView Show();
 
+    /// <summary>An earlier version from this member's history; null when it is not there.</summary>
+    PolicyView? Show(long version);
+
     Task<PolicyApplyResult> ApplyAsync(string text, string author, CancellationToken cancel);
 
     IReadOnlyList<PolicyHistoryEntry> History();

@@ -24,7 +24,11 @@ public sealed class NodeAdminEndpoints(IServiceProvider services) : IAdminEndpoi
 
     public void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet(AdminRoutes.Policy, () => AdminHttp.Ok(PolicyAdmin.Show(), AdminJsonContext.Default.PolicyView));
+        routes.MapGet(AdminRoutes.Policy, (long? version) => version is not { } wanted
+            ? AdminHttp.Ok(PolicyAdmin.Show(), AdminJsonContext.Default.PolicyView)
+            : PolicyAdmin.Show(wanted) is { } earlier
+                ? AdminHttp.Ok(earlier, AdminJsonContext.Default.PolicyView)
+                : AdminHttp.Error(StatusCodes.Status404NotFound, $"version {wanted} is not in this member's policy history"));
         routes.MapPost(AdminRoutes.PolicyTest, (HttpRequest request) => TestAsync(request.HttpContext));
         routes.MapPost(AdminRoutes.PolicyApply, (HttpRequest request) => ApplyAsync(request.HttpContext));
         routes.MapGet(AdminRoutes.PolicyHistory, () => AdminHttp.Ok(PolicyAdmin.History(), AdminJsonContext.Default.IReadOnlyListPolicyHistoryEntry));
