@@ -1,4 +1,5 @@
 using System.Text;
+using Farm.Cli.Import;
 
 namespace Farm.Cli;
 
@@ -105,6 +106,11 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         if (palette == "policy" && words.Count > 1 && words[1] == "check")
         {
             return await PolicyCheckCommand.RunAsync(input, output, error, Arguments.Parse("policy check", words[2..], Flags), cancel).ConfigureAwait(false);
+        }
+
+        if (palette == "policy" && words.Count > 1 && words[1] == "import")
+        {
+            return await PolicyImportCommand.RunAsync(input, output, error, Arguments.Parse("policy import", words[2..], Flags), cancel).ConfigureAwait(false);
         }
 
         if (palette == "client-config" && (words.Contains("--farm-name") || words.Contains("--nodes")))

@@ -20,6 +20,8 @@ public static class PolicyPalette
         policy status                     the version each member enforces
         policy hash-password [<user>]     read a password on stdin, print the user line (no member needed)
         policy check <file>...            validate policy files as a member would (no member needed)
+        policy import --from dante|socks5 <file>
+                                          convert a Dante sockd.conf or NEC socks5.conf to a policy (no member needed)
         policy diff [<file>|<version>]    the farm's policy against a file or an earlier version (exit 1 when they differ)
         """;
 
