@@ -97,6 +97,21 @@ prometheus_config() {
   echo "$config"
 }
 
+# The farm's policy, seeded by the lighthouse and reloaded by the nodes: the default, after two rules
+# for trying the farm against servers on this machine. The nodes' loopback opt-in would not do: it
+# loosens a node's own file only, never the farm's policy.
+farm_policy() {
+  local ports
+  ports="$(protected_ports) $((1080 + offset)) $lighthouse_dns"
+  cat <<EOF
+# Written by ops/local-farm.sh: loopback destinations are open, the farm's own ports are not.
+block any to 127.0.0.0/8, ::1 port ${ports// /,} name local-farm-ports log warning
+pass connect from 127.0.0.0/8, ::1 to 127.0.0.0/8, ::1 name local-loopback
+
+EOF
+  cat "$repo/ops/policies/default.policy"
+}
+
 start() {
   local name
   for name in "${members[@]}"; do
@@ -129,14 +144,15 @@ start() {
   trap 'echo "start failed; stopping what was started" >&2; stop' EXIT
   rm -rf "$run/prometheus-data"
   prometheus_config >"$run/prometheus.yml"
+  farm_policy >"$run/farm.policy"
+  export FARM__POLICY__FILE="$run/farm.policy"
 
   (
     member_environment lighthouse "$lighthouse_cluster" "$lighthouse_admin" "$lighthouse_telemetry"
     export FARM__DNS__LISTEN__0="127.0.0.1:$lighthouse_dns"
     launch lighthouse dotnet "$repo/src/Farm.Lighthouse/bin/Release/$tfm/Farm.Lighthouse.dll"
   )
-  local n ports
-  read -r -a ports <<<"$(protected_ports)"
+  local n
   for n in "${nodes[@]}"; do
     (
       member_environment "node$n" "$(node_cluster "$n")" "$(node_admin "$n")" "$(node_telemetry "$n")"
@@ -144,12 +160,6 @@ start() {
       export FARM__SOCKS__LISTENERS__0="$(node_socks "$n")"
       export FARM__SESSIONLOG__PATH="$run/node$n-sessions.jsonl"
       export FARM__SESSIONLOG__NODENAME="node$n"
-      # A local farm is tried against servers on this machine; the farm's own ports stay closed.
-      export FARM__POLICY__ALLOWLOOPBACKDESTINATIONS=true
-      local i
-      for i in "${!ports[@]}"; do
-        export "FARM__POLICY__PROTECTEDPORTS__$i=${ports[$i]}"
-      done
       launch "node$n" dotnet "$repo/src/Farm.Node/bin/Release/$tfm/Farm.Node.dll"
     )
   done

@@ -30,9 +30,12 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
             : null;
     }
 
-    public async Task<PolicyApplyResult> ApplyAsync(string text, string author, CancellationToken cancel)
+    public Task<PolicyApplyResult> ApplyAsync(string text, string author, CancellationToken cancel) =>
+        ApplyAsync(text, author, fromLocalFile: false, cancel);
+
+    private async Task<PolicyApplyResult> ApplyAsync(string text, string author, bool fromLocalFile, CancellationToken cancel)
     {
-        var result = await applier.ApplyAsync(text, author).WaitAsync(cancel).ConfigureAwait(false);
+        var result = await applier.ApplyAsync(text, author, fromLocalFile: fromLocalFile).WaitAsync(cancel).ConfigureAwait(false);
         if (result.Outcome == ApplyOutcome.Applied)
         {
             await LocallyEnforcedAsync(result.Version, cancel).ConfigureAwait(false);
@@ -58,7 +61,7 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
             return new PolicyApplyResult(false, holder.Current.Version, [new PolicyProblem(0, 0, $"{source.SourceName}: {e.Message}")]);
         }
 
-        return await ApplyAsync(text, $"{author}, reload of {source.SourceName}", cancel).ConfigureAwait(false);
+        return await ApplyAsync(text, $"{author}, reload of {source.SourceName}", fromLocalFile: true, cancel).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using Farm.Admin;
+using Farm.Node.Dialing;
 using Farm.Node.Draining;
 using Farm.Node.Listening;
 using Farm.Node.Logging;
@@ -64,7 +65,7 @@ public sealed class NodeAdminEndpoints(IServiceProvider services) : IAdminEndpoi
         {
             // A name the node would resolve is resolved here with the node's resolver, so the test decides the same addresses.
             var resolved = PolicyTester.NameToResolve(snapshot.Policy, request, listener) is { } name
-                ? await ResolveAsync(name, http.RequestAborted).ConfigureAwait(false)
+                ? await ResolveAsync(services.GetRequiredService<NameResolver>(), name, http.RequestAborted).ConfigureAwait(false)
                 : null;
             var result = PolicyTester.Run(snapshot.Policy, snapshot.Version, view.Version == snapshot.Version ? view.Text : string.Empty, request, listener, resolved);
             return AdminHttp.Ok(result, AdminJsonContext.Default.PolicyTestResult);
@@ -76,13 +77,13 @@ public sealed class NodeAdminEndpoints(IServiceProvider services) : IAdminEndpoi
     }
 
     /// <summary>The name's addresses as the node's dialer would get them; null when it does not resolve.</summary>
-    private static async Task<IPAddress[]?> ResolveAsync(string name, CancellationToken cancel)
+    private static async Task<IPAddress[]?> ResolveAsync(NameResolver resolver, string name, CancellationToken cancel)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         deadline.CancelAfter(ResolveTimeout);
         try
         {
-            return await Dns.GetHostAddressesAsync(name, deadline.Token).ConfigureAwait(false);
+            return await resolver.ResolveAsync(name, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {

@@ -26,6 +26,7 @@ public static class BindSession
         CompiledPolicy policy,
         PolicyRequest request,
         RequestVerdict verdict,
+        NameResolver resolver,
         TimeSpan timeout,
         CancellationToken kill)
     {
@@ -39,7 +40,7 @@ public static class BindSession
                 IPAddress[] addresses;
                 try
                 {
-                    addresses = await NameResolver.ResolveAsync(expected.Host!, deadline.Token).ConfigureAwait(false);
+                    addresses = await resolver.ResolveAsync(expected.Host!, deadline.Token).ConfigureAwait(false);
                 }
                 catch (SocketException)
                 {

@@ -6,7 +6,8 @@ namespace Farm.Node.Cluster;
 
 /// <summary>
 /// Swaps each replicated version into the node's <see cref="PolicyHolder"/> (with the node's opt-ins only
-/// when it is the node's own local policy), and records it in the member's <see cref="PolicyHistory"/>.
+/// when the version says it was read from this member's own file, never by comparing text), and records it
+/// in the member's <see cref="PolicyHistory"/>.
 /// </summary>
 public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource source, PolicyHistory history, TimeProvider time) : IPolicyEnforcer
 {
@@ -16,9 +17,9 @@ public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource sou
 
     public DurableStoreDamage? StoreDamage => Volatile.Read(ref _damage);
 
-    public void Enforce(PolicyEnvelope envelope, PolicyDocument document)
+    public void Enforce(PolicyEnvelope envelope, PolicyDocument document, bool ownLocalFile)
     {
-        var snapshot = new PolicySnapshot(source.Compile(document, source.IsLocal(envelope.Text)), envelope.Version, $"farm:{envelope.Author}", time.GetUtcNow());
+        var snapshot = new PolicySnapshot(source.Compile(document, ownLocalFile), envelope.Version, $"farm:{envelope.Author}", time.GetUtcNow());
         holder.Swap(snapshot);
         Volatile.Write(ref _damage, null);
         history.Record(envelope.Version, envelope.Author, snapshot.Source, envelope.Timestamp, snapshot.Policy.RuleCount, envelope.Text);

@@ -14,8 +14,11 @@ namespace Farm.Node.Dialing;
 /// (direct, from an egress address, or through an upstream SOCKS5 proxy) and connects, within the
 /// connect timeout. Nothing is dialed, the upstream included, without a pass decision.
 /// </summary>
-public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
+public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver resolver)
 {
+    /// <summary>The node's resolver, which BIND and UDP use too.</summary>
+    public NameResolver Resolver => resolver;
+
     public async Task<DialResult> DialAsync(CompiledPolicy policy, PolicyRequest request, RequestVerdict verdict, SocksDestination destination, TimeSpan connectTimeout, CancellationToken kill)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
@@ -51,7 +54,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time)
         DnsFailureReason? failure = DnsFailureReason.Error;
         try
         {
-            var addresses = await NameResolver.ResolveAsync(host, cancel).ConfigureAwait(false);
+            var addresses = await resolver.ResolveAsync(host, cancel).ConfigureAwait(false);
             failure = addresses.Length == 0 ? DnsFailureReason.NoAddress : null;
             return addresses;
         }

@@ -35,6 +35,9 @@ public sealed record SessionRecord
 
     public string? Decision { get; init; }
 
+    /// <summary>Why the policy refused the request as sent (kebab-case <c>VerdictReason</c>), when it did.</summary>
+    public string? Reason { get; init; }
+
     public string? Reply { get; init; }
 
     public required string Outcome { get; init; }

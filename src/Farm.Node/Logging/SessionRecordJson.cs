@@ -26,6 +26,7 @@ public static class SessionRecordJson
         WriteOptional(json, "rule", record.Rule);
         WriteOptional(json, "route", record.Route);
         WriteOptional(json, "decision", record.Decision);
+        WriteOptional(json, "reason", record.Reason);
         WriteOptional(json, "reply", record.Reply);
         json.WriteString("outcome", record.Outcome);
         json.WriteNumber("bytes_up", record.BytesUp);

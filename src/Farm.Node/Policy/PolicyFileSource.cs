@@ -39,22 +39,6 @@ public sealed class PolicyFileSource(
     public string ReadText() => options.Value.File is { } file ? File.ReadAllText(file) : DefaultPolicy.ReadText();
 
     /// <summary>
-    /// Whether a farm version is this node's own bootstrap policy (its file or the embedded default, word for
-    /// word): a node that forms a cluster alone seeds the farm with it, and reload or rollback bring it back.
-    /// </summary>
-    public bool IsLocal(string text)
-    {
-        try
-        {
-            return string.Equals(text, ReadText(), StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
     /// Compiles a policy this node enforces. The loopback opt-in applies to the node's local policy only:
     /// any other farm policy is enforced exactly as written.
     /// </summary>

@@ -40,7 +40,7 @@ public sealed partial class PolicyReloader(PolicyFileSource source, PolicyHolder
         {
             // Resolved here, not injected: the applier needs the actor system, which starts after this service.
             var applier = services.GetRequiredService<PolicyApplier>();
-            result = await applier.ApplyAsync(source.ReadText(), $"sighup:{Environment.MachineName}:{Environment.ProcessId}:{source.SourceName}");
+            result = await applier.ApplyAsync(source.ReadText(), $"sighup:{Environment.MachineName}:{Environment.ProcessId}:{source.SourceName}", fromLocalFile: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

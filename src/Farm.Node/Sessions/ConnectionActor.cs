@@ -44,6 +44,7 @@ public sealed class ConnectionActor : UntypedActor
     private SocksRequest? _request;
     private IPAddress? _resolved;
     private RequestDecision? _decision;
+    private VerdictReason? _refusedFor;
     private Socks5Reply? _reply;
     private bool _graceful;
     private IReadOnlyList<SessionLimit> _limitsHeld = [];
@@ -219,6 +220,7 @@ public sealed class ConnectionActor : UntypedActor
         _decision = verdict.Decision;
         if (verdict.Step == RequestStep.Refuse)
         {
+            _refusedFor = verdict.Reason;
             return await ReplyAsync(Socks5Reply.ConnectionNotAllowed).ConfigureAwait(false);
         }
 
@@ -281,6 +283,7 @@ public sealed class ConnectionActor : UntypedActor
                 _policy.Policy,
                 policyRequest,
                 verdict,
+                _services.Dialer.Resolver,
                 _services.Options.BindTimeout,
                 _kill.Token)
             .ConfigureAwait(false);
@@ -304,7 +307,7 @@ public sealed class ConnectionActor : UntypedActor
     {
         try
         {
-            _udp = UdpAssociation.Open(ListenerAddress, _services.UdpPorts, ClientAddress, request.Destination, _policy.Policy, policyRequest, _services.Metrics);
+            _udp = UdpAssociation.Open(ListenerAddress, _services.UdpPorts, ClientAddress, request.Destination, _policy.Policy, policyRequest, _services.Metrics, _services.Dialer.Resolver);
         }
         catch (SocketException)
         {
@@ -361,6 +364,7 @@ public sealed class ConnectionActor : UntypedActor
             Rule = rule ?? _limitRule ?? (_decision is { } decision ? decision.Rule?.Id ?? "default" : null),
             Route = _route,
             Decision = _decision is { } d ? (d.Action == PolicyAction.Pass ? "pass" : "block") : null,
+            Reason = _refusedFor is { } reason ? KebabNames<VerdictReason>.Of(reason) : null,
             Reply = _reply is { } reply ? KebabNames<Socks5Reply>.Of(reply) : null,
             Outcome = outcome,
             BytesUp = _udp?.Counters.BytesUp ?? _counters.BytesUp,

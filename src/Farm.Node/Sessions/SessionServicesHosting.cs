@@ -21,6 +21,8 @@ public static class SessionServicesHosting
     public static IServiceCollection AddSocksDataPath(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<SocksOptions>(configuration.GetSection(SocksOptions.Section));
+        services.Configure<ResolverOptions>(configuration.GetSection(ResolverOptions.Section));
+        services.AddSingleton(sp => new NameResolver(sp.GetRequiredService<IOptions<ResolverOptions>>().Value));
         services.AddSingleton<SocksListenerSockets>();
         services.AddPlannedListeners(sp => sp.GetRequiredService<IOptions<SocksOptions>>().Value.EffectiveListeners.SelectMany(text => PlannedListener.From("SOCKS", text)));
         services.AddSingleton(sp =>
@@ -45,7 +47,7 @@ public static class SessionServicesHosting
                 sp.GetRequiredService<PolicyHolder>(),
                 options,
                 new RelaySettings(options.RelayBufferSize, options.IdleTimeout, time),
-                new Dialer(metrics, time),
+                new Dialer(metrics, time, sp.GetRequiredService<NameResolver>()),
                 sp.GetRequiredService<SessionLog>(),
                 new SessionLimiter(),
                 metrics,

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Farm.Node.Dialing;
 using Farm.Node.Relaying;
 using Farm.Node.Telemetry;
 using Farm.Shared.Net;
@@ -28,14 +29,16 @@ public sealed class UdpAssociation : IDisposable
     private readonly IPAddress _clientAddress;
     private readonly CompiledPolicy _policy;
     private readonly PolicyRequest _request;
+    private readonly NameResolver _resolver;
     private readonly HashSet<IPEndPoint> _remotes = [];
     private readonly Dictionary<string, IPAddress?> _resolved = new(StringComparer.OrdinalIgnoreCase);
     private IPEndPoint? _client;
     private TokenBucket? _upBucket;
     private TokenBucket? _downBucket;
 
-    private UdpAssociation(Socket socket, IPAddress clientAddress, IPEndPoint? declaredClient, CompiledPolicy policy, PolicyRequest request, NodeMetrics metrics)
+    private UdpAssociation(Socket socket, IPAddress clientAddress, IPEndPoint? declaredClient, CompiledPolicy policy, PolicyRequest request, NodeMetrics metrics, NameResolver resolver)
     {
+        _resolver = resolver;
         Counters = new UdpCounters(metrics);
         _socket = socket;
         _clientAddress = clientAddress;
@@ -49,13 +52,13 @@ public sealed class UdpAssociation : IDisposable
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
     /// <summary>Binds the relay socket; the client's declared source is used only when it names a real port.</summary>
-    public static UdpAssociation Open(IPAddress bindAddress, UdpPortRange ports, IPAddress clientAddress, SocksDestination declared, CompiledPolicy policy, PolicyRequest request, NodeMetrics metrics)
+    public static UdpAssociation Open(IPAddress bindAddress, UdpPortRange ports, IPAddress clientAddress, SocksDestination declared, CompiledPolicy policy, PolicyRequest request, NodeMetrics metrics, NameResolver resolver)
     {
         var socket = BindInRange(bindAddress, ports);
         var declaredClient = declared.Address is { } address && declared.Port != 0 && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
             ? new IPEndPoint(address.Unmapped(), declared.Port)
             : null;
-        return new UdpAssociation(socket, clientAddress, declaredClient, policy, request, metrics);
+        return new UdpAssociation(socket, clientAddress, declaredClient, policy, request, metrics, resolver);
     }
 
     /// <summary>Relays until the control connection closes, the idle deadline passes, or <paramref name="kill"/>.</summary>
@@ -271,7 +274,7 @@ public sealed class UdpAssociation : IDisposable
         IPAddress? address;
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+            var addresses = await _resolver.ResolveAsync(host, cancel).ConfigureAwait(false);
             address = addresses.Select(IPAddressExtensions.Unmapped).FirstOrDefault(a => a.AddressFamily == _socket.AddressFamily);
         }
         catch (SocketException)

@@ -97,6 +97,7 @@ public static class PolicyTester
             VerdictReason.NameBlocked => "; an explicit block on the name refuses it",
             VerdictReason.NamePassedForUpstream => "; routed upstream unresolved, so the pass on the name itself decides",
             VerdictReason.NameNotPassedForUpstream => "; routed upstream unresolved, so no address of it is ever checked and the name itself needs a pass: refused",
+            VerdictReason.NoRuleCanPassName => "; no pass rule could match the name or any address of it, so it is refused without being resolved",
             VerdictReason.NameNeedsAddresses => "; checked on the name, and again on every address it resolves to",
             _ => string.Empty,
         };

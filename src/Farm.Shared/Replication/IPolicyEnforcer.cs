@@ -12,7 +12,8 @@ public interface IPolicyEnforcer
     DurableStoreDamage? StoreDamage { get; }
 
     /// <summary>Compiles and swaps in a version; called once per version, with a document that parsed.</summary>
-    void Enforce(PolicyEnvelope envelope, PolicyDocument document);
+    /// <param name="ownLocalFile">The version was read from this member's own policy file or default (<see cref="PolicyEnvelope.LocalOf"/> is this member).</param>
+    void Enforce(PolicyEnvelope envelope, PolicyDocument document, bool ownLocalFile);
 
     /// <summary>
     /// The stored policy could not be read: a node refuses every client rather than fall back to its local

@@ -13,7 +13,8 @@ public sealed class PolicyApplier(ActorSystem system, TimeProvider time)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task<ApplyResult> ApplyAsync(string text, string author, TimeSpan? timeout = null)
+    /// <param name="fromLocalFile">The text is this member's own policy file (a reload): the version records it (<see cref="PolicyEnvelope.LocalOf"/>).</param>
+    public async Task<ApplyResult> ApplyAsync(string text, string author, TimeSpan? timeout = null, bool fromLocalFile = false)
     {
         var parsed = PolicyParser.Parse(text);
         if (!parsed.Success)
@@ -22,11 +23,12 @@ public sealed class PolicyApplier(ActorSystem system, TimeProvider time)
         var wait = timeout ?? DefaultTimeout;
         var data = DistributedData.Get(system);
         var self = Akka.Cluster.Cluster.Get(system).SelfUniqueAddress;
+        var localOf = fromLocalFile ? self.Address.ToString() : null;
         var written = new WrittenVersion();
         var update = Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(self), new WriteMajority(wait), register =>
         {
             // Runs inside the replicator, so "current" is this member's merged view at the time of the write.
-            var next = new PolicyEnvelope(text, register.Value.Version + 1, author, time.GetUtcNow());
+            var next = new PolicyEnvelope(text, register.Value.Version + 1, author, time.GetUtcNow(), localOf);
             written.Version = next.Version;
             return PolicyRegister.With(register, self, next);
         });

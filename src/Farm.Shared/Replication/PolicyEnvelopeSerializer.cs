@@ -14,10 +14,13 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
     public const int Id = 7301;
     public const string ManifestV1 = "policy-envelope-v1";
 
+    /// <summary>v1 and the member whose local file the version is (<see cref="PolicyEnvelope.LocalOf"/>).</summary>
+    public const string ManifestV2 = "policy-envelope-v2";
+
     public override int Identifier => Id;
 
     public override string Manifest(object o) => o is PolicyEnvelope
-        ? ManifestV1
+        ? ManifestV2
         : throw new ArgumentException($"Cannot serialize {o.GetType()}", nameof(o));
 
     public override byte[] ToBinary(object obj)
@@ -33,13 +36,14 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
             writer.Write(envelope.Author);
             writer.Write(envelope.Timestamp.UtcTicks);
             writer.Write((short)envelope.Timestamp.Offset.TotalMinutes);
+            writer.Write(envelope.LocalOf ?? string.Empty);
         }
         return buffer.ToArray();
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (manifest != ManifestV1)
+        if (manifest is not (ManifestV1 or ManifestV2))
             throw new SerializationException($"Unknown manifest [{manifest}] for {nameof(PolicyEnvelope)}");
 
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
@@ -48,6 +52,7 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
         var author = reader.ReadString();
         var utcTicks = reader.ReadInt64();
         var offset = TimeSpan.FromMinutes(reader.ReadInt16());
-        return new PolicyEnvelope(text, version, author, new DateTimeOffset(utcTicks + offset.Ticks, offset));
+        var localOf = manifest == ManifestV2 ? reader.ReadString() : string.Empty;
+        return new PolicyEnvelope(text, version, author, new DateTimeOffset(utcTicks + offset.Ticks, offset), localOf.Length > 0 ? localOf : null);
     }
 }

@@ -17,7 +17,7 @@ public sealed class PolicyKeeper : IPolicyEnforcer
 
     public DurableStoreDamage? StoreDamage => Volatile.Read(ref _damage);
 
-    public void Enforce(PolicyEnvelope envelope, PolicyDocument document)
+    public void Enforce(PolicyEnvelope envelope, PolicyDocument document, bool ownLocalFile)
     {
         Current = CompiledPolicy.Compile(document);
         Volatile.Write(ref _version, envelope.Version);

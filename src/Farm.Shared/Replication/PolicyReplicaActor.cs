@@ -74,7 +74,7 @@ public sealed class PolicyReplicaActor : ReceiveActor
             return;
         }
 
-        _enforcer.Enforce(envelope, parsed.Document!);
+        _enforcer.Enforce(envelope, parsed.Document!, string.Equals(envelope.LocalOf, _self.Address.ToString(), StringComparison.Ordinal));
         _enforced = envelope;
         _log.Info("Enforcing farm policy version {0} by {1} ({2:O})", envelope.Version, envelope.Author, envelope.Timestamp);
         var key = SelfKey(_self.Address);

@@ -81,7 +81,7 @@ public sealed class PolicySeederActor : ReceiveActor, IWithTimers
         }
 
         var self = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress;
-        var envelope = new PolicyEnvelope(text, 1, $"seed:{seed.Source}", DateTimeOffset.UtcNow);
+        var envelope = new PolicyEnvelope(text, 1, $"seed:{seed.Source}", DateTimeOffset.UtcNow, self.Address.ToString());
         _replicator.Tell(Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(self), new WriteMajority(Consistency),
             register => register.Value.Version > 0 ? register : PolicyRegister.With(register, self, envelope)));
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Farm.Node.Tests.Support;
+using Farm.Shared.Policy;
 using Farm.Shared.Security;
 using Farm.Tests.Shared;
 
@@ -48,6 +49,25 @@ public sealed class LoopbackOptInTests : IAsyncLifetime
             """);
 
         Assert.Equal(NoAcceptableMethod, await GreetNoAuthAsync(node.Endpoint));
+    }
+
+    /// <summary>
+    /// Whether a version is the node's own file is recorded where it was written (seeded or reloaded from the
+    /// file), never guessed from its text: the same text applied from farmctl is a farm policy, enforced as written.
+    /// </summary>
+    [Fact]
+    public async Task OptIn_FarmPolicyIdenticalToTheNodesOwnDefault_NotLoosened()
+    {
+        var admin = TestPorts.Next();
+        await using var node = await StartAsync(admin);
+        Assert.Equal(Succeeded, await ConnectNoAuthAsync(node.Endpoint, IPAddress.Loopback, _echo.Endpoint.Port));
+
+        await ApplyAsync(admin, DefaultPolicy.ReadText());
+        var applied = await ConnectNoAuthAsync(node.Endpoint, IPAddress.Loopback, _echo.Endpoint.Port);
+        await PostAsync(admin, "/policy/reload", new { author = "test" });
+        var reloaded = await ConnectNoAuthAsync(node.Endpoint, IPAddress.Loopback, _echo.Endpoint.Port);
+
+        Assert.Equal((NotAllowed, Succeeded), (applied, reloaded));
     }
 
     [Fact]
@@ -144,10 +164,12 @@ public sealed class LoopbackOptInTests : IAsyncLifetime
         return file;
     }
 
-    private static async Task ApplyAsync(int admin, string text)
+    private static Task ApplyAsync(int admin, string text) => PostAsync(admin, "/policy/apply", new { text, author = "test" });
+
+    private static async Task PostAsync<T>(int admin, string route, T body)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-        var response = await http.PostAsJsonAsync($"http://127.0.0.1:{admin}/policy/apply", new { text, author = "test" });
+        var response = await http.PostAsJsonAsync($"http://127.0.0.1:{admin}{route}", body);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 

@@ -50,8 +50,44 @@ public class DecisionProcedureTests
         var first = DecisionProcedure.OnRequest(Policy, Request(SocksCommand.Bind, "other.example.test"));
         var second = DecisionProcedure.OnResolved(Policy, Request(SocksCommand.Bind, "other.example.test"), [IPAddress.Parse("192.0.2.1")]);
 
-        Assert.Equal(RequestStep.Resolve, first.Step);
+        Assert.Equal((RequestStep.Refuse, VerdictReason.NoRuleCanPassName), (first.Step, first.Reason));
         Assert.Equal((RequestStep.Refuse, VerdictReason.NoAddressPermitted), (second.Step, second.Reason));
+    }
+
+    /// <summary>
+    /// Resolving is traffic the client chooses (DNS exfiltration, probing): a name that no pass rule could
+    /// let through, on the name or on any address, is refused before it is resolved.
+    /// </summary>
+    [Theory]
+    [InlineData(SocksCommand.Connect, "www.example.test", 22, "10.1.2.3", RequestStep.Resolve, VerdictReason.NameNeedsAddresses)]
+    [InlineData(SocksCommand.Bind, "ftp.example.test", 21, "10.1.2.3", RequestStep.Resolve, VerdictReason.NameNeedsAddresses)]
+    [InlineData(SocksCommand.Bind, "data-to-leak.evil.test", 21, "10.1.2.3", RequestStep.Refuse, VerdictReason.NoRuleCanPassName)]
+    [InlineData(SocksCommand.UdpAssociate, "data-to-leak.evil.test", 53, "10.1.2.3", RequestStep.Resolve, VerdictReason.NameNeedsAddresses)]
+    [InlineData(SocksCommand.UdpAssociate, "data-to-leak.evil.test", 54, "10.1.2.3", RequestStep.Refuse, VerdictReason.NoRuleCanPassName)]
+    public void OnDestination_NameNoPassRuleCouldMatch_RefusedBeforeResolving(SocksCommand command, string host, int port, string client, RequestStep step, VerdictReason reason)
+    {
+        var verdict = DecisionProcedure.OnDestination(Policy, Request(command, host, client: client, port: port));
+
+        Assert.Equal((step, reason), (verdict.Step, verdict.Reason));
+    }
+
+    [Theory]
+    [InlineData("none", RequestStep.Refuse)]
+    [InlineData("alice", RequestStep.Resolve)]
+    public void OnDestination_OnlyAPasswordRuleCouldPass_ResolvedOnlyForALogin(string user, RequestStep step)
+    {
+        var policy = CompiledPolicy.Compile(TestHashes.Parse(
+            """
+            client pass from 10.0.0.0/8
+            pass connect to 192.0.2.0/24 auth password name logged-in
+            """));
+        var request = Request(SocksCommand.Connect, "www.example.test") with
+        {
+            Auth = user == "none" ? AuthMethod.None : AuthMethod.Password,
+            User = user == "none" ? null : user,
+        };
+
+        Assert.Equal(step, DecisionProcedure.OnDestination(policy, request).Step);
     }
 
     [Theory]

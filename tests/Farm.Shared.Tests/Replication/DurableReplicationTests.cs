@@ -15,7 +15,7 @@ public sealed class DurableReplicationTests : IDisposable
     [Fact]
     public async Task PolicyWrittenLocally_SurvivesRestartOfTheMember()
     {
-        var policy = new PolicyEnvelope("client pass from any\n", 7, "alice", new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.FromHours(2)));
+        var policy = new PolicyEnvelope("client pass from any\n", 7, "alice", new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.FromHours(2)), "akka.tcp://farm@127.0.0.1:4054");
         var first = await StartMemberAsync();
         var self = Akka.Cluster.Cluster.Get(first).SelfUniqueAddress;
         var update = Dsl.Update(PolicyEnvelope.Key, new LWWRegister<PolicyEnvelope>(self, policy), WriteLocal.Instance, r => r.WithValue(self, policy));
@@ -32,6 +32,29 @@ public sealed class DurableReplicationTests : IDisposable
         finally
         {
             await second.Terminate();
+        }
+    }
+
+    /// <summary>A store written before envelopes named their local member still loads: such a version is nobody's local file.</summary>
+    [Fact]
+    public async Task EnvelopeV1Bytes_ReadWithNoLocalMember()
+    {
+        var system = ActorSystem.Create("envelope-v1");
+        try
+        {
+            var serializer = new PolicyEnvelopeSerializer((ExtendedActorSystem)system);
+            var current = serializer.ToBinary(new PolicyEnvelope("client pass from any\n", 3, "bob", DateTimeOffset.UnixEpoch, "akka.tcp://farm@127.0.0.1:4054"));
+            // v1 is v2 without the trailing LocalOf string; an empty one is a single length byte.
+            var v1 = serializer.ToBinary(new PolicyEnvelope("client pass from any\n", 3, "bob", DateTimeOffset.UnixEpoch))[..^1];
+
+            var read = (PolicyEnvelope)serializer.FromBinary(v1, PolicyEnvelopeSerializer.ManifestV1);
+
+            Assert.Equal(new PolicyEnvelope("client pass from any\n", 3, "bob", DateTimeOffset.UnixEpoch), read);
+            Assert.Equal("akka.tcp://farm@127.0.0.1:4054", ((PolicyEnvelope)serializer.FromBinary(current, serializer.Manifest(read))).LocalOf);
+        }
+        finally
+        {
+            await system.Terminate();
         }
     }
 

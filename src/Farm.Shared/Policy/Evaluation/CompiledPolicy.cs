@@ -175,6 +175,36 @@ public sealed class CompiledPolicy
         return null;
     }
 
+    /// <summary>
+    /// Whether some pass rule for a request by name could match it once resolved: one that matches the name
+    /// itself, has no destination, or lists networks an address might fall in, for this client, listener,
+    /// login and port. False means every address would be refused, so the name need not be resolved at all.
+    /// </summary>
+    public bool MayPassSomeAddress(in PolicyRequest request)
+    {
+        var index = IndexOf(request.Command);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var client = IpKey.From(request.Client);
+        var listener = IpKey.From(request.Listener);
+        var host = DestinationSet.Normalize(request.Host);
+        foreach (var rule in _rulesByCommand[index])
+        {
+            if (rule.Rule.Action == PolicyAction.Pass
+                && (rule.Ports is null || rule.Ports.Contains(request.Port))
+                && rule.CanApply(request, client, listener)
+                && (rule.To is null || rule.To.HasNetworks || rule.To.Matches(host, request.Host is not null, default, hasAddress: false)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>First matching route rule, with the same name/address semantics as <see cref="Decide"/>; direct otherwise.</summary>
     public RouteDecision Route(string? host, IPAddress? address, int port)
     {

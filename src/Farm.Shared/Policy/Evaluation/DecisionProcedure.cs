@@ -25,7 +25,7 @@ public static class DecisionProcedure
     /// <summary>
     /// A destination as sent: an address is decided at once; a name is refused by an explicit block on it,
     /// forwarded upstream only with a pass on the name itself (no address of it is ever checked here),
-    /// and otherwise resolved. Also the first step for each UDP datagram.
+    /// refused unresolved when no pass rule could match it or any of its addresses, and otherwise resolved. Also the first step for each UDP datagram.
     /// </summary>
     public static RequestVerdict OnDestination(CompiledPolicy policy, in PolicyRequest request)
     {
@@ -47,6 +47,13 @@ public static class DecisionProcedure
             return byName.Action == PolicyAction.Pass
                 ? new RequestVerdict(RequestStep.Forward, byName, VerdictReason.NamePassedForUpstream, upstream, [])
                 : new RequestVerdict(RequestStep.Refuse, byName, VerdictReason.NameNotPassedForUpstream, upstream, []);
+        }
+
+        // Resolving is itself traffic a client controls (DNS exfiltration, probing): a name that no pass rule
+        // could let through, by the name or by any address, is refused without a query.
+        if (byName.Action != PolicyAction.Pass && !policy.MayPassSomeAddress(request))
+        {
+            return new RequestVerdict(RequestStep.Refuse, byName, VerdictReason.NoRuleCanPassName, Direct, []);
         }
 
         return new RequestVerdict(RequestStep.Resolve, byName, VerdictReason.NameNeedsAddresses, Direct, []);

@@ -18,6 +18,9 @@ internal sealed class DestinationSet
         _suffixes = Lookup(destinations.OfType<DomainSuffixDestination>().Select(d => d.Suffix));
     }
 
+    /// <summary>Whether the list names any network: then some resolved address could match it.</summary>
+    public bool HasNetworks => _addresses is not null;
+
     public bool Matches(ReadOnlySpan<char> host, bool hasHost, IpKey address, bool hasAddress)
     {
         if (hasAddress && _addresses is { } addresses && addresses.Contains(address))

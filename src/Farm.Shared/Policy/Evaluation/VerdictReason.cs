@@ -15,6 +15,9 @@ public enum VerdictReason : byte
     /// <summary>The name is routed upstream unresolved, so no address is ever checked, and no pass rule matched the name.</summary>
     NameNotPassedForUpstream,
 
+    /// <summary>No pass rule could match the name or any address it might resolve to: refused, never resolved.</summary>
+    NoRuleCanPassName,
+
     /// <summary>No explicit block on the name: its addresses decide.</summary>
     NameNeedsAddresses,
 
