@@ -22,6 +22,11 @@ public static class DnsHosting
         services.TryAddSingleton(provider => new ResponseRateLimiter(
             provider.GetRequiredService<IOptions<DnsOptions>>().Value.RateLimit,
             provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider =>
+        {
+            var tcp = provider.GetRequiredService<IOptions<DnsOptions>>().Value.Tcp;
+            return new TcpConnectionGate(tcp.MaxConnections, tcp.MaxConnectionsPerSource);
+        });
         services.TryAddSingleton(provider => new FarmZone(provider.GetRequiredService<IOptions<DnsOptions>>().Value));
         services.AddHostedService<DnsResponder>();
         services.AddPlannedListeners(sp => sp.GetRequiredService<IOptions<DnsOptions>>().Value is { Enabled: true } dns

@@ -32,8 +32,11 @@ public sealed class DnsOptions
     /// </summary>
     public List<DnsNameServerOptions> NameServers { get; set; } = [];
 
-    /// <summary>Response-rate limiting of UDP answers per source prefix (TCP is not limited: its source is proven).</summary>
+    /// <summary>Response-rate limiting of UDP answers per source prefix (TCP proves its source and is capped by <see cref="Tcp"/>).</summary>
     public DnsRateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>Caps on DNS over TCP: connections in total and per source, idle timeout, queries per connection.</summary>
+    public DnsTcpOptions Tcp { get; set; } = new();
 
     public IReadOnlyList<string> EffectiveListen => Listen.Count > 0 ? Listen : [DefaultListen];
 

@@ -9,6 +9,9 @@ public sealed class DnsOptionsValidator : IValidateOptions<DnsOptions>
 {
     public static readonly TimeSpan MaxTtl = TimeSpan.FromHours(1);
 
+    /// <summary>Longer would let idle clients hold the lighthouse's sockets again.</summary>
+    public static readonly TimeSpan MaxTcpIdleTimeout = TimeSpan.FromMinutes(2);
+
     public ValidateOptionsResult Validate(string? name, DnsOptions options)
     {
         var errors = new List<string>();
@@ -62,6 +65,17 @@ public sealed class DnsOptionsValidator : IValidateOptions<DnsOptions>
         if (limit.Ipv4PrefixLength is < 0 or > 32 || limit.Ipv6PrefixLength is < 0 or > 128)
         {
             errors.Add($"Farm:Dns:RateLimit prefix lengths must lie within 0-32 (IPv4) and 0-128 (IPv6); got {limit.Ipv4PrefixLength} and {limit.Ipv6PrefixLength}.");
+        }
+
+        var tcp = options.Tcp;
+        if (tcp.MaxConnections < 1 || tcp.MaxConnectionsPerSource < 1 || tcp.MaxQueriesPerConnection < 1)
+        {
+            errors.Add($"Farm:Dns:Tcp needs MaxConnections, MaxConnectionsPerSource and MaxQueriesPerConnection of at least 1; got {tcp.MaxConnections}, {tcp.MaxConnectionsPerSource} and {tcp.MaxQueriesPerConnection}.");
+        }
+
+        if (tcp.IdleTimeout <= TimeSpan.Zero || tcp.IdleTimeout > MaxTcpIdleTimeout)
+        {
+            errors.Add($"Farm:Dns:Tcp:IdleTimeout {tcp.IdleTimeout} must lie above 00:00:00 and at most {MaxTcpIdleTimeout} (written hh:mm:ss).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -11,6 +11,8 @@ public sealed class DnsQueryCounters
     private long _failed;
     private long _dropped;
     private long _slipped;
+    private long _tcpOverConnectionCap;
+    private long _tcpOverSourceCap;
 
     /// <summary>Datagrams or TCP messages that could not be parsed, or whose answer failed; they got no answer or the library's SERVFAIL.</summary>
     public long Failed => Interlocked.Read(ref _failed);
@@ -32,6 +34,26 @@ public sealed class DnsQueryCounters
             Interlocked.Increment(ref _dropped);
         }
     }
+
+    public void RecordTcpRefused(TcpAdmission admission)
+    {
+        if (admission == TcpAdmission.OverConnectionCap)
+        {
+            Interlocked.Increment(ref _tcpOverConnectionCap);
+        }
+        else if (admission == TcpAdmission.OverSourceCap)
+        {
+            Interlocked.Increment(ref _tcpOverSourceCap);
+        }
+    }
+
+    /// <summary>TCP connections closed as they were accepted, for the cap they would have exceeded.</summary>
+    public long TcpRefused(TcpAdmission admission) => admission switch
+    {
+        TcpAdmission.OverConnectionCap => Interlocked.Read(ref _tcpOverConnectionCap),
+        TcpAdmission.OverSourceCap => Interlocked.Read(ref _tcpOverSourceCap),
+        _ => 0,
+    };
 
     public void RecordAnswer(ReturnCode code) =>
         Interlocked.Increment(ref _answered.GetOrAdd(code, static _ => new StrongBox<long>()).Value);

@@ -13,12 +13,10 @@ public sealed class DnsResponder(
     FarmDirectory directory,
     DnsQueryCounters counters,
     ResponseRateLimiter limiter,
+    TcpConnectionGate tcpGate,
     ILogger<DnsResponder> logger) : IHostedService
 {
     private const int TransportTimeoutMs = 5000;
-
-    // RFC 7766 lets a server close idle connections; the library's default of two minutes lets idle clients hold sockets for too long.
-    private const int TcpIdleMs = 10_000;
 
     private DnsServer? _server;
 
@@ -37,7 +35,7 @@ public sealed class DnsResponder(
             .. endpoints.SelectMany(endpoint => new IServerTransport[]
             {
                 new UdpDatagramTransport(endpoint, TransportTimeoutMs, counters, limiter),
-                new TcpServerTransport(endpoint, TransportTimeoutMs, TcpIdleMs),
+                new TcpStreamTransport(endpoint, settings.Tcp, TransportTimeoutMs, tcpGate, counters),
             }),
         ];
 

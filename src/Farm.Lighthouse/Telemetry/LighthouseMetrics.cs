@@ -17,16 +17,21 @@ public sealed class LighthouseMetrics
 
     private readonly Func<Akka.Cluster.Cluster?> _cluster;
     private readonly Func<DnsQueryCounters?> _dns;
+    private readonly Func<TcpConnectionGate?> _tcp;
 
     /// <param name="cluster">The cluster extension, or null while the actor system is not up yet.</param>
     /// <param name="dns">The DNS responder's counters, or null when DNS is not wired.</param>
-    public LighthouseMetrics(IMeterFactory meterFactory, Func<Akka.Cluster.Cluster?> cluster, Func<DnsQueryCounters?> dns)
+    /// <param name="tcp">The DNS-over-TCP connection caps, or null when DNS is not wired.</param>
+    public LighthouseMetrics(IMeterFactory meterFactory, Func<Akka.Cluster.Cluster?> cluster, Func<DnsQueryCounters?> dns, Func<TcpConnectionGate?> tcp)
     {
         _cluster = cluster;
         _dns = dns;
+        _tcp = tcp;
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableCounter("farm.dns.queries", ReadDnsQueries, "{query}", "DNS queries answered by the lighthouse, by response code.");
         meter.CreateObservableCounter("farm.dns.responses.limited", ReadDnsLimited, "{query}", "UDP DNS queries over the per-source rate limit, by action: drop (no reply) or slip (empty truncated reply).");
+        meter.CreateObservableCounter("farm.dns.tcp.refused", ReadTcpRefused, "{connection}", "DNS-over-TCP connections closed as they were accepted, by the cap they would exceed: connection-cap (all sources) or source-cap.");
+        meter.CreateObservableGauge("farm.dns.tcp.open", ReadTcpOpen, "{connection}", "DNS-over-TCP connections open now.");
         meter.CreateObservableGauge("farm.cluster.members", ReadMembers, "{member}", "Cluster members as this lighthouse sees them, by member status.");
         meter.CreateObservableGauge("farm.cluster.unreachable", ReadUnreachable, "{member}", "Cluster members this lighthouse's failure detector marks unreachable.");
     }
@@ -59,6 +64,16 @@ public sealed class LighthouseMetrics
             new Measurement<long>(counters.Slipped, new KeyValuePair<string, object?>("action", "slip")),
         ]
         : [];
+
+    private IEnumerable<Measurement<long>> ReadTcpRefused() => _dns() is { } counters
+        ?
+        [
+            new Measurement<long>(counters.TcpRefused(TcpAdmission.OverConnectionCap), new KeyValuePair<string, object?>("reason", "connection-cap")),
+            new Measurement<long>(counters.TcpRefused(TcpAdmission.OverSourceCap), new KeyValuePair<string, object?>("reason", "source-cap")),
+        ]
+        : [];
+
+    private IEnumerable<Measurement<int>> ReadTcpOpen() => _tcp() is { } gate ? [new Measurement<int>(gate.Open)] : [];
 
     private IEnumerable<Measurement<int>> ReadMembers()
     {

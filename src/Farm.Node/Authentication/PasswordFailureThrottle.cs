@@ -1,5 +1,5 @@
 using System.Net;
-using Farm.Node.Sources;
+using Farm.Shared.Net;
 
 namespace Farm.Node.Authentication;
 

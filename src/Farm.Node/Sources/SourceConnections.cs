@@ -1,4 +1,5 @@
 using System.Net;
+using Farm.Shared.Net;
 
 namespace Farm.Node.Sources;
 

@@ -57,6 +57,22 @@ public sealed class DnsOptionsValidatorTests
     }
 
     [Fact]
+    public void TcpCaps_ZeroOrUnboundedIdle_Refused()
+    {
+        var options = new DnsOptions
+        {
+            Tcp = new DnsTcpOptions { MaxConnections = 0, MaxConnectionsPerSource = 16, MaxQueriesPerConnection = 1, IdleTimeout = TimeSpan.FromDays(5) },
+        };
+
+        var result = _validator.Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Equal(2, result.Failures!.Count());
+        Assert.Contains(result.Failures!, failure => failure.Contains("Farm:Dns:Tcp needs MaxConnections", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, failure => failure.Contains("Farm:Dns:Tcp:IdleTimeout 5.00:00:00", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AddFarmDns_InvalidConfiguration_HostDoesNotStart()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -24,6 +24,8 @@ internal sealed class RunningDns : IAsyncDisposable
 
     public DnsQueryCounters Counters => _host.Services.GetRequiredService<DnsQueryCounters>();
 
+    public TcpConnectionGate TcpGate => _host.Services.GetRequiredService<TcpConnectionGate>();
+
     public ResponseRateLimiter Limiter => _host.Services.GetRequiredService<ResponseRateLimiter>();
 
     public static async Task<RunningDns> StartAsync(IDictionary<string, string?>? settings = null)

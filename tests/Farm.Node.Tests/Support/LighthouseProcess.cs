@@ -16,15 +16,22 @@ public sealed class LighthouseProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static LighthouseProcess Start(IDictionary<string, string> environment)
+    /// <param name="descriptorLimit">When set, the lighthouse runs under <c>prlimit --nofile=N:N</c> (soft and hard).</param>
+    public static LighthouseProcess Start(IDictionary<string, string> environment, int? descriptorLimit = null)
     {
         var directory = Directory.CreateTempSubdirectory("farm-lighthouse-process-").FullName;
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(descriptorLimit is null ? "dotnet" : "prlimit")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        if (descriptorLimit is { } limit)
+        {
+            start.ArgumentList.Add($"--nofile={limit}:{limit}");
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Farm.Lighthouse.dll"));
         start.Environment["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(directory, "ddata");
         foreach (var (key, value) in environment)

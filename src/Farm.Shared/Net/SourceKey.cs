@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Farm.Shared.Net;
 
-namespace Farm.Node.Sources;
+namespace Farm.Shared.Net;
 
 /// <summary>
 /// The unit a per-source cap or throttle counts: an IPv4 address, or an IPv6 /64, since one host
