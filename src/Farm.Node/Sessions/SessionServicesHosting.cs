@@ -51,7 +51,8 @@ public static class SessionServicesHosting
                 metrics,
                 time,
                 sp.GetRequiredService<SessionCaps>(),
-                sp.GetRequiredService<PasswordVerifier>());
+                sp.GetRequiredService<PasswordVerifier>(),
+                GssapiAcceptor.Create(options.Gssapi));
         });
         return services;
     }
