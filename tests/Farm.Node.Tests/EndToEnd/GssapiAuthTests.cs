@@ -38,6 +38,7 @@ public sealed class GssapiAuthTests : IAsyncLifetime
             {
                 ["Farm:Socks:Gssapi:Keytab"] = keytab,
                 ["Farm:Socks:Gssapi:ServicePrincipal"] = Service,
+                ["Farm:Socks:PasswordFailuresPerSource"] = "3",
             });
     }
 
@@ -110,6 +111,26 @@ public sealed class GssapiAuthTests : IAsyncLifetime
         Assert.Equal(new byte[] { 0x01, 0xFF }, await client.ReceiveUntilClosedAsync());
         var record = Assert.Single(await _node.SessionRecordsAsync(1));
         Assert.Equal("gssapi-failed", record.GetProperty("outcome").GetString());
+        Assert.Empty(_http.Peers);
+    }
+
+    [Fact]
+    public async Task BogusTokens_SourceThrottledAfterThreeFailures_TicketRefusedUnlooked()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            using var client = await RawClient.ConnectAsync(_node.Endpoint);
+            await client.SendAsync(0x05, 0x01, 0x01);
+            Assert.Equal(new byte[] { 0x05, 0x01 }, await client.ReceiveExactlyAsync(2));
+            await client.SendAsync(0x01, 0x01, 0x00, 0x02, 0x60, 0x00);
+            Assert.Equal(new byte[] { 0x01, 0xFF }, await client.ReceiveUntilClosedAsync());
+        }
+
+        var download = await GssapiGetAsync(_alice);
+
+        Assert.True(download.ExitCode == 2, download.StandardError);
+        var outcomes = (await _node.SessionRecordsAsync(4)).Select(r => r.GetProperty("outcome").GetString()).ToArray();
+        Assert.Equal(new[] { "gssapi-failed", "gssapi-failed", "gssapi-failed", "gssapi-throttled" }, outcomes);
         Assert.Empty(_http.Peers);
     }
 
