@@ -42,6 +42,18 @@ public sealed class PasswordVerifier : IDisposable
         return CheckAsync(source, () => policy.MatchesVerified(user, password), () => policy.VerifyPassword(user, password), cancel);
     }
 
+    /// <summary>
+    /// One GSSAPI context step, on the same threads and places as the hashes: a flood of bogus tokens waits or
+    /// is refused like a flood of wrong passwords, and a failed context counts toward the source's throttle.
+    /// </summary>
+    public async Task<(PasswordVerdict Verdict, GssapiStep Step)> StepGssapiAsync(IPAddress source, GssapiContext context, byte[] token, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var step = GssapiStep.Failed;
+        var verdict = await CheckAsync(source, static () => false, () => (step = context.Step(token)).Outcome != GssapiStepOutcome.Failed, cancel).ConfigureAwait(false);
+        return (verdict, step);
+    }
+
     /// <param name="cached">Cheap: true when the password is known good without hashing.</param>
     /// <param name="hash">The costly check, run on a hashing thread.</param>
     internal async Task<PasswordVerdict> CheckAsync(IPAddress source, Func<bool> cached, Func<bool> hash, CancellationToken cancel)

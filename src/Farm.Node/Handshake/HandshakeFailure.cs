@@ -17,6 +17,18 @@ public enum HandshakeFailure
 
     /// <summary>The source failed too often lately: refused without looking at the password.</summary>
     PasswordThrottled,
+
+    /// <summary>The GSSAPI context failed: a bad token, an expired ticket, a ticket for another service.</summary>
+    GssapiFailed,
+
+    /// <summary>The GSSAPI context was sound but no pass rule admits its principal.</summary>
+    PrincipalNotAllowed,
+
+    /// <summary>No authentication place was free for a GSSAPI step: refused without looking at the token.</summary>
+    GssapiOverloaded,
+
+    /// <summary>The source failed too often lately: refused without looking at the token.</summary>
+    GssapiThrottled,
     UnsupportedCommand,
     UnsupportedAddressType,
     Killed,

@@ -5,6 +5,7 @@ using Farm.Node.Authentication;
 using Farm.Node.Sockets;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
+using Farm.Shared.Socks.Gssapi;
 using Farm.Shared.Socks.Socks4;
 using Farm.Shared.Socks.Socks5;
 
@@ -22,18 +23,23 @@ public sealed class SocksHandshake
     private const int WriteOffset = ReadCapacity;
     private const int BufferSize = ReadCapacity + 512;
 
+    /// <summary>Context tokens accepted from one client before it is aborted.</summary>
+    private const int MaxContextRounds = 4;
+
     private readonly Socket _socket;
     private readonly CompiledPolicy _policy;
     private readonly IPAddress _client;
     private readonly IPAddress _listener;
     private readonly PasswordVerifier _passwords;
+    private readonly GssapiAcceptor? _gssapi;
     private byte[]? _buffer;
     private int _start;
     private int _end;
 
-    private SocksHandshake(Socket socket, CompiledPolicy policy, IPAddress client, IPAddress listener, PasswordVerifier passwords)
+    private SocksHandshake(Socket socket, CompiledPolicy policy, IPAddress client, IPAddress listener, PasswordVerifier passwords, GssapiAcceptor? gssapi)
     {
         _passwords = passwords;
+        _gssapi = gssapi;
         _socket = socket;
         _policy = policy;
         _client = client;
@@ -48,13 +54,14 @@ public sealed class SocksHandshake
         IPAddress client,
         IPAddress listener,
         PasswordVerifier passwords,
+        GssapiAcceptor? gssapi,
         TimeSpan timeout,
         CancellationToken kill)
     {
         NonBlockingIo.Prepare(socket);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
         deadline.CancelAfter(timeout);
-        var handshake = new SocksHandshake(socket, policy, client, listener, passwords);
+        var handshake = new SocksHandshake(socket, policy, client, listener, passwords, gssapi);
         try
         {
             return await handshake.NegotiateAsync(deadline.Token).ConfigureAwait(false);
@@ -102,7 +109,13 @@ public sealed class SocksHandshake
             return HandshakeResult.Failed(FailureOf(status), v5);
         }
 
-        var method = Socks5MethodSelector.Choose(greeting.Methods, _policy.AuthFor(_client, _listener));
+        var accepted = _policy.AuthFor(_client, _listener);
+        if (_gssapi is null)
+        {
+            accepted &= ~AuthRequirement.GssapiAccepted;
+        }
+
+        var method = Socks5MethodSelector.Choose(greeting.Methods, accepted);
         await SendAsync(Socks5Writer.WriteMethodSelection(WriteSpan, method), cancel).ConfigureAwait(false);
         if (method == Socks5AuthMethod.NoAcceptableMethods)
         {
@@ -139,6 +152,17 @@ public sealed class SocksHandshake
             user = login.User;
             auth = AuthMethod.Password;
         }
+        else if (method == Socks5AuthMethod.GssApi)
+        {
+            var (failure, principal) = await GssapiAsync(_gssapi!, cancel).ConfigureAwait(false);
+            if (failure != HandshakeFailure.None)
+            {
+                return HandshakeResult.Failed(failure, v5, principal);
+            }
+
+            user = principal;
+            auth = AuthMethod.Gssapi;
+        }
 
         var (requestStatus, request, requestError) = await ReadAsync<Socks5Request, Socks5ParseError>(Socks5RequestParser.TryParse, cancel).ConfigureAwait(false);
         if (requestStatus != ParseStatus.Complete)
@@ -158,6 +182,123 @@ public sealed class SocksHandshake
         }
 
         return HandshakeResult.Succeeded(new SocksRequest(v5, request.Command, request.Destination, auth, user, TakePending()));
+    }
+
+    /// <summary>
+    /// RFC 1961: context tokens until the context is established, then the protection level. Any failure is
+    /// answered with an abort (§3.8) and ends the handshake; the principal is returned once it is known.
+    /// </summary>
+    private async Task<(HandshakeFailure Failure, string? Principal)> GssapiAsync(GssapiAcceptor acceptor, CancellationToken cancel)
+    {
+        using var context = acceptor.Open();
+        string? principal = null;
+        for (var round = 0; principal is null; round++)
+        {
+            // Kerberos needs one token each way; a client that keeps the context open longer is not one.
+            if (round == MaxContextRounds)
+            {
+                return (await AbortAsync(HandshakeFailure.GssapiFailed, cancel).ConfigureAwait(false), null);
+            }
+
+            var (readFailure, token) = await ReadGssapiTokenAsync(GssapiMessageType.Authentication, cancel).ConfigureAwait(false);
+            if (readFailure != HandshakeFailure.None)
+            {
+                return (readFailure, null);
+            }
+
+            var (verdict, step) = await _passwords.StepGssapiAsync(_client, context, token!, cancel).ConfigureAwait(false);
+            if (verdict != PasswordVerdict.Accepted)
+            {
+                var failure = verdict switch
+                {
+                    PasswordVerdict.Overloaded => HandshakeFailure.GssapiOverloaded,
+                    PasswordVerdict.Throttled => HandshakeFailure.GssapiThrottled,
+                    _ => HandshakeFailure.GssapiFailed,
+                };
+                return (await AbortAsync(failure, cancel).ConfigureAwait(false), null);
+            }
+
+            if (step.Outcome == GssapiStepOutcome.Completed)
+            {
+                principal = step.Principal;
+                if (principal is null || !_policy.AdmitsLogin(_client, _listener, AuthMethod.Gssapi, principal))
+                {
+                    return (await AbortAsync(HandshakeFailure.PrincipalNotAllowed, cancel).ConfigureAwait(false), principal);
+                }
+            }
+
+            if (step.Reply is { Length: > 0 } reply)
+            {
+                await SendGssapiAsync(GssapiMessageType.Authentication, reply, cancel).ConfigureAwait(false);
+            }
+        }
+
+        var (levelFailure, levelToken) = await ReadGssapiTokenAsync(GssapiMessageType.ProtectionLevel, cancel).ConfigureAwait(false);
+        if (levelFailure != HandshakeFailure.None)
+        {
+            return (levelFailure, principal);
+        }
+
+        // Per-message protection is not implemented: whatever level the client asks for, the answer is
+        // "clear" (0), which curl and Dante understand; a client that needs protection closes (§4.4).
+        if (context.Unwrap(levelToken) is not { Length: 1 } || context.Wrap([(byte)GssapiProtectionLevel.Clear]) is not { } answer)
+        {
+            return (await AbortAsync(HandshakeFailure.GssapiFailed, cancel).ConfigureAwait(false), principal);
+        }
+
+        await SendGssapiAsync(GssapiMessageType.ProtectionLevel, answer, cancel).ConfigureAwait(false);
+        return (HandshakeFailure.None, principal);
+    }
+
+    /// <summary>One RFC 1961 message of the expected type; an abort is sent for anything else.</summary>
+    private async Task<(HandshakeFailure Failure, byte[]? Token)> ReadGssapiTokenAsync(GssapiMessageType expected, CancellationToken cancel)
+    {
+        var (status, header, _) = await ReadAsync<GssapiHeader, GssapiParseError>(GssapiHeaderParser.TryParse, cancel).ConfigureAwait(false);
+        if (status == ParseStatus.Incomplete)
+        {
+            return (HandshakeFailure.ClientClosed, null);
+        }
+
+        if (status == ParseStatus.Invalid || header.Type != expected)
+        {
+            // A client's own abort needs no answer.
+            return header.Type == GssapiMessageType.Abort && status == ParseStatus.Complete
+                ? (HandshakeFailure.GssapiFailed, null)
+                : (await AbortAsync(HandshakeFailure.ProtocolError, cancel).ConfigureAwait(false), null);
+        }
+
+        var token = new byte[header.TokenLength];
+        var buffered = Math.Min(_end - _start, token.Length);
+        _buffer.AsSpan(_start, buffered).CopyTo(token);
+        _start += buffered;
+        for (var filled = buffered; filled < token.Length;)
+        {
+            var read = await _socket.ReceiveAsync(token.AsMemory(filled), SocketFlags.None, cancel).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return (HandshakeFailure.ClientClosed, null);
+            }
+
+            filled += read;
+        }
+
+        return (HandshakeFailure.None, token);
+    }
+
+    private async ValueTask SendGssapiAsync(GssapiMessageType type, byte[] token, CancellationToken cancel)
+    {
+        var message = new byte[GssapiWriter.SizeOf(token.Length)];
+        GssapiWriter.WriteMessage(message, type, token);
+        if (!await NonBlockingIo.SendAllAsync(_socket, message, cancel).ConfigureAwait(false))
+        {
+            throw new SocketException((int)SocketError.ConnectionReset);
+        }
+    }
+
+    private async ValueTask<HandshakeFailure> AbortAsync(HandshakeFailure failure, CancellationToken cancel)
+    {
+        await SendAsync(GssapiWriter.WriteAbort(WriteSpan), cancel).ConfigureAwait(false);
+        return failure;
     }
 
     private async Task<HandshakeResult> Socks4Async(CancellationToken cancel)

@@ -58,6 +58,9 @@ public sealed class SocksOptions
     /// <summary>How long a throttled source's logins are refused without hashing.</summary>
     public TimeSpan PasswordBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>GSSAPI logins; their context steps share the password hashing threads and queue.</summary>
+    public GssapiOptions Gssapi { get; set; } = new();
+
     /// <summary>Relay chunk size; a buffer is rented only while bytes are moving.</summary>
     public int RelayBufferSize { get; set; } = 64 * 1024;
 

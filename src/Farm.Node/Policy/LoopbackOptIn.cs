@@ -7,7 +7,7 @@ namespace Farm.Node.Policy;
 /// The <c>Farm:Policy:AllowLoopbackDestinations</c> opt-in as a rewrite of the node's local policy: loopback
 /// clients may connect to loopback destinations that the policy refuses only by a block of loopback as a
 /// whole (or by default). Narrower blocks (a port, a host, a source) still win, the node's own ports stay
-/// closed, and a policy with any password rule that could cover loopback is left exactly as written.
+/// closed, and a policy with any login (password or GSSAPI) rule that could cover loopback is left exactly as written.
 /// </summary>
 public static class LoopbackOptIn
 {
@@ -23,7 +23,7 @@ public static class LoopbackOptIn
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(protectedPorts);
         var rules = document.Rules.Items;
-        if (rules.Any(r => r.Action == PolicyAction.Pass && NeedsPassword(r) && MayMatchLoopback(r, namesCount: true)))
+        if (rules.Any(r => r.Action == PolicyAction.Pass && NeedsLogin(r) && MayMatchLoopback(r, namesCount: true)))
         {
             return document;
         }
@@ -40,20 +40,21 @@ public static class LoopbackOptIn
         if (protectedPorts.Count > 0)
         {
             added.Add(new RequestRule(0, PolicyAction.Block, CommandSet.Any, null, null, Destinations(Loopback),
-                [.. protectedPorts.Distinct().Order().Select(p => new PortRange(p, p))], null, null, null, PortsName, PolicyLogLevel.Warning));
+                [.. protectedPorts.Distinct().Order().Select(p => new PortRange(p, p))], null, null, null, null, PortsName, PolicyLogLevel.Warning));
         }
 
         // Explicit narrower blocks after the insertion point keep their effect on loopback: a copy cut down
         // to loopback clients and destinations goes first, keeping the original's line and name for the records.
         added.AddRange(rules.Skip(at).Where(r => r.Action == PolicyAction.Block && !IsWholeLoopbackBlock(r)).Select(LoopbackPart).OfType<RequestRule>());
-        added.Add(new RequestRule(0, PolicyAction.Pass, CommandSet.Connect, Loopback, null, Destinations(Loopback), null, null, null, null, PassName, PolicyLogLevel.None));
+        added.Add(new RequestRule(0, PolicyAction.Pass, CommandSet.Connect, Loopback, null, Destinations(Loopback), null, null, null, null, null, PassName, PolicyLogLevel.None));
         return document with { Rules = [.. rules.Take(at), .. added, .. rules.Skip(at)] };
     }
 
-    private static bool NeedsPassword(RequestRule rule) => rule.Auth == AuthMethod.Password || rule.Users is not null || rule.Groups is not null;
+    private static bool NeedsLogin(RequestRule rule) =>
+        rule.Auth is AuthMethod.Password or AuthMethod.Gssapi || rule.Users is not null || rule.Groups is not null || rule.Realm is not null;
 
     private static bool IsWholeLoopbackBlock(RequestRule rule) =>
-        rule is { Action: PolicyAction.Block, From: null, On: null, Ports: null, Auth: null, Users: null, Groups: null }
+        rule is { Action: PolicyAction.Block, From: null, On: null, Ports: null, Auth: null, Users: null, Groups: null, Realm: null }
         && rule.Commands.HasFlag(CommandSet.Connect)
         && (rule.To is null || rule.To.Value.OfType<NetworkDestination>().Any(d =>
             d.Network.Contains(Loopback6.BaseAddress) || (d.Network.PrefixLength <= Loopback4.PrefixLength && d.Network.Contains(Loopback4.BaseAddress))));

@@ -188,7 +188,7 @@ public sealed class ConnectionActor : UntypedActor
     private async Task<string?> EstablishAsync()
     {
         var timeout = _policy.Policy.Limits.HandshakeTimeout ?? _services.Options.HandshakeTimeout;
-        var handshake = await SocksHandshake.RunAsync(_client, _policy.Policy, ClientAddress, ListenerAddress, _services.Passwords, timeout, _kill.Token).ConfigureAwait(false);
+        var handshake = await SocksHandshake.RunAsync(_client, _policy.Policy, ClientAddress, ListenerAddress, _services.Passwords, _services.Gssapi, timeout, _kill.Token).ConfigureAwait(false);
         if (Interlocked.Exchange(ref _handshakePending, 0) == 1)
         {
             _services.Sources.HandshakeDone(ClientAddress);

@@ -22,7 +22,8 @@ public sealed record SessionServices(
     NodeMetrics Metrics,
     TimeProvider Time,
     SessionCaps Caps,
-    PasswordVerifier Passwords)
+    PasswordVerifier Passwords,
+    GssapiAcceptor? Gssapi)
 {
     /// <summary>Announced in BIND and UDP replies instead of the local address, for clients behind NAT.</summary>
     public IPAddress? AdvertisedAddress { get; } = Options.AdvertisedAddress is { Length: > 0 } text ? IPAddress.Parse(text) : null;

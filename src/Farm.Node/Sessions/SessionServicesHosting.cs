@@ -53,7 +53,8 @@ public static class SessionServicesHosting
                 metrics,
                 time,
                 sp.GetRequiredService<SessionCaps>(),
-                sp.GetRequiredService<PasswordVerifier>());
+                sp.GetRequiredService<PasswordVerifier>(),
+                GssapiAcceptor.Create(options.Gssapi));
         });
         return services;
     }

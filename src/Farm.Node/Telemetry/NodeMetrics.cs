@@ -51,6 +51,10 @@ public sealed class NodeMetrics
         HandshakeFailure.AuthenticationFailed,
         HandshakeFailure.PasswordOverloaded,
         HandshakeFailure.PasswordThrottled,
+        HandshakeFailure.GssapiFailed,
+        HandshakeFailure.PrincipalNotAllowed,
+        HandshakeFailure.GssapiOverloaded,
+        HandshakeFailure.GssapiThrottled,
         HandshakeFailure.NoAcceptableMethod,
     ];
 

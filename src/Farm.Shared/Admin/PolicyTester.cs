@@ -18,7 +18,7 @@ public static class PolicyTester
     public static string? NameToResolve(CompiledPolicy policy, PolicyTestRequest request, IPAddress listener)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var question = Prepare(request, listener);
+        var question = Prepare(policy, request, listener);
         if (question.Command == SocksCommand.UdpAssociate && DecisionProcedure.OnRequest(policy, question).Step == RequestStep.Refuse)
         {
             return null;
@@ -32,7 +32,7 @@ public static class PolicyTester
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(request);
-        var question = Prepare(request, listener);
+        var question = Prepare(policy, request, listener);
         var (from, on, command) = (question.Client, question.Listener, question.Command);
         var lines = PolicyRedactor.Redact(text).Split('\n');
         var steps = new List<PolicyTestStep>();
@@ -151,7 +151,7 @@ public static class PolicyTester
         return new PolicyTestResult(passed ? "pass" : "block", verdict.Decision.Rule?.Id ?? "default", version, steps, NamePassShadowing.Find(policy.Document));
     }
 
-    private static PolicyRequest Prepare(PolicyTestRequest request, IPAddress listener)
+    private static PolicyRequest Prepare(CompiledPolicy policy, PolicyTestRequest request, IPAddress listener)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!IPAddress.TryParse(request.From, out var from))
@@ -166,9 +166,12 @@ public static class PolicyTester
         }
 
         var (host, address, port) = ParseDestination(request.To);
-        var method = request.User is null ? AuthMethod.None : AuthMethod.Password;
+        // A name with '@' that no user statement defines is a Kerberos principal, as the node would see it after GSSAPI.
+        var method = request.User is null ? AuthMethod.None : IsKerberosPrincipal(policy, request.User) ? AuthMethod.Gssapi : AuthMethod.Password;
         return new PolicyRequest(ParseCommand(request.Command), from.Unmapped(), on.Unmapped(), host, address?.Unmapped(), port, method, request.User);
     }
+
+    private static bool IsKerberosPrincipal(CompiledPolicy policy, string user) => user.Contains('@', StringComparison.Ordinal) && !policy.HasUser(user);
 
     private static (string? Host, IPAddress? Address, int Port) ParseDestination(string to)
     {

@@ -25,6 +25,9 @@ internal static class PolicyGen
 
     public static readonly string[] UserNames = ["alice", "bob", "carol"];
 
+    /// <summary>Defined users and Kerberos principals (names with '@' that no user statement defines).</summary>
+    private static readonly string[] PrincipalNames = ["alice", "bob", "carol", "erin@FARM.TEST", "frank@OTHER.TEST"];
+
     private static readonly string[] GroupNames = ["staff", "ops"];
 
     private static Gen<T?> OrNull<T>(Gen<T> gen)
@@ -55,12 +58,12 @@ internal static class PolicyGen
             OrNull(ListOf(Destination)),
             OrNull(ListOf(PortRange)),
             OrNull(Gen.Enum<AuthMethod>()),
-            Gen.Select(OrNull(ListOf(Gen.OneOfConst(UserNames))), OrNull(ListOf(Gen.OneOfConst(GroupNames))), Log, Gen.Bool))
+            Gen.Select(OrNull(ListOf(Gen.OneOfConst(PrincipalNames))), OrNull(ListOf(Gen.OneOfConst(GroupNames))), Log, Gen.Bool))
         .Select(t =>
         {
             var (action, commands, from, on, to, ports, auth, (users, groups, log, named)) = t;
             var principals = auth == AuthMethod.None;
-            return new RequestRule(0, action, commands, from, on, to, ports, auth, principals ? null : users, principals ? null : groups, named ? "n" : null, log);
+            return new RequestRule(0, action, commands, from, on, to, ports, auth, principals ? null : users, principals ? null : groups, (auth is null or AuthMethod.Gssapi) && named ? "FARM.TEST" : null, named ? "n" : null, log);
         });
 
     private static readonly Gen<ClientRule> Client =
@@ -104,7 +107,7 @@ internal static class PolicyGen
                 return new PolicyDocument(
                     [.. clients.Select(c => c with { Line = Next() }).Select(c => c with { Name = Name(c.Name) })],
                     [.. UserNames.Select(u => new UserEntry(Next(), u, u == "bob" ? TestHashes.Bob : TestHashes.Alice))],
-                    [new GroupEntry(Next(), "staff", ["alice", "bob"]), new GroupEntry(Next(), "ops", ["carol"])],
+                    [new GroupEntry(Next(), "staff", ["alice", "bob", "erin@FARM.TEST"]), new GroupEntry(Next(), "ops", ["carol"])],
                     [.. rules.Select(r => r with { Line = Next() }).Select(r => r with { Name = Name(r.Name) })],
                     [.. routes.Select(r => r with { Line = Next() })],
                     [.. limits.Select(l => l with { Line = Next() })]);
@@ -118,7 +121,7 @@ internal static class PolicyGen
             Gen.OneOf(Gen.Const((string?)null), Gen.OneOfConst(HostForms).Select(h => (string?)h)),
             Gen.OneOf(Gen.Const((string?)null), Gen.OneOfConst(Addresses).Select(a => (string?)a)),
             Gen.OneOfConst(Ports),
-            Gen.OneOf(Gen.Const((string?)null), Gen.OneOfConst("alice", "bob", "carol", "dave").Select(u => (string?)u)))
+            Gen.OneOf(Gen.Const((string?)null), Gen.OneOfConst("alice", "bob", "carol", "dave", "erin@FARM.TEST", "frank@OTHER.TEST", "alice@FARM.TEST").Select(u => (string?)u)))
         .Select((command, client, listener, host, address, port, user) => new PolicyRequest(
             command,
             IPAddress.Parse(client),
@@ -126,6 +129,6 @@ internal static class PolicyGen
             host,
             address is null ? null : IPAddress.Parse(address),
             port,
-            user is null ? AuthMethod.None : AuthMethod.Password,
+            user is null ? AuthMethod.None : user.Contains('@', StringComparison.Ordinal) ? AuthMethod.Gssapi : AuthMethod.Password,
             user));
 }

@@ -72,6 +72,7 @@ public class PolicyParserTests
                 AuthMethod.Password,
                 ["alice"],
                 ["staff"],
+                null,
                 "web",
                 PolicyLogLevel.Debug),
             rule);
@@ -90,7 +91,7 @@ public class PolicyParserTests
     [Fact]
     public void Parse_MinimalRule_LeavesEveryTermUnrestricted() =>
         Assert.Equal(
-            new RequestRule(1, PolicyAction.Pass, CommandSet.Any, null, null, null, null, null, null, null, null, PolicyLogLevel.None),
+            new RequestRule(1, PolicyAction.Pass, CommandSet.Any, null, null, null, null, null, null, null, null, null, PolicyLogLevel.None),
             Assert.Single(TestHashes.Parse("pass").Rules));
 
     [Theory]
@@ -208,7 +209,7 @@ public class PolicyParserTests
     {
         var error = SingleError($"user alice {TestHashes.Alice}\npass auth none user alice");
 
-        Assert.Equal("2:11: 'auth none' cannot be combined with user or group, which require a password", error.ToString());
+        Assert.Equal("2:11: 'auth none' cannot be combined with user, group or realm, which require a login", error.ToString());
     }
 
     [Fact]

@@ -61,19 +61,33 @@ internal static class ReferencePolicy
         }
 
         var named = rule.Users is not null || rule.Groups is not null;
-        if ((rule.Auth == AuthMethod.Password || named) && (request.Auth != AuthMethod.Password || request.User is null))
-        {
-            return false;
-        }
-
-        if (named
-            && !(rule.Users ?? []).Contains(request.User!)
-            && !(rule.Groups ?? []).Any(g => doc.Groups.Single(x => x.Name == g).Members.Contains(request.User!)))
+        var needsLogin = rule.Auth is AuthMethod.Password or AuthMethod.Gssapi || named || rule.Realm is not null;
+        if (needsLogin && !LoginMatches(doc, rule, named, request))
         {
             return false;
         }
 
         return To(rule.To, request.Host, request.Address);
+    }
+
+    /// <summary>A defined user is a password identity, any other listed name a Kerberos principal.</summary>
+    private static bool LoginMatches(PolicyDocument doc, RequestRule rule, bool named, PolicyRequest request)
+    {
+        if (request.User is not { } user)
+        {
+            return false;
+        }
+
+        var defined = doc.Users.Any(u => u.Name == user);
+        var listed = (rule.Users ?? []).Contains(user) || (rule.Groups ?? []).Any(g => doc.Groups.Single(x => x.Name == g).Members.Contains(user));
+        return request.Auth switch
+        {
+            AuthMethod.Password => rule.Auth != AuthMethod.Gssapi && rule.Realm is null && (!named || (listed && defined)),
+            AuthMethod.Gssapi => rule.Auth != AuthMethod.Password
+                && (rule.Realm is null || user.EndsWith("@" + rule.Realm, StringComparison.Ordinal))
+                && (!named || (listed && !defined)),
+            _ => false,
+        };
     }
 
     private static bool To(EquatableArray<Destination>? to, string? host, IPAddress? address)

@@ -10,4 +10,5 @@ public enum AuthRequirement : byte
     None = 0,
     NoneAccepted = 1,
     PasswordAccepted = 2,
+    GssapiAccepted = 4,
 }

@@ -53,7 +53,7 @@ public sealed class CompiledPolicy
             [.. new byte[PasswordHasher.HashSize]]);
         _groups = doc.Groups.ToFrozenDictionary(g => g.Name, g => new HashSet<string>(g.Members, StringComparer.Ordinal), StringComparer.Ordinal);
         _clientRules = [.. doc.ClientRules.Select(r => new CompiledClientRule(r))];
-        _rules = [.. doc.Rules.Select(r => new CompiledRequestRule(r, _groups))];
+        _rules = [.. doc.Rules.Select(r => new CompiledRequestRule(r, _groups, _users))];
         _rulesByCommand =
         [
             [.. _rules.Where(r => r.Rule.Commands.HasFlag(CommandSet.Connect))],
@@ -94,8 +94,9 @@ public sealed class CompiledPolicy
     }
 
     /// <summary>
-    /// The methods some applicable pass rule would accept. A rule with no auth, user or group term passes
-    /// either way, so it offers passwords too once the policy has users to check them against.
+    /// The methods some applicable pass rule would accept. A rule with no auth, user, group or realm term passes
+    /// either way, so it offers passwords too once the policy has users to check them against; GSSAPI is offered
+    /// only by rules that name it (<c>auth gssapi</c>, a realm, or a principal that is not a password user).
     /// </summary>
     public AuthRequirement AuthFor(IPAddress client, IPAddress listener)
     {
@@ -109,9 +110,10 @@ public sealed class CompiledPolicy
                 continue;
             }
 
-            if (rule.NeedsPassword)
+            if (rule.NeedsLogin)
             {
-                result |= AuthRequirement.PasswordAccepted;
+                result |= rule.AcceptsPassword ? AuthRequirement.PasswordAccepted : AuthRequirement.None;
+                result |= rule.AcceptsGssapi ? AuthRequirement.GssapiAccepted : AuthRequirement.None;
             }
             else
             {
@@ -124,6 +126,26 @@ public sealed class CompiledPolicy
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Whether some pass rule could apply to this client, listener and login, whatever the command and
+    /// destination: a GSSAPI principal no rule admits is refused during the handshake.
+    /// </summary>
+    public bool AdmitsLogin(IPAddress client, IPAddress listener, AuthMethod auth, string user)
+    {
+        var request = new PolicyRequest(SocksCommand.Connect, client, listener, null, null, 0, auth, user);
+        var clientKey = IpKey.From(client);
+        var listenerKey = IpKey.From(listener);
+        foreach (var rule in _rules)
+        {
+            if (rule.Rule.Action == PolicyAction.Pass && rule.CanApply(request, clientKey, listenerKey))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>First matching request rule; nothing matched is a block with no rule.</summary>
@@ -265,6 +287,9 @@ public sealed class CompiledPolicy
         _verified[user] = fingerprint;
         return true;
     }
+
+    /// <summary>Whether a <c>user</c> statement defines this name, which then always means a password login.</summary>
+    public bool HasUser(string user) => _users.ContainsKey(user);
 
     public bool IsInGroup(string user, string group) =>
         _groups.TryGetValue(group, out var members) && members.Contains(user);

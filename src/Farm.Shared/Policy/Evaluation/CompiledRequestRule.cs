@@ -1,9 +1,11 @@
+using Farm.Shared.Security;
+
 namespace Farm.Shared.Policy;
 
 /// <summary>A request rule with its lists turned into lookup structures; null means unrestricted.</summary>
 internal sealed class CompiledRequestRule
 {
-    public CompiledRequestRule(RequestRule rule, IReadOnlyDictionary<string, HashSet<string>> groups)
+    public CompiledRequestRule(RequestRule rule, IReadOnlyDictionary<string, HashSet<string>> groups, IReadOnlyDictionary<string, PasswordHash> users)
     {
         Rule = rule;
         Info = PolicyRuleInfo.For(rule.Line, rule.Name, rule.Log);
@@ -11,13 +13,19 @@ internal sealed class CompiledRequestRule
         On = rule.On is { } on ? new AddressSet(on) : null;
         To = rule.To is { } to ? new DestinationSet(to) : null;
         Ports = rule.Ports is { } ports ? new PortSet(ports) : null;
+        RealmSuffix = rule.Realm is { } realm ? $"@{realm}" : null;
         if (rule.Users is not null || rule.Groups is not null)
         {
-            Principals = new HashSet<string>(rule.Users ?? [], StringComparer.Ordinal);
+            var names = new HashSet<string>(rule.Users ?? [], StringComparer.Ordinal);
             foreach (var group in rule.Groups ?? [])
             {
-                Principals.UnionWith(groups.GetValueOrDefault(group) ?? []);
+                names.UnionWith(groups.GetValueOrDefault(group) ?? []);
             }
+
+            // A defined user is a password identity; any other name is a Kerberos principal. Kept apart, so a
+            // password login can never claim a principal's rules, nor a ticket a password user's.
+            PasswordPrincipals = new HashSet<string>(names.Where(users.ContainsKey), StringComparer.Ordinal);
+            KerberosPrincipals = new HashSet<string>(names.Where(n => !users.ContainsKey(n)), StringComparer.Ordinal);
         }
     }
 
@@ -33,10 +41,29 @@ internal sealed class CompiledRequestRule
 
     public PortSet? Ports { get; }
 
-    public HashSet<string>? Principals { get; }
+    /// <summary>"@REALM", computed once so that decisions do not allocate.</summary>
+    public string? RealmSuffix { get; }
 
-    /// <summary>A rule naming users or groups, or saying <c>auth password</c>, only matches password logins.</summary>
-    public bool NeedsPassword => Rule.Auth == AuthMethod.Password || Principals is not null;
+    public HashSet<string>? PasswordPrincipals { get; }
+
+    public HashSet<string>? KerberosPrincipals { get; }
+
+    /// <summary>A rule naming users, groups or a realm, or saying <c>auth password|gssapi</c>, only matches logins.</summary>
+    public bool NeedsLogin => Rule.Auth is AuthMethod.Password or AuthMethod.Gssapi || PasswordPrincipals is not null || Rule.Realm is not null;
+
+    public bool AcceptsPassword => Rule.Auth switch
+    {
+        AuthMethod.Password => true,
+        AuthMethod.Gssapi => false,
+        _ => Rule.Realm is null && PasswordPrincipals is { Count: > 0 },
+    };
+
+    public bool AcceptsGssapi => Rule.Auth switch
+    {
+        AuthMethod.Gssapi => true,
+        AuthMethod.Password => false,
+        _ => Rule.Realm is not null || KerberosPrincipals is { Count: > 0 },
+    };
 
     public bool AppliesTo(IpKey client, IpKey listener) =>
         (From is null || From.Contains(client)) && (On is null || On.Contains(listener));
@@ -64,11 +91,23 @@ internal sealed class CompiledRequestRule
             return false;
         }
 
-        if (NeedsPassword && (request.Auth != AuthMethod.Password || request.User is null))
+        if (!NeedsLogin)
+        {
+            return true;
+        }
+
+        if (request.User is not { } user)
         {
             return false;
         }
 
-        return Principals is null || Principals.Contains(request.User!);
+        return request.Auth switch
+        {
+            AuthMethod.Password => AcceptsPassword && (PasswordPrincipals is null || PasswordPrincipals.Contains(user)),
+            AuthMethod.Gssapi => AcceptsGssapi
+                && (RealmSuffix is null || user.EndsWith(RealmSuffix, StringComparison.Ordinal))
+                && (KerberosPrincipals is null || KerberosPrincipals.Contains(user)),
+            _ => false,
+        };
     }
 }

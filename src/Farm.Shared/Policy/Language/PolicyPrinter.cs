@@ -70,7 +70,12 @@ public static class PolicyPrinter
 
         if (rule.Auth is { } auth)
         {
-            text.Append(" auth ").Append(auth == AuthMethod.None ? "none" : "password");
+            text.Append(" auth ").Append(auth switch
+            {
+                AuthMethod.None => "none",
+                AuthMethod.Password => "password",
+                _ => "gssapi",
+            });
         }
 
         if (rule.Users is { } users)
@@ -81,6 +86,11 @@ public static class PolicyPrinter
         if (rule.Groups is { } groups)
         {
             text.Append(" group ").Append(string.Join(", ", groups));
+        }
+
+        if (rule.Realm is { } realm)
+        {
+            text.Append(" realm ").Append(realm);
         }
 
         return NameAndLog(text, rule.Name, rule.Log);

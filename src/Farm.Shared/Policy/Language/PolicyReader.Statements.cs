@@ -141,7 +141,7 @@ internal sealed partial class PolicyReader
         AuthMethod? auth = null;
         Token? authToken = null;
         EquatableArray<string>? users = null, groups = null;
-        string? name = null;
+        string? realm = null, name = null;
         var log = PolicyLogLevel.None;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         while (!cursor.AtEnd)
@@ -170,13 +170,13 @@ internal sealed partial class PolicyReader
             }
             else if (term.Is("auth"))
             {
-                authToken = cursor.Expect("none or password");
+                authToken = cursor.Expect("none, password or gssapi");
                 if (authToken is { } method)
                 {
-                    auth = method.Is("none") ? AuthMethod.None : method.Is("password") ? AuthMethod.Password : null;
+                    auth = method.Is("none") ? AuthMethod.None : method.Is("password") ? AuthMethod.Password : method.Is("gssapi") ? AuthMethod.Gssapi : null;
                     if (auth is null)
                     {
-                        cursor.Fail(method, $"unknown auth method '{method.Text}': expected none or password");
+                        cursor.Fail(method, $"unknown auth method '{method.Text}': expected none, password or gssapi");
                     }
                 }
             }
@@ -188,6 +188,10 @@ internal sealed partial class PolicyReader
             {
                 groups = ReadPrincipals(cursor, isGroup: true);
             }
+            else if (term.Is("realm"))
+            {
+                realm = ReadRealm(cursor);
+            }
             else if (term.Is("name"))
             {
                 name = ReadRuleName(cursor);
@@ -198,7 +202,7 @@ internal sealed partial class PolicyReader
             }
             else
             {
-                cursor.Fail(term, $"unexpected '{term.Text}': expected from, on, to, port, auth, user, group, name or log");
+                cursor.Fail(term, $"unexpected '{term.Text}': expected from, on, to, port, auth, user, group, realm, name or log");
             }
         }
 
@@ -207,14 +211,19 @@ internal sealed partial class PolicyReader
             return;
         }
 
-        if (auth == AuthMethod.None && (users is not null || groups is not null) && authToken is { } contradiction)
+        if (auth == AuthMethod.None && (users is not null || groups is not null || realm is not null) && authToken is { } contradiction)
         {
-            cursor.Error(contradiction, "'auth none' cannot be combined with user or group, which require a password");
+            cursor.Error(contradiction, "'auth none' cannot be combined with user, group or realm, which require a login");
+        }
+
+        if (auth == AuthMethod.Password && realm is not null && authToken is { } passwordRealm)
+        {
+            cursor.Error(passwordRealm, "'auth password' cannot be combined with realm, which requires gssapi");
         }
 
         if (cursor.ErrorCount == 0)
         {
-            _rules.Add(new RequestRule(cursor.Line, action, commands, from, on, to, ports, auth, users, groups, name, log));
+            _rules.Add(new RequestRule(cursor.Line, action, commands, from, on, to, ports, auth, users, groups, realm, name, log));
         }
     }
 

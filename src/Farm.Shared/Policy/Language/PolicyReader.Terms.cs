@@ -156,6 +156,23 @@ internal sealed partial class PolicyReader
         return list is null ? null : [.. list];
     }
 
+    /// <summary>A Kerberos realm as written: realms are case-sensitive, so FARM.TEST and farm.test differ.</summary>
+    private static string? ReadRealm(TokenCursor cursor)
+    {
+        if (cursor.Expect("realm") is not { } token)
+        {
+            return null;
+        }
+
+        if (!PolicySyntax.IsValidRealm(token.Text))
+        {
+            cursor.Fail(token, $"'{token.Text}' is not a valid realm (letters, digits, '.', '-')");
+            return null;
+        }
+
+        return token.Text;
+    }
+
     private string? ReadRuleName(TokenCursor cursor)
     {
         if (ReadName(cursor, "rule name") is not { } name)

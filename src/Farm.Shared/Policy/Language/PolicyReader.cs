@@ -85,7 +85,7 @@ internal sealed partial class PolicyReader
         foreach (var (isGroup, name, line, column) in _references)
         {
             var known = isGroup ? _groupLines : _userLines;
-            if (!known.ContainsKey(name))
+            if (!known.ContainsKey(name) && (isGroup || !PolicySyntax.IsPrincipal(name)))
             {
                 _errors.Add(new PolicyError(line, column, $"unknown {(isGroup ? "group" : "user")} '{name}'"));
             }

@@ -103,6 +103,12 @@ internal static class PolicySyntax
     public static bool IsValidName(string text) =>
         text.Length is > 0 and <= MaxCredentialLength && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '@');
 
+    public static bool IsValidRealm(string text) =>
+        text.Length is > 0 and <= MaxCredentialLength && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.');
+
+    /// <summary>A name with '@' that no <c>user</c> statement defines is a Kerberos principal (GSSAPI), not a password user.</summary>
+    public static bool IsPrincipal(string text) => text.Contains('@', StringComparison.Ordinal);
+
     public static bool TryParsePorts(string text, out PortRange range)
     {
         range = default;

@@ -5,4 +5,7 @@ public enum AuthMethod : byte
 {
     None,
     Password,
+
+    /// <summary>RFC 1961 GSSAPI (Kerberos): the user is the client's principal, <c>name@REALM</c>.</summary>
+    Gssapi,
 }
