@@ -13,6 +13,12 @@ public sealed class AdminOptions
     /// <summary>Bearer token every request must carry; required when <see cref="Listen"/> is beyond loopback.</summary>
     public string? Token { get; set; }
 
+    /// <summary>Names besides the listen address a request's <c>Host</c> may carry (a DNS name operators use); none by default.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>Largest request body accepted; larger ones get 413.</summary>
+    public long MaxRequestBytes { get; set; } = 1024 * 1024;
+
     /// <summary>The endpoint to bind, or an exception whose message tells the operator what to fix.</summary>
     public IPEndPoint Validate()
     {
@@ -25,6 +31,11 @@ public sealed class AdminOptions
         {
             throw new InvalidOperationException(
                 $"{Section}:Listen is {Listen}, beyond loopback, and {Section}:Token is not set: refusing to start an admin endpoint anyone on the network could drive. Set {Section}:Token (FARM__ADMIN__TOKEN) or listen on 127.0.0.1.");
+        }
+
+        if (MaxRequestBytes <= 0)
+        {
+            throw new InvalidOperationException($"{Section}:MaxRequestBytes: {MaxRequestBytes} is not a positive number of bytes");
         }
 
         return endpoint;

@@ -1,4 +1,5 @@
 using System.Net;
+using Farm.Admin.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -39,10 +40,16 @@ public sealed partial class AdminServer(
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        var settings = options.Value;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // A chunked body has no length to check up front; Kestrel stops reading it at the limit (413).
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes;
+            kestrel.Listen(endpoint);
+        });
         var app = builder.Build();
-        var check = new AdminTokenCheck(options.Value.Token);
-        app.Use(check.InvokeAsync);
+        var gate = new AdminGate(new BrowserGuard(settings.AllowedHosts, settings.MaxRequestBytes), new AdminTokenCheck(settings.Token));
+        app.Use(gate.InvokeAsync);
         foreach (var group in endpoints)
         {
             group.Map(app);

@@ -2,23 +2,22 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
-namespace Farm.Admin;
+namespace Farm.Admin.Access;
 
-/// <summary>Refuses every request without the configured bearer token, before any route runs.</summary>
+/// <summary>Compares the presented bearer token with the member's in constant time.</summary>
 public sealed class AdminTokenCheck(string? token)
 {
     private readonly byte[]? _expected = string.IsNullOrEmpty(token) ? null : Encoding.UTF8.GetBytes(token);
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    /// <summary>The refusal, or null when the request carries the member's token.</summary>
+    public AdminRefusal? Check(HttpContext context)
     {
         if (_expected is null || Presented(context) is { } presented && CryptographicOperations.FixedTimeEquals(presented, _expected))
         {
-            await next(context).ConfigureAwait(false);
-            return;
+            return null;
         }
 
-        var reason = context.Request.Headers.Authorization.Count == 0 ? "no bearer token" : "wrong token";
-        await AdminHttp.Error(StatusCodes.Status401Unauthorized, $"unauthorized: {reason}").ExecuteAsync(context).ConfigureAwait(false);
+        return AdminRefusal.Unauthorized(context.Request.Headers.Authorization.Count == 0 ? "no bearer token" : "wrong token");
     }
 
     private static byte[]? Presented(HttpContext context)
