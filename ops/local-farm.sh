@@ -2,7 +2,9 @@
 # The docker-compose topology as processes on this machine, for trying the farm and looking at the
 # dashboards' queries without Docker: a lighthouse, three SOCKS nodes on 127.0.0.11-13:1080 and
 # Debian's prometheus with the repository's ops/prometheus configuration, discovering every member
-# through the lighthouse's /sd/prometheus. Everything listens on loopback only.
+# through the lighthouse's /sd/prometheus. Everything listens on loopback only. Members talk over
+# mutual TLS: the first start makes a farm CA and one certificate per member with farmctl under
+# $FARM_RUN_DIR/certs (kept for later starts).
 #
 #   ops/local-farm.sh start | stop | status
 #
@@ -63,8 +65,21 @@ wait_http() {
   done
 }
 
+# The farm's CA and a certificate per member, made once: members accept only peers the CA signed.
+make_certs() {
+  local farmctl=(dotnet "$repo/src/Farm.Cli/bin/Release/$tfm/farmctl.dll") name
+  [ -f "$run/certs/ca/ca.key" ] || "${farmctl[@]}" certs init --out "$run/certs/ca" >/dev/null
+  for name in lighthouse "${nodes[@]/#/node}"; do
+    [ -f "$run/certs/members/$name.key" ] ||
+      "${farmctl[@]}" certs issue "$name" --ca "$run/certs/ca" --out "$run/certs/members" --ip 127.0.0.1 >/dev/null
+  done
+}
+
 member_environment() {
   local name=$1 cluster=$2 admin=$3 telemetry=$4
+  export FARM__CLUSTER__TLS__CERTIFICATE="$run/certs/members/$name.crt"
+  export FARM__CLUSTER__TLS__KEY="$run/certs/members/$name.key"
+  export FARM__CLUSTER__TLS__CA="$run/certs/members/ca.crt"
   export FARM__CLUSTER__HOSTNAME=127.0.0.1
   export FARM__CLUSTER__PORT=$cluster
   export FARM__CLUSTER__DATADIRECTORY="$run/$name/ddata"
@@ -137,12 +152,14 @@ start() {
   if [ "${FARM_SKIP_BUILD:-}" != 1 ]; then
     dotnet build "$repo/src/Farm.Lighthouse/Farm.Lighthouse.csproj" -c Release -v quiet -nologo -clp:NoSummary
     dotnet build "$repo/src/Farm.Node/Farm.Node.csproj" -c Release -v quiet -nologo -clp:NoSummary
+    dotnet build "$repo/src/Farm.Cli/Farm.Cli.csproj" -c Release -v quiet -nologo -clp:NoSummary
   fi
 
   mkdir -p "$run"
   # A member that does not come up leaves nothing behind: whatever did start is stopped by PID.
   trap 'echo "start failed; stopping what was started" >&2; stop' EXIT
   rm -rf "$run/prometheus-data"
+  make_certs
   prometheus_config >"$run/prometheus.yml"
   farm_policy >"$run/farm.policy"
   export FARM__POLICY__FILE="$run/farm.policy"
@@ -156,7 +173,7 @@ start() {
   for n in "${nodes[@]}"; do
     (
       member_environment "node$n" "$(node_cluster "$n")" "$(node_admin "$n")" "$(node_telemetry "$n")"
-      export FARM__CLUSTER__SEEDS__0="akka.tcp://farm@127.0.0.1:$lighthouse_cluster"
+      export FARM__CLUSTER__SEEDS__0="akka.ssl.tcp://farm@127.0.0.1:$lighthouse_cluster"
       export FARM__SOCKS__LISTENERS__0="$(node_socks "$n")"
       export FARM__SESSIONLOG__PATH="$run/node$n-sessions.jsonl"
       export FARM__SESSIONLOG__NODENAME="node$n"
@@ -177,7 +194,8 @@ start() {
   trap - EXIT
 
   cat <<EOF
-Farm started; run directory $run (PIDs, logs, session records).
+Farm started; run directory $run (PIDs, logs, session records, certs).
+  Cluster      mutual TLS between members; CA and member certificates in $run/certs
   Prometheus   http://127.0.0.1:$prometheus_port/targets  (config $run/prometheus.yml)
   Lighthouse   metrics and service discovery http://127.0.0.1:$lighthouse_telemetry/sd/prometheus
                DNS: dig @127.0.0.1 -p $lighthouse_dns socks.farm.test

@@ -11,7 +11,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
 {
     public const string DefaultEndpoint = "127.0.0.1:9110";
 
-    private static readonly HashSet<string> Palettes = ["cluster", "policy", "node", "sessions", "stats", "client-config", "help"];
+    private static readonly HashSet<string> Palettes = ["cluster", "policy", "node", "sessions", "stats", "client-config", "certs", "help"];
 
     private static readonly HashSet<string> Flags = ["json", "wait", "all-members", "help"];
 
@@ -29,6 +29,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         {SessionsPalette.Usage}
         {StatsCommand.Usage}
         {ClientConfigCommand.Usage}
+        {Certs.CertsCommand.Usage}
         exit codes: 0 ok, 1 command failed, 2 usage error, 3 member unreachable, 4 unauthorized
         """;
 
@@ -95,7 +96,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
 
         if (!Palettes.Contains(palette))
         {
-            throw CliException.Usage($"unknown palette '{palette}' (cluster, policy, node, sessions, stats, client-config; 'help' lists the commands)");
+            throw CliException.Usage($"unknown palette '{palette}' (cluster, policy, node, sessions, stats, client-config, certs; 'help' lists the commands)");
         }
 
         if (palette == "stats")
@@ -111,6 +112,11 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         if (palette == "policy" && words.Count > 1 && words[1] == "import")
         {
             return await PolicyImportCommand.RunAsync(input, output, error, Arguments.Parse("policy import", words[2..], Flags), cancel).ConfigureAwait(false);
+        }
+
+        if (palette == "certs")
+        {
+            return Certs.CertsCommand.Run(output, words[1..]);
         }
 
         if (palette == "client-config" && (words.Contains("--farm-name") || words.Contains("--nodes")))

@@ -3,6 +3,7 @@ using Farm.Lighthouse.Cluster;
 using Farm.Lighthouse.Discovery;
 using Farm.Lighthouse.Dns;
 using Farm.Lighthouse.Telemetry;
+using Farm.Shared.Cluster;
 using Farm.Shared.Listening;
 using Microsoft.Extensions.Hosting;
 
@@ -13,6 +14,12 @@ builder.Services.AddFarmDns(builder.Configuration);
 builder.Services.AddLighthouseDiscovery();
 builder.Services.AddFarmAdmin(builder.Configuration);
 using var host = builder.Build();
+if (host.Services.FindClusterTlsProblem() is { } tlsProblem)
+{
+    await Console.Error.WriteLineAsync($"farm-lighthouse: {tlsProblem}");
+    return 1;
+}
+
 if (host.Services.FindPortClash() is { } clash)
 {
     await Console.Error.WriteLineAsync($"farm-lighthouse: {clash}");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Farm.Node.Hosting;
+using Farm.Shared.Cluster;
 using Farm.Shared.Listening;
 using Microsoft.Extensions.Hosting;
 
@@ -32,6 +33,12 @@ if (Environment.GetEnvironmentVariable(SocketThreadCount) is null)
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddFarmNode();
 using var host = builder.Build();
+if (host.Services.FindClusterTlsProblem() is { } tlsProblem)
+{
+    await Console.Error.WriteLineAsync($"farm-node: {tlsProblem}");
+    return 1;
+}
+
 if (host.Services.FindPortClash() is { } clash)
 {
     await Console.Error.WriteLineAsync($"farm-node: {clash}");

@@ -41,7 +41,7 @@ public sealed partial class ClusterCommandsTests : IAsyncLifetime
         Assert.Equal(expected, status.Lines.Single());
 
         var leader = await Farmctl.RunAsync(Second.Admin, "cluster", "leader");
-        Assert.StartsWith("akka.tcp://farm@127.0.0.1:", leader.Lines.Single(), StringComparison.Ordinal);
+        Assert.StartsWith("akka.ssl.tcp://farm@127.0.0.1:", leader.Lines.Single(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,6 +124,6 @@ public sealed partial class ClusterCommandsTests : IAsyncLifetime
     private static Task<Farmctl.Result> ShowUntilAsync(MemberProcess member, Func<Farmctl.Result, bool> done, TimeSpan? timeout = null) =>
         Eventually.UntilAsync(() => Farmctl.RunAsync(member.Admin, "cluster", "show"), done, timeout ?? TimeSpan.FromSeconds(30));
 
-    [GeneratedRegex(@"^akka\.tcp://farm@127\.0\.0\.1:\d+ \| \[lighthouse\] \| up \| False$")]
+    [GeneratedRegex(@"^akka\.ssl\.tcp://farm@127\.0\.0\.1:\d+ \| \[lighthouse\] \| up \| False$")]
     private static partial Regex RowPattern();
 }

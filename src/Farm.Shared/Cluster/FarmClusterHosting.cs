@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Farm.Shared.Cluster.Tls;
 using Farm.Shared.Health;
 using Farm.Shared.Listening;
 using Farm.Shared.Replication;
@@ -21,8 +22,10 @@ public static class FarmClusterHosting
 
     /// <summary>Binds <c>Farm:Cluster</c> (plus the classic variables) and registers readiness and the policy applier.</summary>
     /// <param name="defaultPort">The role's remoting port when <c>Farm:Cluster:Port</c> is not set.</param>
-    public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration, int defaultPort)
+    /// <param name="tlsWhenStandalone">Whether TLS is on by default without seeds (a lighthouse: others dial it).</param>
+    public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration, int defaultPort, bool tlsWhenStandalone = false)
     {
+        services.AddSingleton(sp => ClusterTls.Decide(sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value, tlsWhenStandalone));
         services.Configure<FarmClusterOptions>(configuration.GetSection(FarmClusterOptions.Section));
         services.PostConfigure<FarmClusterOptions>(o => o.ApplyClassicEnvironment(Environment.GetEnvironmentVariable));
         services.TryAddSingleton(TimeProvider.System);
@@ -39,6 +42,10 @@ public static class FarmClusterHosting
         return services;
     }
 
+    /// <summary>One line naming the TLS setting that keeps this member from starting, or null.</summary>
+    public static string? FindClusterTlsProblem(this IServiceProvider services) =>
+        services.GetRequiredService<ClusterTls>().Problem;
+
     /// <summary>
     /// Joins the cluster with <paramref name="role"/>: the configured seeds, or this member alone when
     /// there are none. DistributedData keeps the policy durable in the member's data directory.
@@ -47,15 +54,35 @@ public static class FarmClusterHosting
     {
         var options = services.GetRequiredService<IOptions<FarmClusterOptions>>().Value;
         var port = options.Port ?? defaultPort;
+        var tls = services.GetRequiredService<ClusterTls>();
+        if (tls.Problem is { } problem)
+        {
+            throw new ClusterTlsException(problem);
+        }
+
+        var remoting = new RemoteOptions
+        {
+            HostName = options.Hostname,
+            PublicHostName = options.AdvertisedHostname,
+            Port = port,
+        };
+        if (tls.Material is { } material)
+        {
+            remoting.EnableSsl = true;
+            remoting.Ssl = new SslOptions
+            {
+                X509Certificate = material.Certificate,
+                RequireMutualAuthentication = true,
+                SuppressValidation = false,
+                ValidateCertificateHostname = false,
+                CustomValidator = FarmCertificateValidator.For(material.Authority),
+            };
+        }
+
         builder
             .AddHocon(MemberConfig(options, options.EffectiveDataDirectory(role, port)), HoconAddMode.Prepend)
-            .WithRemoting(new RemoteOptions
-            {
-                HostName = options.Hostname,
-                PublicHostName = options.AdvertisedHostname,
-                Port = port,
-            })
-            .WithClustering(new ClusterOptions { Roles = [role], SeedNodes = [.. options.Seeds] })
+            .WithRemoting(remoting)
+            .WithClustering(new ClusterOptions { Roles = [role], SeedNodes = [.. options.SeedsFor(tls.Enabled)] })
             .AddMembershipLog();
         if (options.IsStandalone)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Farm.Shared.Cluster.Tls;
 
 namespace Farm.Shared.Cluster;
 
@@ -21,11 +22,16 @@ public sealed class FarmClusterOptions
     /// <summary>Remoting port; unset means the role's default (lighthouse 4053, node 4054), 0 a free one.</summary>
     public int? Port { get; set; }
 
-    /// <summary>Seed addresses (<c>akka.tcp://farm@host:port</c>); when empty this member forms a cluster by itself.</summary>
+    /// <summary>
+    /// Seed addresses (<c>akka.tcp://farm@host:port</c>); when empty this member forms a cluster by itself.
+    /// Either scheme, <c>akka.tcp</c> or <c>akka.ssl.tcp</c>, is dialed with this member's own transport.
+    /// </summary>
     public List<string> Seeds { get; set; } = [];
 
     /// <summary>Where this member keeps its durable replicated data (the last policy).</summary>
     public string? DataDirectory { get; set; }
+
+    public ClusterTlsOptions Tls { get; set; } = new();
 
     public SplitBrainOptions SplitBrain { get; set; } = new();
 
@@ -37,6 +43,30 @@ public sealed class FarmClusterOptions
     public bool IsStandalone => Seeds.Count == 0;
 
     public string AdvertisedHostname => PublicHostname ?? Hostname;
+
+    /// <summary>
+    /// The seeds in the scheme this member's transport speaks (<c>akka.ssl.tcp</c> with TLS): an operator
+    /// writes one seed list whatever the transport, and a plain seed can never be dialed in clear.
+    /// </summary>
+    public IEnumerable<string> SeedsFor(bool tls) =>
+        Seeds.Select(seed => ReplaceScheme(seed, tls ? TlsScheme : PlainScheme));
+
+    public const string PlainScheme = "akka.tcp://";
+
+    public const string TlsScheme = "akka.ssl.tcp://";
+
+    private static string ReplaceScheme(string seed, string scheme)
+    {
+        foreach (var known in (string[])[TlsScheme, PlainScheme])
+        {
+            if (seed.StartsWith(known, StringComparison.OrdinalIgnoreCase))
+            {
+                return scheme + seed[known.Length..];
+            }
+        }
+
+        return seed;
+    }
 
     public void ApplyClassicEnvironment(Func<string, string?> environment)
     {

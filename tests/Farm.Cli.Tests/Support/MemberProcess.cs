@@ -22,7 +22,7 @@ public sealed class MemberProcess : IAsyncDisposable
         Name = name;
         _process = process;
         _directory = directory;
-        Address = $"akka.tcp://farm@127.0.0.1:{clusterPort}";
+        Address = $"akka.ssl.tcp://farm@127.0.0.1:{clusterPort}";
         Admin = $"127.0.0.1:{adminPort}";
         Socks = socks;
     }
@@ -128,6 +128,11 @@ public sealed class MemberProcess : IAsyncDisposable
         start.Environment["FARM__CLUSTER__FAILUREDETECTION__ACCEPTABLEHEARTBEATPAUSE"] = "00:00:02";
         start.Environment["FARM__CLUSTER__SPLITBRAIN__STABLEAFTER"] = "00:00:03";
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in TestCertificates.Environment())
+        {
+            start.Environment[key] = value;
+        }
+
         if (seed is not null)
         {
             start.Environment["FARM__CLUSTER__SEEDS__0"] = seed;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using Farm.Tests.Shared;
+
 namespace Farm.IntegrationTests.Support;
 
 /// <summary>
@@ -32,9 +34,9 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
 
     public MemberProcess?[] Nodes { get; } = new MemberProcess?[NodeCount + 1];
 
-    public string LighthouseAddress => $"akka.tcp://farm@127.0.0.1:{_lighthousePort}";
+    public string LighthouseAddress => $"akka.ssl.tcp://farm@127.0.0.1:{_lighthousePort}";
 
-    public string ClusterAddress(int node) => $"akka.tcp://farm@127.0.0.1:{_nodePorts[node - 1]}";
+    public string ClusterAddress(int node) => $"akka.ssl.tcp://farm@127.0.0.1:{_nodePorts[node - 1]}";
 
     public string SocksAddress(int node) => _layout.NodeAddresses[node - 1];
 
@@ -66,8 +68,8 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
 
     public MemberProcess Node(int node) => Nodes[node] ?? throw new InvalidOperationException($"node {node} is not running");
 
-    /// <summary>Writes every member's policy file, then starts the lighthouse and the nodes together.</summary>
-    public async Task StartAllAsync(string policy)
+    /// <summary>Writes every member's policy file, then starts the lighthouse and the first <paramref name="nodes"/> nodes together.</summary>
+    public async Task StartAllAsync(string policy, int nodes = NodeCount)
     {
         await File.WriteAllTextAsync(Path.Combine(_directory.FullName, "lighthouse.policy"), policy);
         for (var i = 1; i <= NodeCount; i++)
@@ -76,12 +78,12 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         }
 
         StartLighthouse();
-        for (var i = 1; i <= NodeCount; i++)
+        for (var i = 1; i <= nodes; i++)
         {
             StartNode(i);
         }
 
-        await WaitReadyAsync([.. Enumerable.Range(1, NodeCount)]);
+        await WaitReadyAsync([.. Enumerable.Range(1, nodes)]);
     }
 
     public MemberProcess StartLighthouse()
@@ -105,6 +107,34 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         var process = Track(MemberProcess.Start($"node{node}", Dll("Farm.Node"), environment, Clock));
         Nodes[node] = process;
         return process;
+    }
+
+    /// <summary>
+    /// A node process that is no member of this farm, told the lighthouse as its seed: <paramref name="tls"/>
+    /// replaces the farm's certificate settings (none, or another CA's). It listens on 127.0.0.1 ports of
+    /// its own and enforces <paramref name="policy"/> from its policy file.
+    /// </summary>
+    public async Task<(MemberProcess Process, int ClusterPort)> StartOutsiderAsync(string name, IReadOnlyDictionary<string, string> tls, string policy)
+    {
+        var port = FreePorts.On("127.0.0.1");
+        var environment = CommonEnvironment(name, port);
+        foreach (var key in environment.Keys.Where(k => k.StartsWith("FARM__CLUSTER__TLS__", StringComparison.Ordinal)).ToList())
+        {
+            environment.Remove(key);
+        }
+
+        foreach (var (key, value) in tls)
+        {
+            environment[key] = value;
+        }
+
+        var file = Path.Combine(_directory.FullName, $"{name}.policy");
+        await File.WriteAllTextAsync(file, policy);
+        environment["FARM__CLUSTER__SEEDS__0"] = LighthouseAddress;
+        environment["FARM__SOCKS__LISTENERS__0"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}";
+        environment["FARM__POLICY__FILE"] = file;
+        environment["FARM__SESSIONLOG__NODENAME"] = name;
+        return (Track(MemberProcess.Start(name, Dll("Farm.Node"), environment, Clock)), port);
     }
 
     /// <summary>Waits until the lighthouse and the given nodes each see themselves Up and enforce a farm policy.</summary>
@@ -155,8 +185,9 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
 
     private int[] SocksPorts => _socksPorts ??= [.. Enumerable.Range(1, NodeCount).Select(i => _layout.SocksPort ?? FreePorts.On(SocksAddress(i)))];
 
-    // A restarted member keeps its admin and telemetry ports, so the test's URLs stay valid.
-    private Dictionary<string, string> CommonEnvironment(string name, int port) => new()
+    // A restarted member keeps its admin and telemetry ports, so the test's URLs stay valid. Members
+    // present the farm's test certificate: the farm runs with mutual TLS between members, as by default.
+    private Dictionary<string, string> CommonEnvironment(string name, int port) => new(TestCertificates.Environment())
     {
         ["FARM__CLUSTER__HOSTNAME"] = "127.0.0.1",
         ["FARM__CLUSTER__PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -142,6 +142,15 @@ public sealed partial class MemberProcess
         }
     }
 
+    /// <summary>Whether any line so far matches.</summary>
+    public bool HasLine(Func<string, bool> match)
+    {
+        lock (_lines)
+        {
+            return _lines.Any(l => match(l.Text));
+        }
+    }
+
     public string Tail(int count)
     {
         lock (_lines)

@@ -91,7 +91,7 @@ public sealed class PortClashTests
         Assert.NotEmpty(await DigSoaAsync(dns));
     }
 
-    private static Dictionary<string, string> LighthousePorts(string dns) => new()
+    private static Dictionary<string, string> LighthousePorts(string dns) => new(TestCertificates.Environment())
     {
         ["FARM__DNS__LISTEN__0"] = dns,
         ["FARM__CLUSTER__PORT"] = TestPorts.Next().ToString(CultureInfo.InvariantCulture),

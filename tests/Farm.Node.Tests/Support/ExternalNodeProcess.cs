@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
+using Farm.Tests.Shared;
 
 namespace Farm.Node.Tests.Support;
 
@@ -108,6 +109,11 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         start.Environment["FARM__TELEMETRY__LISTEN"] = "127.0.0.1:0";
         start.Environment["FARM__CLUSTER__PORT"] = "0";
         start.Environment["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(directory, "ddata");
+        foreach (var (key, value) in TestCertificates.Environment())
+        {
+            start.Environment[key] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Farm.Node.Hosting;
 using Farm.Node.Listening;
 using Farm.Shared.Telemetry;
+using Farm.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,7 +40,8 @@ public sealed class FarmNodeHost : IAsyncDisposable
     public static async Task<FarmNodeHost> StartAsync(string? policy = null, IDictionary<string, string?>? settings = null)
     {
         var directory = Directory.CreateTempSubdirectory("farm-node-test-");
-        var configuration = new Dictionary<string, string?>
+        // The farm's test certificate: a node given seeds joins with mutual TLS; a standalone one does not use it.
+        var configuration = new Dictionary<string, string?>(TestCertificates.Settings())
         {
             ["Farm:Socks:Listeners:0"] = "127.0.0.1:0",
             ["Farm:SessionLog:Path"] = Path.Combine(directory.FullName, "sessions.jsonl"),

@@ -16,7 +16,7 @@ public sealed class LighthouseHost : IAsyncDisposable
     private LighthouseHost(IHost host, int port)
     {
         _host = host;
-        SeedAddress = $"akka.tcp://farm@127.0.0.1:{port}";
+        SeedAddress = $"akka.ssl.tcp://farm@127.0.0.1:{port}";
     }
 
     /// <summary>The address members list in <c>Farm:Cluster:Seeds</c> to join this lighthouse.</summary>
@@ -28,7 +28,7 @@ public sealed class LighthouseHost : IAsyncDisposable
     public static async Task<LighthouseHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var port = TestPorts.Next();
-        var configuration = new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>(TestCertificates.Settings())
         {
             ["Farm:Telemetry:Listen"] = "127.0.0.1:0",
             ["Farm:Cluster:Hostname"] = "127.0.0.1",

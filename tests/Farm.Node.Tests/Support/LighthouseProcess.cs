@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Farm.Tests.Shared;
 
 namespace Farm.Node.Tests.Support;
 
@@ -34,6 +35,11 @@ public sealed class LighthouseProcess : IAsyncDisposable
 
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Farm.Lighthouse.dll"));
         start.Environment["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(directory, "ddata");
+        foreach (var (key, value) in TestCertificates.Environment())
+        {
+            start.Environment[key] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -1,0 +1,4 @@
+namespace Farm.Cli.Certs;
+
+/// <summary>A certificate and its private key, PEM-encoded.</summary>
+public sealed record PemPair(string Certificate, string Key);

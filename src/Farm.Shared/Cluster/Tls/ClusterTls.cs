@@ -1,0 +1,37 @@
+namespace Farm.Shared.Cluster.Tls;
+
+/// <summary>This member's remoting TLS as decided at start: off, on with its material, or on but unusable.</summary>
+public sealed class ClusterTls
+{
+    private ClusterTls(ClusterTlsMaterial? material, string? problem)
+    {
+        Material = material;
+        Problem = problem;
+    }
+
+    /// <summary>The certificate and CA to use; null when TLS is off or <see cref="Problem"/> says why it cannot start.</summary>
+    public ClusterTlsMaterial? Material { get; }
+
+    /// <summary>One line naming the setting that keeps TLS from starting; the member must refuse to run.</summary>
+    public string? Problem { get; }
+
+    public bool Enabled => Material is not null || Problem is not null;
+
+    /// <param name="onWhenStandalone">A lighthouse is the farm's seed: it uses TLS even without seeds of its own.</param>
+    public static ClusterTls Decide(FarmClusterOptions options, bool onWhenStandalone)
+    {
+        if (!(options.Tls.Enabled ?? (onWhenStandalone || !options.IsStandalone)))
+        {
+            return new ClusterTls(null, null);
+        }
+
+        try
+        {
+            return new ClusterTls(ClusterTlsMaterial.Load(options.Tls), null);
+        }
+        catch (ClusterTlsException e)
+        {
+            return new ClusterTls(null, e.Message);
+        }
+    }
+}

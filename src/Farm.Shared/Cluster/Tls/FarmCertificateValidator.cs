@@ -1,0 +1,44 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Event;
+using Akka.Remote.Transport.DotNetty;
+
+namespace Farm.Shared.Cluster.Tls;
+
+/// <summary>
+/// Accepts a peer's certificate only when it chains to the farm's CA, whichever side dialed. The
+/// system trust store plays no part: a certificate from a public CA is as foreign as a self-made one.
+/// Host names are not checked; members are named by the CA, not by DNS.
+/// </summary>
+public static class FarmCertificateValidator
+{
+    public static CertificateValidationCallback For(X509Certificate2 authority) =>
+        (certificate, _, peer, errors, log) =>
+        {
+            if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+            {
+                log.Warning("cluster TLS: refused {0}: no certificate", peer);
+                return false;
+            }
+
+            if (!ChainsTo(certificate, authority))
+            {
+                log.Warning("cluster TLS: refused {0}: certificate {1} is not from the farm's CA", peer, certificate.Subject);
+                return false;
+            }
+
+            return true;
+        };
+
+    /// <summary>Whether <paramref name="certificate"/> is valid now and signed by <paramref name="authority"/>.</summary>
+    public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 authority)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        return chain.Build(certificate)
+            && chain.ChainElements[^1].Certificate.RawDataMemory.Span.SequenceEqual(authority.RawDataMemory.Span);
+    }
+}
