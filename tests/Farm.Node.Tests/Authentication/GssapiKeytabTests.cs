@@ -68,6 +68,21 @@ public sealed class GssapiKeytabTests : IDisposable
     }
 
     [Fact]
+    public async Task Node_KeytabForAnotherService_DoesNotStart()
+    {
+        var keytab = await KtutilAsync(("host/localhost@FARM.TEST", 1));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Farm:Socks:Gssapi:Keytab"] = keytab,
+            ["Farm:Socks:Gssapi:ServicePrincipal"] = "rcmd/localhost",
+        };
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () => await (await FarmNodeHost.StartAsync("pass auth gssapi", settings)).DisposeAsync());
+
+        Assert.Contains("holds no keys for rcmd/localhost", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_MissingFileOrPrincipal_Refused()
     {
         var missing = Path.Combine(_directory.FullName, "absent.keytab");

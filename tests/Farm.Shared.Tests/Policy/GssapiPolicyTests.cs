@@ -1,4 +1,5 @@
 using System.Net;
+using Farm.Shared.Admin;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
 
@@ -95,6 +96,18 @@ public class GssapiPolicyTests
 
         Assert.Equal(PolicyAction.Pass, policy.Decide(Login(AuthMethod.Password, "bob@example.com")).Action);
         Assert.Equal(PolicyAction.Block, policy.Decide(Login(AuthMethod.Gssapi, "bob@example.com")).Action);
+    }
+
+    [Theory]
+    [InlineData("erin@FARM.TEST", "pass")]
+    [InlineData("bob@example.com", "block")]
+    public void PolicyTest_UndefinedNameWithAt_TestedAsGssapiLogin(string user, string verdict)
+    {
+        var text = $"{Users}\nclient pass\npass realm FARM.TEST";
+
+        var result = PolicyTester.Run(CompiledPolicy.Compile(TestHashes.Parse(text)), 1, text, new PolicyTestRequest("10.1.2.3", user, null, "192.0.2.1:443", "connect"), Listener);
+
+        Assert.Equal(verdict, result.Verdict);
     }
 
     [Fact]
