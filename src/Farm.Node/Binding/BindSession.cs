@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Farm.Node.Dialing;
 using Farm.Node.Handshake;
 using Farm.Node.Sessions;
+using Farm.Node.Telemetry;
 using Farm.Shared.Net;
 using Farm.Shared.Policy;
 using Farm.Shared.Socks;
@@ -12,11 +13,16 @@ namespace Farm.Node.Binding;
 
 /// <summary>
 /// SOCKS BIND: once the destination's addresses have a pass decision, listens on the node's address
-/// that the client reached, announces it in the first reply, accepts exactly one connection before the deadline, admits it only from the destination
-/// the client named (and the policy), announces the peer in the second reply.
+/// that the client reached, announces it in the first reply, and admits one connection before the deadline:
+/// from the destination the client named (and the policy), announced in the second reply. A connection from
+/// any other host is closed and counted, and the BIND keeps waiting for the right one (RFC 1928: the
+/// connecting host is expected to be the destination), so a stranger can neither take the port nor end it.
 /// </summary>
 public static class BindSession
 {
+    /// <summary>Connections the kernel may hold for the listener while the one before is checked and closed.</summary>
+    private const int PendingPeers = 4;
+
     public static async Task<BindResult> AcceptAsync(
         Socket client,
         SocksVersion version,
@@ -27,6 +33,7 @@ public static class BindSession
         PolicyRequest request,
         RequestVerdict verdict,
         NameResolver resolver,
+        NodeMetrics metrics,
         TimeSpan timeout,
         CancellationToken kill)
     {
@@ -62,22 +69,29 @@ public static class BindSession
 
             using var listener = new Socket(listenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(new IPEndPoint(listenAddress, 0));
-            listener.Listen(1);
+            listener.Listen(PendingPeers);
             var listened = new IPEndPoint(announcedAddress, ((IPEndPoint)listener.LocalEndPoint!).Port);
             if (!await SocksReplies.SendAsync(client, version, Socks5Reply.Succeeded, listened, deadline.Token).ConfigureAwait(false))
             {
                 return new BindResult(null, null, listened, Socks5Reply.GeneralFailure, null, "client-error");
             }
 
-            var peer = await listener.AcceptAsync(deadline.Token).ConfigureAwait(false);
-            var peerEndPoint = (IPEndPoint)peer.RemoteEndPoint!;
-            var peerAddress = peerEndPoint.Address.Unmapped();
-            var decision = policy.Decide(request with { Address = peerAddress });
-            if (!allowed.Contains(peerAddress) || decision.Action != PolicyAction.Pass)
+            Socket peer;
+            IPEndPoint peerEndPoint;
+            RequestDecision decision;
+            while (true)
             {
+                peer = await listener.AcceptAsync(deadline.Token).ConfigureAwait(false);
+                peerEndPoint = (IPEndPoint)peer.RemoteEndPoint!;
+                var peerAddress = peerEndPoint.Address.Unmapped();
+                decision = policy.Decide(request with { Address = peerAddress });
+                if (allowed.Contains(peerAddress) && decision.Action == PolicyAction.Pass)
+                {
+                    break;
+                }
+
                 SocketTeardown.Close(peer, graceful: false);
-                await SocksReplies.SendAsync(client, version, Socks5Reply.ConnectionNotAllowed, peerEndPoint, deadline.Token).ConfigureAwait(false);
-                return new BindResult(null, peerEndPoint, listened, Socks5Reply.ConnectionNotAllowed, decision, "wrong-peer");
+                metrics.BindPeerRefused();
             }
 
             peer.NoDelay = true;

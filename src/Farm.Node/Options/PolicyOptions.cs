@@ -11,7 +11,7 @@ public sealed class PolicyOptions
     /// <summary>
     /// Opt-in for trying the farm against a server on this machine: lets loopback clients reach
     /// loopback destinations, on the node's local policy only (<see cref="Policy.LoopbackOptIn"/>); the node's
-    /// own admin, telemetry and remoting ports stay blocked. Never on by default.
+    /// own SOCKS, admin, telemetry and remoting ports stay blocked. Never on by default.
     /// </summary>
     public bool AllowLoopbackDestinations { get; set; }
 }

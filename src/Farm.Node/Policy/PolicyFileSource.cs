@@ -18,6 +18,7 @@ public sealed class PolicyFileSource(
     IOptions<AdminOptions> admin,
     IOptions<TelemetryOptions> telemetry,
     IOptions<FarmClusterOptions> cluster,
+    IOptions<SocksOptions> socks,
     TimeProvider time)
 {
     public const string EmbeddedName = DefaultPolicy.SourceName;
@@ -45,11 +46,15 @@ public sealed class PolicyFileSource(
     public CompiledPolicy Compile(PolicyDocument document, bool local) =>
         CompiledPolicy.Compile(local && options.Value.AllowLoopbackDestinations ? LoopbackOptIn.Apply(document, OwnPorts()) : document);
 
-    /// <summary>The ports this node's own endpoints are configured on (0, a port picked at bind time, is not known here).</summary>
+    /// <summary>
+    /// The ports this node's own endpoints are configured on: admin, telemetry, remoting and its SOCKS listeners
+    /// (a session through the node back into itself would loop and count twice). Port 0, picked at bind time,
+    /// is not known here.
+    /// </summary>
     public IReadOnlyList<int> OwnPorts()
     {
         var ports = new List<int>();
-        foreach (var listen in new[] { admin.Value.Listen, telemetry.Value.Listen })
+        foreach (var listen in socks.Value.EffectiveListeners.Append(admin.Value.Listen).Append(telemetry.Value.Listen))
         {
             if (IPEndPoint.TryParse(listen, out var endpoint) && endpoint.Port > 0)
             {

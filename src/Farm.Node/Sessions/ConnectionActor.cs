@@ -284,6 +284,7 @@ public sealed class ConnectionActor : UntypedActor
                 policyRequest,
                 verdict,
                 _services.Dialer.Resolver,
+                _services.Metrics,
                 _services.Options.BindTimeout,
                 _kill.Token)
             .ConfigureAwait(false);

@@ -44,6 +44,7 @@ public sealed class NodeMetrics
     private readonly Counter<long> _udpDatagrams;
     private readonly Counter<long> _udpDropped;
     private readonly Counter<long> _bindSessions;
+    private readonly Counter<long> _bindPeersRefused;
     private readonly RelayByteTotals _bytes = new();
 
     private static readonly HandshakeFailure[] AuthFailures =
@@ -75,6 +76,7 @@ public sealed class NodeMetrics
         _udpDatagrams = meter.CreateCounter<long>("farm.udp.datagrams", "{datagram}", "UDP datagrams relayed for UDP ASSOCIATE sessions, by direction.");
         _udpDropped = meter.CreateCounter<long>("farm.udp.dropped", "{datagram}", "UDP datagrams dropped by the UDP relay, by reason.");
         _bindSessions = meter.CreateCounter<long>("farm.bind.sessions", "{session}", "BIND sessions that opened a listening port for an inbound connection.");
+        _bindPeersRefused = meter.CreateCounter<long>("farm.bind.peers.refused", "{connection}", "Connections into a BIND port from a host other than the expected peer, closed while the BIND waits on.");
         meter.CreateObservableCounter("farm.relay.bytes", ReadBytes, "By", "Bytes relayed, by direction: up is client to destination, down is destination to client.");
         meter.CreateObservableGauge("farm.policy.version", () => policy.Current.Version, "{version}", "Version of the policy this node enforces for new sessions.");
         meter.CreateObservableGauge("farm.policy.store.damaged", () => enforcer?.StoreDamage is null ? 0 : 1, "{state}", "1 while the stored farm policy is unreadable and the node refuses every client, else 0.");
@@ -107,6 +109,7 @@ public sealed class NodeMetrics
         _udpDatagrams.Add(0, new KeyValuePair<string, object?>("direction", "up"));
         _udpDatagrams.Add(0, new KeyValuePair<string, object?>("direction", "down"));
         _bindSessions.Add(0);
+        _bindPeersRefused.Add(0);
 
         // A fresh node's session panels show 0, not "No data": the common series exist before the first session.
         foreach (var version in new SocksVersion?[] { SocksVersion.Socks4, SocksVersion.Socks5 })
@@ -232,6 +235,8 @@ public sealed class NodeMetrics
     }
 
     public void BindSessionOpened() => _bindSessions.Add(1);
+
+    public void BindPeerRefused() => _bindPeersRefused.Add(1);
 
     private static TagList RequestTags(SocksVersion? version, SocksCommand? command) => new()
     {

@@ -69,8 +69,57 @@ public sealed class BindDecisionTests
         Assert.Equal(new byte[] { 7, 8 }, await probe.Client.ReceiveExactlyAsync(2));
     }
 
+    /// <summary>
+    /// RFC 1928: the host connecting in should be the destination named. Another host's connection is closed
+    /// and counted, and the BIND goes on waiting for the expected peer (a stranger cannot end it).
+    /// </summary>
+    [Fact]
+    public async Task Bind_WrongPeerFirst_ClosedCountedAndTheExpectedPeerStillAdmitted()
+    {
+        await using var node = await StartAsync(
+            """
+            client pass from 127.0.0.0/8
+            pass bind to 127.0.0.1 name bind-local
+            """);
+        using var probe = await SocksProbe.Socks5Async(node.Endpoint, 0x02, "127.0.0.1", 21);
+        Assert.Equal(0x00, probe.Reply);
+
+        var strangerGot = await StrangerConnectsAsync(probe.Bound!);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await peer.ConnectAsync(probe.Bound!);
+        var second = await probe.Client.ReceiveExactlyAsync(10);
+        await peer.SendAsync(new byte[] { 7, 8 }, SocketFlags.None);
+        var relayed = await probe.Client.ReceiveExactlyAsync(2);
+        var scrape = await PrometheusScrape.GetAsync(node.TelemetryUri);
+
+        Assert.Empty(strangerGot);
+        Assert.Equal(0x00, second[1]);
+        Assert.Equal(((IPEndPoint)peer.LocalEndPoint!).Port, (second[8] << 8) | second[9]);
+        Assert.Equal(new byte[] { 7, 8 }, relayed);
+        Assert.Equal(1, scrape.Value("farm_bind_peers_refused_total"));
+    }
+
+    /// <summary>Connects from 127.0.0.2 and reads until the node closes; the node's reset may even beat the connect's completion.</summary>
+    private static async Task<byte[]> StrangerConnectsAsync(IPEndPoint port)
+    {
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        stranger.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        try
+        {
+            await stranger.ConnectAsync(port);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return [];
+        }
+
+        using var client = RawClient.Wrap(stranger);
+        return await client.ReceiveUntilClosedAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static Task<FarmNodeHost> StartAsync(string policy) =>
-        FarmNodeHost.StartAsync(policy, new Dictionary<string, string?> { ["Farm:Socks:Listeners:0"] = $"{NodeAddress}:0" });
+        FarmNodeHost.StartAsync(policy, new Dictionary<string, string?> { ["Farm:Socks:Listeners:0"] = $"{NodeAddress}:0", ["Farm:Socks:BindTimeout"] = "00:00:15" });
 
     /// <summary>The TCP ports in LISTEN state on <paramref name="address"/>, from the kernel's own table.</summary>
     private static List<int> ListeningPorts(IPAddress address)

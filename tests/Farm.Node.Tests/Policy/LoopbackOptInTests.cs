@@ -128,6 +128,22 @@ public sealed class LoopbackOptInTests : IAsyncLifetime
         Assert.Equal(Succeeded, await ConnectNoAuthAsync(node.Endpoint, IPAddress.Loopback, _echo.Endpoint.Port));
     }
 
+    /// <summary>A CONNECT through the node to its own SOCKS listener would loop back into it (and count twice).</summary>
+    [Fact]
+    public async Task OptIn_NodesOwnSocksPort_RefusedAsDestination()
+    {
+        var socks = TestPorts.Next();
+        await using var node = await ExternalNodeProcess.StartAsync($"127.0.0.1:{socks}", new Dictionary<string, string>
+        {
+            ["FARM__POLICY__ALLOWLOOPBACKDESTINATIONS"] = "true",
+            ["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{TestPorts.Next()}",
+        });
+
+        Assert.Equal(NotAllowed, await ConnectNoAuthAsync(node.Endpoint, IPAddress.Loopback, socks));
+        Assert.Equal(Succeeded, await ConnectNoAuthAsync(node.Endpoint, IPAddress.Loopback, _echo.Endpoint.Port));
+        await WaitForRecordAsync(node, "opt-in-farm-ports");
+    }
+
     [Theory]
     [InlineData("0.0.0.0")]
     [InlineData("::")]

@@ -21,7 +21,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         "farm_upstream_connect_duration_seconds_bucket", "farm_upstream_dns_duration_seconds_bucket",
         "farm_upstream_dns_failures_total", "farm_relay_bytes_total", "farm_policy_decisions_total",
         "farm_client_refusals_total", "farm_auth_failures_total", "farm_udp_datagrams_total", "farm_udp_dropped_total",
-        "farm_bind_sessions_total", "farm_policy_version", "farm_node_draining",
+        "farm_bind_sessions_total", "farm_bind_peers_refused_total", "farm_policy_version", "farm_node_draining",
         "process_cpu_time_seconds_total", "dotnet_process_memory_working_set_bytes", "dotnet_gc_collections_total",
         "dotnet_thread_pool_thread_count_total",
     ];

@@ -51,6 +51,23 @@ public class DefaultPolicyTests
     [InlineData("::ffff:0:7f00:1")]
     [InlineData("::ffff:0:a00:1")]
     [InlineData("2001::1")]
+    [InlineData("192.0.0.8")]
+    [InlineData("192.0.2.1")]
+    [InlineData("192.88.99.1")]
+    [InlineData("198.18.0.1")]
+    [InlineData("198.19.255.254")]
+    [InlineData("198.51.100.7")]
+    [InlineData("203.0.113.9")]
+    [InlineData("240.0.0.1")]
+    [InlineData("255.255.255.254")]
+    [InlineData("100::1")]
+    [InlineData("2001:2::1")]
+    [InlineData("2001:10::1")]
+    [InlineData("2001:20::1")]
+    [InlineData("2001:db8::1")]
+    [InlineData("3fff::1")]
+    [InlineData("5f00::1")]
+    [InlineData("ff0e::1")]
     public void Default_ForbiddenDestination_IsBlockedByARule(string address)
     {
         var decision = Decide(address);
@@ -69,8 +86,12 @@ public class DefaultPolicyTests
     [InlineData("93.184.216.34")]
     [InlineData("::ffff:93.184.216.34")]
     [InlineData("2606:2800:220:1:248:1893:25c8:1946")]
+    [InlineData("198.17.255.1")]
+    [InlineData("198.20.0.1")]
+    [InlineData("2001:3::1")]
+    [InlineData("2001:4:112::1")]
     public void Default_PublicAddress_Passes(string address) =>
-        Assert.Equal(new RequestDecision(PolicyAction.Pass, new PolicyRuleInfo(37, "outbound", PolicyLogLevel.None)), Decide(address));
+        Assert.Equal(new RequestDecision(PolicyAction.Pass, new PolicyRuleInfo(42, "outbound", PolicyLogLevel.None)), Decide(address));
 
     [Fact]
     public void Default_Bind_IsOff() => Assert.Equal(PolicyAction.Block, Decide("93.184.216.34", 21, SocksCommand.Bind).Action);
