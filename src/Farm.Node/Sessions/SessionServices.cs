@@ -22,7 +22,8 @@ public sealed record SessionServices(
     NodeMetrics Metrics,
     TimeProvider Time,
     SessionCaps Caps,
-    PasswordVerifier Passwords)
+    PasswordVerifier Passwords,
+    SourceConnections Sources)
 {
     /// <summary>Announced in BIND and UDP replies instead of the local address, for clients behind NAT.</summary>
     public IPAddress? AdvertisedAddress { get; } = Options.AdvertisedAddress is { Length: > 0 } text ? IPAddress.Parse(text) : null;
@@ -30,6 +31,4 @@ public sealed record SessionServices(
     public UdpPortRange UdpPorts { get; } = UdpPortRange.Parse(Options.UdpPortRange);
 
     public OpenSessionCount Open { get; } = new();
-
-    public SourceConnections Sources { get; } = new(Caps.MaxSessionsPerSource, Caps.MaxPendingHandshakesPerSource);
 }

@@ -6,6 +6,7 @@ using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
 using Farm.Node.Sockets;
+using Farm.Node.Sources;
 using Farm.Node.Telemetry;
 using Farm.Shared.Listening;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,11 @@ public static class SessionServicesHosting
         });
         services.AddSingleton(sp =>
         {
+            var caps = sp.GetRequiredService<SessionCaps>();
+            return new SourceConnections(caps.MaxSessionsPerSource, caps.MaxPendingHandshakesPerSource);
+        });
+        services.AddSingleton(sp =>
+        {
             var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
             var throttle = new PasswordFailureThrottle(options.PasswordFailuresPerSource, options.PasswordFailureWindow, options.PasswordBackoff, sp.GetRequiredService<TimeProvider>());
             return new PasswordVerifier(options.PasswordChecksAtOnce ?? Math.Max(1, Environment.ProcessorCount / 2), options.PasswordCheckQueue, throttle);
@@ -51,7 +57,8 @@ public static class SessionServicesHosting
                 metrics,
                 time,
                 sp.GetRequiredService<SessionCaps>(),
-                sp.GetRequiredService<PasswordVerifier>());
+                sp.GetRequiredService<PasswordVerifier>(),
+                sp.GetRequiredService<SourceConnections>());
         });
         return services;
     }
