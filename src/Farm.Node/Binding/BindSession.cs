@@ -81,7 +81,12 @@ public static class BindSession
             RequestDecision decision;
             while (true)
             {
-                peer = await listener.AcceptAsync(deadline.Token).ConfigureAwait(false);
+                if (await AcceptUnlessClientLeavesAsync(listener, client, deadline.Token).ConfigureAwait(false) is not { } accepted)
+                {
+                    return new BindResult(null, null, listened, Socks5Reply.GeneralFailure, null, "client-closed");
+                }
+
+                peer = accepted;
                 peerEndPoint = (IPEndPoint)peer.RemoteEndPoint!;
                 var peerAddress = peerEndPoint.Address.Unmapped();
                 decision = policy.Decide(request with { Address = peerAddress });
@@ -111,6 +116,63 @@ public static class BindSession
         catch (SocketException e)
         {
             return new BindResult(null, null, null, e.SocketErrorCode.ToReply(), null, "bind-failed");
+        }
+    }
+
+    /// <summary>
+    /// The incoming connection, or null when the client closes or resets its control connection first:
+    /// a client that has gone must not hold its listener, its session and its place under the per-source
+    /// caps until the bind timeout.
+    /// </summary>
+    private static async Task<Socket?> AcceptUnlessClientLeavesAsync(Socket listener, Socket client, CancellationToken token)
+    {
+        using var settled = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var accept = listener.AcceptAsync(settled.Token).AsTask();
+        var left = ClientLeftAsync(client, settled.Token);
+        if (await Task.WhenAny(accept, left).ConfigureAwait(false) == left && await left.ConfigureAwait(false))
+        {
+            await settled.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                // Accepted in the same instant: that peer is not wanted any more.
+                (await accept.ConfigureAwait(false)).Dispose();
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // The accept ended with the client, as meant.
+            }
+
+            return null;
+        }
+
+        try
+        {
+            return await accept.ConfigureAwait(false);
+        }
+        finally
+        {
+            await settled.CancelAsync().ConfigureAwait(false);
+            await left.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// True when the client's control connection ends (EOF or reset). Peeks, so that bytes a client sends
+    /// early stay for the relay; a client that sends is present, and is watched no further.
+    /// </summary>
+    private static async Task<bool> ClientLeftAsync(Socket client, CancellationToken token)
+    {
+        try
+        {
+            return await client.ReceiveAsync(new byte[1], SocketFlags.Peek, token).ConfigureAwait(false) == 0;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
         }
     }
 

@@ -9,6 +9,7 @@ using Farm.Node.Logging;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
 using Farm.Node.Sockets;
+using Farm.Node.Sources;
 using Farm.Node.Udp;
 using Farm.Shared.Admin;
 using Farm.Shared.Net;
@@ -31,6 +32,7 @@ public sealed class ConnectionActor : UntypedActor
 {
     private readonly Socket _client;
     private readonly long _id;
+    private readonly SourceTicket _ticket;
     private readonly SessionServices _services;
     private readonly CancellationTokenSource _kill = new();
     private readonly RelayCounters _counters = new();
@@ -53,13 +55,11 @@ public sealed class ConnectionActor : UntypedActor
     private string _state = "handshake";
     private string? _limitRule;
 
-    /// <summary>1 until the handshake ends: the source's pending-handshake place is given back once.</summary>
-    private int _handshakePending = 1;
-
-    public ConnectionActor(Socket client, long id, SessionServices services)
+    public ConnectionActor(Socket client, long id, SourceTicket ticket, SessionServices services)
     {
         _client = client;
         _id = id;
+        _ticket = ticket;
         _services = services;
         _startedAt = services.Time.GetTimestamp();
         _clientEndPoint = (IPEndPoint)client.RemoteEndPoint!;
@@ -68,7 +68,7 @@ public sealed class ConnectionActor : UntypedActor
 
     public static string NameOf(long id) => $"c-{id}";
 
-    public static Props Props(Socket client, long id, SessionServices services) => new ConnectionActorProps(client, id, services);
+    public static Props Props(Socket client, long id, SourceTicket ticket, SessionServices services) => new ConnectionActorProps(client, id, ticket, services);
 
     private IPAddress ClientAddress => _clientEndPoint.Address.Unmapped();
 
@@ -124,7 +124,7 @@ public sealed class ConnectionActor : UntypedActor
         _services.Open.Closed();
         _services.Metrics.SessionClosed();
         _services.Limiter.Release(_limitsHeld);
-        _services.Sources.Closed(ClientAddress, Interlocked.Exchange(ref _handshakePending, 0) == 1);
+        _ticket.Close();
         _udp?.Dispose();
         // Cancelled, not disposed: a flow still running after a forced stop may read its token,
         // and a source with no timer has nothing to release.
@@ -189,10 +189,7 @@ public sealed class ConnectionActor : UntypedActor
     {
         var timeout = _policy.Policy.Limits.HandshakeTimeout ?? _services.Options.HandshakeTimeout;
         var handshake = await SocksHandshake.RunAsync(_client, _policy.Policy, ClientAddress, ListenerAddress, _services.Passwords, _services.Gssapi, timeout, _kill.Token).ConfigureAwait(false);
-        if (Interlocked.Exchange(ref _handshakePending, 0) == 1)
-        {
-            _services.Sources.HandshakeDone(ClientAddress);
-        }
+        _ticket.HandshakeDone();
 
         _version = handshake.Version;
         _user = handshake.User;

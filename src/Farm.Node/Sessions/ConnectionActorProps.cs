@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Akka.Actor;
+using Farm.Node.Sources;
 
 namespace Farm.Node.Sessions;
 
@@ -18,13 +19,15 @@ internal sealed class ConnectionActorProps : Props
 
     private readonly Socket _client;
     private readonly long _id;
+    private readonly SourceTicket _ticket;
     private readonly SessionServices _services;
 
-    public ConnectionActorProps(Socket client, long id, SessionServices services)
+    public ConnectionActorProps(Socket client, long id, SourceTicket ticket, SessionServices services)
         : base(Template)
     {
         _client = client;
         _id = id;
+        _ticket = ticket;
         _services = services;
     }
 
@@ -34,12 +37,13 @@ internal sealed class ConnectionActorProps : Props
     {
         _client = copy._client;
         _id = copy._id;
+        _ticket = copy._ticket;
         _services = copy._services;
     }
 
     // NewActor is where Akka itself makes the actor, inside ActorOf; the analyzer cannot tell.
 #pragma warning disable AK1000
-    public override ActorBase NewActor() => new ConnectionActor(_client, _id, _services);
+    public override ActorBase NewActor() => new ConnectionActor(_client, _id, _ticket, _services);
 #pragma warning restore AK1000
 
     protected override Props Copy() => new ConnectionActorProps(this);

@@ -23,7 +23,8 @@ public sealed record SessionServices(
     TimeProvider Time,
     SessionCaps Caps,
     PasswordVerifier Passwords,
-    GssapiAcceptor? Gssapi)
+    GssapiAcceptor? Gssapi,
+    SourceConnections Sources)
 {
     /// <summary>Announced in BIND and UDP replies instead of the local address, for clients behind NAT.</summary>
     public IPAddress? AdvertisedAddress { get; } = Options.AdvertisedAddress is { Length: > 0 } text ? IPAddress.Parse(text) : null;
@@ -31,6 +32,4 @@ public sealed record SessionServices(
     public UdpPortRange UdpPorts { get; } = UdpPortRange.Parse(Options.UdpPortRange);
 
     public OpenSessionCount Open { get; } = new();
-
-    public SourceConnections Sources { get; } = new(Caps.MaxSessionsPerSource, Caps.MaxPendingHandshakesPerSource);
 }

@@ -6,6 +6,7 @@ using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
 using Farm.Node.Sockets;
+using Farm.Node.Sources;
 using Farm.Node.Telemetry;
 using Farm.Shared.Listening;
 using Microsoft.Extensions.Configuration;
@@ -34,6 +35,11 @@ public static class SessionServicesHosting
         });
         services.AddSingleton(sp =>
         {
+            var caps = sp.GetRequiredService<SessionCaps>();
+            return new SourceConnections(caps.MaxSessionsPerSource, caps.MaxPendingHandshakesPerSource);
+        });
+        services.AddSingleton(sp =>
+        {
             var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
             var throttle = new PasswordFailureThrottle(options.PasswordFailuresPerSource, options.PasswordFailureWindow, options.PasswordBackoff, sp.GetRequiredService<TimeProvider>());
             return new PasswordVerifier(options.PasswordChecksAtOnce ?? Math.Max(1, Environment.ProcessorCount / 2), options.PasswordCheckQueue, throttle);
@@ -54,7 +60,8 @@ public static class SessionServicesHosting
                 time,
                 sp.GetRequiredService<SessionCaps>(),
                 sp.GetRequiredService<PasswordVerifier>(),
-                GssapiAcceptor.Create(options.Gssapi));
+                GssapiAcceptor.Create(options.Gssapi),
+                sp.GetRequiredService<SourceConnections>());
         });
         return services;
     }

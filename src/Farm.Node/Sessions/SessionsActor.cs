@@ -48,8 +48,7 @@ public sealed class SessionsActor : ReceiveActor
             return;
         }
 
-        var admission = _services.Sources.TryOpen(remote.Address.Unmapped());
-        if (admission != SourceAdmission.Admitted)
+        if (_services.Sources.TryOpen(remote.Address.Unmapped(), out var admission) is not { } ticket)
         {
             RefuseOverCap(accepted, id, admission == SourceAdmission.OverSessionCap ? "source-cap" : "handshake-cap");
             return;
@@ -57,7 +56,7 @@ public sealed class SessionsActor : ReceiveActor
 
         _services.Open.Opened();
         _services.Metrics.SessionOpened();
-        Context.ActorOf(ConnectionActor.Props(accepted.Socket, id, _services), ConnectionActor.NameOf(id));
+        Context.ActorOf(ConnectionActor.Props(accepted.Socket, id, ticket, _services), ConnectionActor.NameOf(id));
     }
 
     private void Kill(KillSession kill)

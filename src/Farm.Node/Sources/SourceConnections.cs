@@ -5,40 +5,47 @@ namespace Farm.Node.Sources;
 
 /// <summary>
 /// Open connections and unfinished handshakes per source (<see cref="SourceKey"/>), so that one client
-/// holding idle connections cannot take the node's descriptors from the others. A connection is opened
-/// by the accepting supervisor and released by its own actor.
+/// holding idle connections cannot take the node's descriptors from the others. Each admitted
+/// connection holds a <see cref="SourceTicket"/>: its handshake and its close are given back through
+/// the ticket, each at most once, so no path that ends a connection twice or from two places can
+/// drift the counts. A source with nothing open has no entry.
 /// </summary>
 public sealed class SourceConnections(int maxOpen, int maxPending)
 {
     private readonly Dictionary<SourceKey, Counts> _sources = [];
     private readonly Lock _gate = new();
 
-    public SourceAdmission TryOpen(IPAddress source)
+    /// <summary>Sources holding at least one open connection.</summary>
+    public int Sources
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sources.Count;
+            }
+        }
+    }
+
+    /// <summary>A ticket when one more connection from <paramref name="source"/> fits its caps, else null and the cap it would exceed.</summary>
+    public SourceTicket? TryOpen(IPAddress source, out SourceAdmission admission)
     {
         var key = SourceKey.Of(source);
         lock (_gate)
         {
             _sources.TryGetValue(key, out var counts);
-            if (counts.Open >= maxOpen)
+            admission = counts.Open >= maxOpen ? SourceAdmission.OverSessionCap
+                : counts.Pending >= maxPending ? SourceAdmission.OverHandshakeCap
+                : SourceAdmission.Admitted;
+            if (admission != SourceAdmission.Admitted)
             {
-                return SourceAdmission.OverSessionCap;
-            }
-
-            if (counts.Pending >= maxPending)
-            {
-                return SourceAdmission.OverHandshakeCap;
+                return null;
             }
 
             _sources[key] = new Counts(counts.Open + 1, counts.Pending + 1);
-            return SourceAdmission.Admitted;
+            return new SourceTicket(this, key);
         }
     }
-
-    /// <summary>The connection's handshake is over, however it ended.</summary>
-    public void HandshakeDone(IPAddress source) => Change(source, open: 0, pending: -1);
-
-    /// <summary>The connection is closed; <paramref name="handshakePending"/> when it never finished its handshake.</summary>
-    public void Closed(IPAddress source, bool handshakePending) => Change(source, open: -1, pending: handshakePending ? -1 : 0);
 
     public int OpenFrom(IPAddress source)
     {
@@ -48,13 +55,13 @@ public sealed class SourceConnections(int maxOpen, int maxPending)
         }
     }
 
-    private void Change(IPAddress source, int open, int pending)
+    /// <summary>Only a ticket gives back, and only what it took.</summary>
+    internal void GiveBack(SourceKey key, int open, int pending)
     {
-        var key = SourceKey.Of(source);
         lock (_gate)
         {
-            _sources.TryGetValue(key, out var counts);
-            counts = new Counts(Math.Max(0, counts.Open + open), Math.Max(0, counts.Pending + pending));
+            var counts = _sources[key];
+            counts = new Counts(counts.Open - open, counts.Pending - pending);
             if (counts.Open == 0)
             {
                 _sources.Remove(key);

@@ -4,6 +4,7 @@ using Farm.Node.Handshake;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Node.Sources;
 using Farm.Node.Udp;
 using Farm.Shared.Policy;
 using Farm.Shared.Replication;
@@ -59,7 +60,7 @@ public sealed class NodeMetrics
         HandshakeFailure.NoAcceptableMethod,
     ];
 
-    public NodeMetrics(IMeterFactory meterFactory, PolicyHolder policy, IPolicyEnforcer? enforcer, int maxSessions)
+    public NodeMetrics(IMeterFactory meterFactory, PolicyHolder policy, IPolicyEnforcer? enforcer, int maxSessions, SourceConnections sources)
     {
         var meter = meterFactory.Create(MeterName);
         _open = meter.CreateUpDownCounter<long>("farm.sessions.open", "{session}", "Client connections held by the node, in any step; what the session cap counts.");
@@ -80,6 +81,7 @@ public sealed class NodeMetrics
         meter.CreateObservableCounter("farm.relay.bytes", ReadBytes, "By", "Bytes relayed, by direction: up is client to destination, down is destination to client.");
         meter.CreateObservableGauge("farm.policy.version", () => policy.Current.Version, "{version}", "Version of the policy this node enforces for new sessions.");
         meter.CreateObservableGauge("farm.policy.store.damaged", () => enforcer?.StoreDamage is null ? 0 : 1, "{state}", "1 while the stored farm policy is unreadable and the node refuses every client, else 0.");
+        meter.CreateObservableGauge("farm.sessions.sources", () => sources.Sources, "{source}", "Sources (an IPv4 address or an IPv6 /64) holding an open connection: what the per-source caps count.");
         meter.CreateObservableGauge("farm.sessions.limit", () => maxSessions, "{session}", "The node's session cap (Farm:Socks:MaxSessions).");
 
         // No drain command exists yet; the series is exported so alerts and dashboards can rely on it.

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Farm.Node.Policy;
 using Farm.Node.Sessions;
+using Farm.Node.Sources;
 using Farm.Shared.Replication;
 using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -26,7 +27,8 @@ public static class NodeTelemetryHosting
                 sp.GetRequiredService<IMeterFactory>(),
                 sp.GetRequiredService<PolicyHolder>(),
                 sp.GetService<IPolicyEnforcer>(),
-                sp.GetRequiredService<SessionCaps>().MaxSessions);
+                sp.GetRequiredService<SessionCaps>().MaxSessions,
+                sp.GetRequiredService<SourceConnections>());
         });
         return services;
     }

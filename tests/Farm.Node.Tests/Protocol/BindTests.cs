@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Farm.Node.Tests.Support;
 
 namespace Farm.Node.Tests.Protocol;
@@ -42,6 +43,26 @@ public sealed class BindTests : IAsyncLifetime
         var record = Assert.Single(await _node.SessionRecordsAsync(1));
         Assert.Equal("bind-timeout", record.GetProperty("outcome").GetString());
         Assert.Equal("ttl-expired", record.GetProperty("reply").GetString());
+    }
+
+    [Fact]
+    public async Task Bind_ClientClosesWhileWaiting_SessionEndsAtOnceAndTheListenerCloses()
+    {
+        IPEndPoint listened;
+        using (var client = await RawClient.ConnectAsync(_node.Endpoint))
+        {
+            await client.SendAsync(0x05, 0x01, 0x00, 0x05, 0x02, 0x00, 0x01, 127, 0, 0, 1, 0, 0);
+            var replies = await client.ReceiveExactlyAsync(12);
+            Assert.Equal(0x00, replies[3]);
+            listened = new IPEndPoint(IPAddress.Parse(NodeAddress), (replies[10] << 8) | replies[11]);
+        }
+
+        // Not the two-minute bind timeout: the client that asked is gone.
+        var record = Assert.Single(await _node.SessionRecordsAsync(1, TimeSpan.FromSeconds(3)));
+        Assert.Equal("client-closed", record.GetProperty("outcome").GetString());
+        using var late = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var refused = await Assert.ThrowsAsync<SocketException>(async () => await late.ConnectAsync(listened));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
     }
 
     [Fact]

@@ -42,18 +42,54 @@ public sealed class SessionCapsTests
         var sources = new SourceConnections(maxOpen: 3, maxPending: 2);
         var hog = IPAddress.Parse("10.0.0.2");
 
-        Assert.Equal(SourceAdmission.Admitted, sources.TryOpen(hog));
-        Assert.Equal(SourceAdmission.Admitted, sources.TryOpen(hog));
-        Assert.Equal(SourceAdmission.OverHandshakeCap, sources.TryOpen(hog));
-        Assert.Equal(SourceAdmission.Admitted, sources.TryOpen(IPAddress.Parse("10.0.0.3")));
+        var first = Admitted(sources, hog);
+        var second = Admitted(sources, hog);
+        Assert.Null(sources.TryOpen(hog, out var admission));
+        Assert.Equal(SourceAdmission.OverHandshakeCap, admission);
+        var other = Admitted(sources, IPAddress.Parse("10.0.0.3"));
 
-        sources.HandshakeDone(hog);
-        Assert.Equal(SourceAdmission.Admitted, sources.TryOpen(hog));
-        Assert.Equal(SourceAdmission.OverSessionCap, sources.TryOpen(hog));
+        first.HandshakeDone();
+        var third = Admitted(sources, hog);
+        Assert.Null(sources.TryOpen(hog, out admission));
+        Assert.Equal(SourceAdmission.OverSessionCap, admission);
 
-        sources.Closed(hog, handshakePending: false);
-        sources.Closed(hog, handshakePending: true);
-        sources.Closed(hog, handshakePending: true);
+        first.Close();
+        second.Close();
+        third.Close();
         Assert.Equal(0, sources.OpenFrom(hog));
+        Assert.Equal(1, sources.Sources);
+        other.Close();
+        Assert.Equal(0, sources.Sources);
+    }
+
+    [Fact]
+    public void SourceTicket_EveryReleaseTwiceOrInAnyOrder_GivesBackOnlyWhatItTook()
+    {
+        var sources = new SourceConnections(maxOpen: 2, maxPending: 1);
+        var hog = IPAddress.Parse("10.0.0.2");
+
+        var ticket = Admitted(sources, hog);
+        ticket.HandshakeDone();
+        ticket.HandshakeDone();
+        var held = Admitted(sources, hog);
+        ticket.Close();
+        ticket.Close();
+        ticket.HandshakeDone();
+
+        // The held connection is still counted, with its handshake: nothing was given back twice.
+        Assert.Equal(1, sources.OpenFrom(hog));
+        Assert.Null(sources.TryOpen(hog, out var admission));
+        Assert.Equal(SourceAdmission.OverHandshakeCap, admission);
+        held.Close();
+        held.HandshakeDone();
+        Assert.Equal(0, sources.Sources);
+        Admitted(sources, hog).Close();
+    }
+
+    private static SourceTicket Admitted(SourceConnections sources, IPAddress source)
+    {
+        var ticket = sources.TryOpen(source, out var admission);
+        Assert.Equal(SourceAdmission.Admitted, admission);
+        return Assert.IsType<SourceTicket>(ticket);
     }
 }
