@@ -209,10 +209,29 @@ public sealed class SourceAccountingTests
             }
 
             (await http.PostAsync(new Uri("node/undrain", UriKind.Relative), null)).EnsureSuccessStatusCode();
+            await WaitForListenerAsync(node);
         }
         finally
         {
             relaying.ForEach(client => client.Dispose());
+        }
+    }
+
+    /// <summary>The listener reopens after undrain on its own time; until then connects are refused.</summary>
+    private static async Task WaitForListenerAsync(IPEndPoint node)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var client = await RawClient.ConnectAsync(node, Client);
+                await GreetAsync(client);
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused && attempt < 100)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 
