@@ -24,6 +24,29 @@ public sealed class GssapiAuthTests : IAsyncLifetime
     {
         _http = new LoopbackHttpServer();
         _realm = await KerberosRealm.StartAsync();
+        try
+        {
+            await StartNodeAsync();
+        }
+        catch
+        {
+            // xUnit does not call DisposeAsync when InitializeAsync throws: the KDC must not outlive the test.
+            await _realm.DisposeAsync();
+            await _http.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        await _realm.DisposeAsync();
+        await _http.DisposeAsync();
+        _outputs.ForEach(File.Delete);
+    }
+
+    private async Task StartNodeAsync()
+    {
         var keytab = await _realm.AddPrincipalAsync(Service);
         _alice = await _realm.LoginAsync("alice", await _realm.AddPrincipalAsync("alice"));
         _mallory = await _realm.LoginAsync("mallory", await _realm.AddPrincipalAsync("mallory"));
@@ -42,13 +65,6 @@ public sealed class GssapiAuthTests : IAsyncLifetime
             });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _realm.DisposeAsync();
-        await _http.DisposeAsync();
-        _outputs.ForEach(File.Delete);
-    }
 
     [Fact]
     public async Task Ticket_DownloadsAsPrincipal()
