@@ -10,7 +10,10 @@ public sealed class AdminOptions
     /// <summary><c>address:port</c>; loopback by default so that a first run exposes nothing.</summary>
     public string Listen { get; set; } = "127.0.0.1:9110";
 
-    /// <summary>Bearer token every request must carry; required when <see cref="Listen"/> is beyond loopback.</summary>
+    /// <summary>
+    /// Bearer token every request must carry; required when <see cref="Listen"/> is beyond loopback. When
+    /// unset, a loopback member generates one into its state root (see <c>AdminTokenFile</c>).
+    /// </summary>
     public string? Token { get; set; }
 
     /// <summary>Names besides the listen address a request's <c>Host</c> may carry (a DNS name operators use); none by default.</summary>

@@ -1,5 +1,7 @@
 using System.Net;
 using Farm.Admin.Access;
+using Farm.Shared.Admin;
+using Farm.Shared.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -48,11 +50,18 @@ public sealed partial class AdminServer(
             kestrel.Listen(endpoint);
         });
         var app = builder.Build();
-        var gate = new AdminGate(new BrowserGuard(settings.AllowedHosts, settings.MaxRequestBytes), new AdminTokenCheck(settings.Token));
+        var token = new AdminTokenCheck();
+        var gate = new AdminGate(new BrowserGuard(settings.AllowedHosts, settings.MaxRequestBytes), token);
         app.Use(gate.InvokeAsync);
         foreach (var group in endpoints)
         {
             group.Map(app);
+        }
+
+        // A fixed port's token is known before the first request can arrive; port 0 (tests) names its file once bound.
+        if (endpoint.Port != 0)
+        {
+            token.Use(ResolveToken(settings, endpoint));
         }
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +70,36 @@ public sealed partial class AdminServer(
         Endpoint = address is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri)
             ? new IPEndPoint(endpoint.Address, uri.Port)
             : endpoint;
-        LogListening(Endpoint, options.Value.Token is { Length: > 0 });
+        if (endpoint.Port == 0)
+        {
+            token.Use(ResolveToken(settings, Endpoint));
+        }
+
+        LogListening(Endpoint);
+    }
+
+    /// <summary>The configured token, or the one generated into the state root for this endpoint.</summary>
+    private string ResolveToken(AdminOptions settings, IPEndPoint endpoint)
+    {
+        if (settings.Token is { Length: > 0 } configured)
+        {
+            LogConfiguredToken();
+            return configured;
+        }
+
+        var path = AdminTokenFile.PathFor(FarmStateRoot.Path(Environment.GetEnvironmentVariable), endpoint);
+        try
+        {
+            var (token, created) = AdminTokenStore.LoadOrCreate(path);
+            LogTokenFile(created ? "generated into" : "read from", path);
+            return token;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            var reason = $"{AdminOptions.Section}:Token is not set and the generated token cannot be used: {e.Message}";
+            LogRefused(reason);
+            throw new InvalidOperationException(reason, e);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -80,8 +118,15 @@ public sealed partial class AdminServer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "admin endpoint on http://{Endpoint} (token required: {TokenRequired})")]
-    private partial void LogListening(IPEndPoint endpoint, bool tokenRequired);
+    [LoggerMessage(Level = LogLevel.Information, Message = "admin endpoint on http://{Endpoint} (bearer token required)")]
+    private partial void LogListening(IPEndPoint endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "admin token from Farm:Admin:Token")]
+    private partial void LogConfiguredToken();
+
+    // The path only: the token itself is never logged.
+    [LoggerMessage(Level = LogLevel.Information, Message = "admin token {How} {Path}")]
+    private partial void LogTokenFile(string how, string path);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Reason}")]
     private partial void LogRefused(string reason);

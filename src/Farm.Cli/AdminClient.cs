@@ -17,14 +17,15 @@ public sealed class AdminClient : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
-    private readonly string? _token;
+    private readonly AdminTokenSource _tokens;
+    private readonly string _tokenOrigin;
 
-    public AdminClient(string endpoint, string? token)
+    public AdminClient(string endpoint, AdminTokenSource tokens)
     {
         Endpoint = endpoint;
-        _token = token;
+        _tokens = tokens;
         _http = new HttpClient { BaseAddress = new Uri($"http://{endpoint}"), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        if (!string.IsNullOrEmpty(token))
+        if (tokens.For(endpoint, out _tokenOrigin) is { } token)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
@@ -32,8 +33,11 @@ public sealed class AdminClient : IDisposable
 
     public string Endpoint { get; }
 
-    /// <summary>Another member, with the same token.</summary>
-    public AdminClient WithEndpoint(string endpoint) => new(endpoint, _token);
+    /// <summary>Whether the member's identity is checked (HTTPS with a verified certificate) before the token is sent.</summary>
+    public bool VerifiesServer => false;
+
+    /// <summary>Another member, with the given token or else that member's own token file.</summary>
+    public AdminClient WithEndpoint(string endpoint) => new(endpoint, _tokens);
 
     public Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancel) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), type, cancel);
@@ -123,7 +127,7 @@ public sealed class AdminClient : IDisposable
 
         throw response.StatusCode switch
         {
-            HttpStatusCode.Unauthorized => new CliException(ExitCode.Unauthorized, $"{error ?? "unauthorized"} (pass --token or set FARMCTL_TOKEN)"),
+            HttpStatusCode.Unauthorized => new CliException(ExitCode.Unauthorized, $"{error ?? "unauthorized"} ({_tokenOrigin})"),
             HttpStatusCode.NotFound when error is null => new CliException(ExitCode.Failed, $"{Endpoint} does not serve this command (a lighthouse has no policy, drain or sessions)"),
             _ => new CliException(ExitCode.Failed, error ?? $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}"),
         };

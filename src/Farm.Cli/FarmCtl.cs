@@ -1,4 +1,5 @@
 using System.Text;
+using Farm.Shared.Cluster;
 
 namespace Farm.Cli;
 
@@ -20,7 +21,8 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         usage: farmctl [host:port] <palette> <command> [args] [--json] [--token T]
                farmctl [host:port]                      interactive: one command per line, 'exit' to leave
 
-        The member defaults to {DefaultEndpoint}; the token comes from --token or FARMCTL_TOKEN.
+        The member defaults to {DefaultEndpoint}; the token comes from --token or FARMCTL_TOKEN, else from
+        the token file a member on this machine generated: $FARM_STATE_DIR (default ~/.local/share/farm)/admin-<ip>-<port>.token.
 
         {ClusterPalette.Usage}
         {PolicyPalette.Usage}
@@ -107,7 +109,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
             return await ClientConfigCommand.RunAsync(null, output, json, Arguments.Parse("client-config", words[1..], Flags), cancel).ConfigureAwait(false);
         }
 
-        using var client = new AdminClient(endpoint, token);
+        using var client = new AdminClient(endpoint, new AdminTokenSource(token, FarmStateRoot.Path(environment)));
         var context = new CliContext(client, input, output, error, json, environment, cancel);
         if (palette == "client-config")
         {

@@ -146,7 +146,7 @@ public sealed class LoopbackOptInTests : IAsyncLifetime
 
     private static async Task ApplyAsync(int admin, string text)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        using var http = AdminTestToken.Client(TimeSpan.FromSeconds(20));
         var response = await http.PostAsJsonAsync($"http://127.0.0.1:{admin}/policy/apply", new { text, author = "test" });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
