@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Farm.Admin.Access;
 using Farm.Shared.Admin;
 using Farm.Shared.Cluster;
@@ -23,6 +25,7 @@ public sealed partial class AdminServer(
     ILogger<AdminServer> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
+    private X509Certificate2? _certificate;
 
     /// <summary>The bound endpoint (the real port when configured with port 0), once started.</summary>
     public IPEndPoint? Endpoint { get; private set; }
@@ -43,11 +46,19 @@ public sealed partial class AdminServer(
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         var settings = options.Value;
+        var certificate = LoadCertificate(settings);
+        _certificate = certificate;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // A chunked body has no length to check up front; Kestrel stops reading it at the limit (413).
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes;
-            kestrel.Listen(endpoint);
+            kestrel.Listen(endpoint, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
         });
         var app = builder.Build();
         var token = new AdminTokenCheck();
@@ -75,7 +86,26 @@ public sealed partial class AdminServer(
             token.Use(ResolveToken(settings, Endpoint));
         }
 
-        LogListening(Endpoint);
+        LogListening(certificate is null ? "http" : "https", Endpoint);
+    }
+
+    private X509Certificate2? LoadCertificate(AdminOptions settings)
+    {
+        if (!settings.UsesTls)
+        {
+            return null;
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(settings.Certificate!, settings.Key);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            var reason = $"{AdminOptions.Section}:Certificate {settings.Certificate} with key {settings.Key} cannot be loaded: {e.Message}";
+            LogRefused(reason);
+            throw new InvalidOperationException(reason, e);
+        }
     }
 
     /// <summary>The configured token, or the one generated into the state root for this endpoint.</summary>
@@ -116,10 +146,12 @@ public sealed partial class AdminServer(
         {
             await _app.DisposeAsync().ConfigureAwait(false);
         }
+
+        _certificate?.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "admin endpoint on http://{Endpoint} (bearer token required)")]
-    private partial void LogListening(IPEndPoint endpoint);
+    [LoggerMessage(Level = LogLevel.Information, Message = "admin endpoint on {Scheme}://{Endpoint} (bearer token required)")]
+    private partial void LogListening(string scheme, IPEndPoint endpoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "admin token from Farm:Admin:Token")]
     private partial void LogConfiguredToken();

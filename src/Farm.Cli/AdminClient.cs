@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -18,13 +19,15 @@ public sealed class AdminClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly AdminTokenSource _tokens;
+    private readonly AdminTransport _transport;
     private readonly string _tokenOrigin;
 
-    public AdminClient(string endpoint, AdminTokenSource tokens)
+    public AdminClient(string endpoint, AdminTokenSource tokens, AdminTransport transport)
     {
         Endpoint = endpoint;
         _tokens = tokens;
-        _http = new HttpClient { BaseAddress = new Uri($"http://{endpoint}"), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _transport = transport;
+        _http = new HttpClient(transport.Handler()) { BaseAddress = new Uri($"{transport.Scheme}://{endpoint}"), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         if (tokens.For(endpoint, out _tokenOrigin) is { } token)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -34,10 +37,10 @@ public sealed class AdminClient : IDisposable
     public string Endpoint { get; }
 
     /// <summary>Whether the member's identity is checked (HTTPS with a verified certificate) before the token is sent.</summary>
-    public bool VerifiesServer => false;
+    public bool VerifiesServer => _transport.Tls;
 
     /// <summary>Another member, with the given token or else that member's own token file.</summary>
-    public AdminClient WithEndpoint(string endpoint) => new(endpoint, _tokens);
+    public AdminClient WithEndpoint(string endpoint) => new(endpoint, _tokens, _transport);
 
     public Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancel) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), type, cancel);
@@ -95,6 +98,10 @@ public sealed class AdminClient : IDisposable
         try
         {
             return await _http.SendAsync(request, completion, bounded ? deadline.Token : cancel).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
+        {
+            throw new CliException(ExitCode.Unreachable, $"HTTPS to {Endpoint} refused: the member's certificate is not trusted or does not name {Endpoint} (check --ca): {e.InnerException.Message}");
         }
         catch (HttpRequestException e)
         {
