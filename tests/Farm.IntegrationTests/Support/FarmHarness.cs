@@ -16,6 +16,9 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
     public const string LighthouseName = "lighthouse";
 
     public const int NodeCount = 3;
+
+    /// <summary>The bearer token every member's admin endpoint is configured with.</summary>
+    public const string AdminToken = "integration-admin-token";
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(40);
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("farm-it-");
@@ -195,6 +198,7 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         ["FARM__CLUSTER__SERIALIZEMESSAGES"] = "true",
         // Every member serves admin HTTP; each needs its own port on a shared loopback.
         ["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{PortOf(_adminPorts, name)}",
+        ["FARM__ADMIN__TOKEN"] = AdminToken,
         ["FARM__TELEMETRY__LISTEN"] = $"127.0.0.1:{PortOf(_telemetryPorts, name)}",
         // Test-speed failure detection: a killed member is unreachable within ~2 s and downed ~3 s later.
         ["FARM__CLUSTER__FAILUREDETECTION__HEARTBEATINTERVAL"] = "00:00:00.500",
