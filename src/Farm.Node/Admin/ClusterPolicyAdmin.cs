@@ -85,7 +85,7 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
             return null;
         }
 
-        return await ApplyAsync(target.Text, $"{author}, rollback to version {target.Version}", cancel).ConfigureAwait(false);
+        return await ApplyAsync(target.Text, $"{author}, rollback to version {target.Version}", fromLocalFile: target.OwnLocalFile, cancel).ConfigureAwait(false);
     }
 
     public async Task<Farm.Shared.Admin.PolicyStatus> StatusAsync(CancellationToken cancel)
