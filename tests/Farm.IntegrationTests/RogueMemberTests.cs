@@ -48,7 +48,7 @@ public sealed class RogueMemberTests(ITestOutputHelper output) : ClusterTestBase
             Assert.True(Farm.Clock.Elapsed - started < StartBound, $"the lighthouse never refused {name}'s TLS handshake within {StartBound.TotalSeconds} s");
             foreach (var member in new[] { FarmHarness.LighthouseName, "node1" })
             {
-                var members = await Http.GetAsync($"{Farm.AdminUrl(member)}/cluster/members");
+                var members = await Http.GetAdminAsync($"{Farm.AdminUrl(member)}/cluster/members", FarmHarness.AdminToken);
                 Assert.DoesNotContain(rogueAddress, members, StringComparison.Ordinal);
             }
 

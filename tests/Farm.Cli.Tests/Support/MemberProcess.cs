@@ -52,8 +52,15 @@ public sealed class MemberProcess : IAsyncDisposable
             settings["FARM__ADMIN__TOKEN"] = token;
         }
 
-        return Start(name, Built.Lighthouse, seed, settings, socks: null);
+        return Start(name, Built.Lighthouse, seed, settings, socks: null, policy: LoopbackTestPolicy);
     }
+
+    /// <summary>
+    /// The farm policy the lighthouse seeds: the default after a pass of loopback to loopback, so that clients
+    /// reach the tests' servers. The nodes' loopback opt-in loosens only a node's own file, never the farm's policy.
+    /// </summary>
+    private static string LoopbackTestPolicy =>
+        "pass connect from 127.0.0.0/8, ::1 to 127.0.0.0/8, ::1 name test-loopback\n" + Farm.Shared.Policy.DefaultPolicy.ReadText();
 
     /// <param name="clusterHost">The loopback address its remoting binds and advertises (another 127.x puts it on another "host" in the cluster view).</param>
     public static MemberProcess StartNode(string name, string seed, string clusterHost = "127.0.0.1")
@@ -98,9 +105,16 @@ public sealed class MemberProcess : IAsyncDisposable
         }
     }
 
-    private static MemberProcess Start(string name, string dll, string? seed, Dictionary<string, string> settings, IPEndPoint? socks, string clusterHost = "127.0.0.1")
+    private static MemberProcess Start(string name, string dll, string? seed, Dictionary<string, string> settings, IPEndPoint? socks, string clusterHost = "127.0.0.1", string? policy = null)
     {
         var directory = Directory.CreateTempSubdirectory($"farm-cli-{name}-");
+        if (policy is not null)
+        {
+            var file = Path.Combine(directory.FullName, "farm.policy");
+            File.WriteAllText(file, policy);
+            settings["FARM__POLICY__FILE"] = file;
+        }
+
         var clusterPort = TestPorts.Next();
         var adminPort = TestPorts.Next();
         var start = new ProcessStartInfo("dotnet")

@@ -50,7 +50,7 @@ public sealed class SourceAccountingTests
                 ["FARM__SOCKS__MAXPENDINGHANDSHAKESPERSOURCE"] = Cap.ToString(CultureInfo.InvariantCulture),
                 ["FARM__SOCKS__HANDSHAKETIMEOUT"] = HandshakeTimeout.ToString(),
             });
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}/"), Timeout = TimeSpan.FromSeconds(10) };
+            using var http = AdminTestToken.Client(TimeSpan.FromSeconds(10), new Uri($"http://127.0.0.1:{admin}/"));
             var stages = new Func<Task>[]
             {
                 () => ResetBeforeGreetingAsync(node.Endpoint),
