@@ -48,7 +48,9 @@ public sealed class AdminTransport
 
     public HttpMessageHandler Handler()
     {
-        var handler = new SocketsHttpHandler();
+        // A member never redirects; a listener that does would have the next request's body (a policy, with its
+        // route passwords) sent wherever it points.
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false };
         if (Authorities is { } authorities)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Trusted(certificate, chain, errors, authorities);

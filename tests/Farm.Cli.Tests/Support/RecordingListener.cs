@@ -27,6 +27,8 @@ public sealed class RecordingListener : IAsyncDisposable
 
     public int Connections => Volatile.Read(ref _connections);
 
+    public EndPoint Endpoint => _listener.LocalEndpoint;
+
     public string Received
     {
         get
