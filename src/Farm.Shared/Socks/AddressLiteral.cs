@@ -25,7 +25,9 @@ public static class AddressLiteral
         }
 
         // The zone only picks an interface; the policy decides the address itself.
-        address = parsed.ScopeId == 0 ? parsed : new IPAddress(parsed.GetAddressBytes());
+        address = parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && parsed.ScopeId != 0
+            ? new IPAddress(parsed.GetAddressBytes())
+            : parsed;
         return true;
     }
 }
