@@ -33,6 +33,9 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
 
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
+    /// <summary>Environment settings the lighthouse starts with on top of the common ones.</summary>
+    public Dictionary<string, string> LighthouseSettings { get; } = [];
+
     public MemberProcess? Lighthouse { get; private set; }
 
     public MemberProcess?[] Nodes { get; } = new MemberProcess?[NodeCount + 1];
@@ -95,6 +98,11 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         environment["FARM__POLICY__FILE"] = Path.Combine(_directory.FullName, "lighthouse.policy");
         environment["FARM__DNS__LISTEN__0"] = $"{DnsAddress}:{DnsPort}";
         environment["FARM__SESSIONLOG__NODENAME"] = LighthouseName;
+        foreach (var (key, value) in LighthouseSettings)
+        {
+            environment[key] = value;
+        }
+
         Lighthouse = Track(MemberProcess.Start("lighthouse", Dll("Farm.Lighthouse"), environment, Clock));
         return Lighthouse;
     }
