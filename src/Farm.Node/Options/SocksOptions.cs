@@ -38,8 +38,11 @@ public sealed class SocksOptions
     /// <summary>Descriptors kept out of the session budget for admin, telemetry, cluster, logs and the runtime.</summary>
     public int DescriptorReserve { get; set; } = 256;
 
-    /// <summary>Open connections (handshaking or relaying) from one source (IPv4 address or IPv6 /64); unset: a tenth of the node's cap.</summary>
+    /// <summary>Open connections (handshaking or relaying) from one source (see <see cref="SourcePrefixLength"/>); unset: a tenth of the node's cap.</summary>
     public int? MaxSessionsPerSource { get; set; }
+
+    /// <summary>What one source is for the per-source caps: an address cut to a prefix; loopback is one source.</summary>
+    public SourcePrefixLengthOptions SourcePrefixLength { get; set; } = new();
 
     /// <summary>Connections from one source that have not yet completed their request.</summary>
     public int MaxPendingHandshakesPerSource { get; set; } = 64;

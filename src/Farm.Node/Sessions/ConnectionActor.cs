@@ -145,7 +145,7 @@ public sealed class ConnectionActor : UntypedActor
 
                 Finish(ended.Outcome);
                 break;
-            case KillSession:
+            case KillSession or EvictSession:
                 _kill.Cancel();
                 break;
             case GetSessionInfo:
@@ -189,7 +189,11 @@ public sealed class ConnectionActor : UntypedActor
     {
         var timeout = _policy.Policy.Limits.HandshakeTimeout ?? _services.Options.HandshakeTimeout;
         var handshake = await SocksHandshake.RunAsync(_client, _policy.Policy, ClientAddress, ListenerAddress, _services.Passwords, _services.Gssapi, timeout, _kill.Token).ConfigureAwait(false);
-        _ticket.HandshakeDone();
+        if (!_ticket.HandshakeDone())
+        {
+            // Evicted while the node was full: whatever the handshake got to, it is not served.
+            return EvictionReason.Outcome;
+        }
 
         _version = handshake.Version;
         _user = handshake.User;

@@ -25,6 +25,6 @@ public sealed record SessionCaps(int MaxSessions, int MaxSessionsPerSource, int 
     {
         ArgumentNullException.ThrowIfNull(options);
         var limit = DescriptorLimit is { } l ? $"open-files limit {l} (reserve {options.DescriptorReserve})" : "open-files limit unknown";
-        return $"{limit}: sessions {MaxSessions} (Farm:Socks:MaxSessions {options.MaxSessions}), {MaxSessionsPerSource} per source, {MaxPendingHandshakesPerSource} handshakes per source";
+        return $"{limit}: sessions {MaxSessions} (Farm:Socks:MaxSessions {options.MaxSessions}), {MaxSessionsPerSource} per source, {MaxPendingHandshakesPerSource} handshakes per source (a source: IPv4 /{options.SourcePrefixLength.Ipv4}, IPv6 /{options.SourcePrefixLength.Ipv6}, loopback as one)";
     }
 }

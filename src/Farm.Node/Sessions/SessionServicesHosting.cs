@@ -36,7 +36,13 @@ public static class SessionServicesHosting
         services.AddSingleton(sp =>
         {
             var caps = sp.GetRequiredService<SessionCaps>();
-            return new SourceConnections(caps.MaxSessionsPerSource, caps.MaxPendingHandshakesPerSource);
+            var prefixes = sp.GetRequiredService<IOptions<SocksOptions>>().Value.SourcePrefixLength.Lengths;
+            if (prefixes.Problem(SourcePrefixLengthOptions.Setting) is { } problem)
+            {
+                throw new FormatException(problem);
+            }
+
+            return new SourceConnections(caps.MaxSessionsPerSource, caps.MaxPendingHandshakesPerSource, prefixes);
         });
         services.AddSingleton(sp =>
         {

@@ -35,29 +35,38 @@ public sealed class SessionsActor : ReceiveActor
     private void Accept(AcceptClient accepted)
     {
         var id = ++_nextId;
-        // A node-wide "limit sessions N" in the policy takes precedence over the configured cap.
-        if (_services.Open.Current >= _services.Caps.Enforced(_services.Policy.Current.Policy.Limits.MaxSessions))
-        {
-            RefuseOverCap(accepted, id, "session-cap");
-            return;
-        }
-
         if (accepted.Socket.RemoteEndPoint is not IPEndPoint remote)
         {
             SocketTeardown.Close(accepted.Socket, graceful: false);
             return;
         }
 
-        if (_services.Sources.TryOpen(remote.Address.Unmapped(), out var admission) is not { } ticket)
+        // A node-wide "limit sessions N" in the policy takes precedence over the configured cap.
+        var nodeFull = _services.Open.Current >= _services.Caps.Enforced(_services.Policy.Current.Policy.Limits.MaxSessions);
+        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, nodeFull, out var admission, out var evicted) is not { } ticket)
         {
-            RefuseOverCap(accepted, id, admission == SourceAdmission.OverSessionCap ? "source-cap" : "handshake-cap");
+            RefuseOverCap(accepted, id, RefusalOf(admission));
             return;
+        }
+
+        if (evicted is not null)
+        {
+            // Its place is already the newcomer's; the connection itself ends with an "evicted" record.
+            Context.Child(ConnectionActor.NameOf(evicted.Session)).Tell(EvictSession.Instance);
+            _services.Metrics.SessionEvicted(EvictionReason.PendingHandshake);
         }
 
         _services.Open.Opened();
         _services.Metrics.SessionOpened();
         Context.ActorOf(ConnectionActor.Props(accepted.Socket, id, ticket, _services), ConnectionActor.NameOf(id));
     }
+
+    private static string RefusalOf(SourceAdmission admission) => admission switch
+    {
+        SourceAdmission.OverSessionCap => "source-cap",
+        SourceAdmission.OverHandshakeCap => "handshake-cap",
+        _ => "session-cap",
+    };
 
     private void Kill(KillSession kill)
     {

@@ -41,6 +41,7 @@ public sealed class NodeMetrics
     private readonly Counter<long> _dnsFailures;
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _refusals;
+    private readonly Counter<long> _evictions;
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _udpDatagrams;
     private readonly Counter<long> _udpDropped;
@@ -73,6 +74,7 @@ public sealed class NodeMetrics
         _dnsFailures = meter.CreateCounter<long>("farm.upstream.dns.failures", "{lookup}", "Destination name resolutions that gave no address, by reason.");
         _decisions = meter.CreateCounter<long>("farm.policy.decisions", "{decision}", "Policy decisions, by stage (client admission or request), rule id and action.");
         _refusals = meter.CreateCounter<long>("farm.client.refusals", "{connection}", "Clients closed before any SOCKS byte was answered, by reason.");
+        _evictions = meter.CreateCounter<long>("farm.sessions.evicted", "{session}", "Sessions closed to make room for a newcomer while the node was full, by reason; only unfinished handshakes are taken.");
         _authFailures = meter.CreateCounter<long>("farm.auth.failures", "{attempt}", "SOCKS authentication failures, by reason.");
         _udpDatagrams = meter.CreateCounter<long>("farm.udp.datagrams", "{datagram}", "UDP datagrams relayed for UDP ASSOCIATE sessions, by direction.");
         _udpDropped = meter.CreateCounter<long>("farm.udp.dropped", "{datagram}", "UDP datagrams dropped by the UDP relay, by reason.");
@@ -112,6 +114,7 @@ public sealed class NodeMetrics
         _udpDatagrams.Add(0, new KeyValuePair<string, object?>("direction", "down"));
         _bindSessions.Add(0);
         _bindPeersRefused.Add(0);
+        _evictions.Add(0, new KeyValuePair<string, object?>("reason", EvictionReason.PendingHandshake));
 
         // A fresh node's session panels show 0, not "No data": the common series exist before the first session.
         foreach (var version in new SocksVersion?[] { SocksVersion.Socks4, SocksVersion.Socks5 })
@@ -130,6 +133,8 @@ public sealed class NodeMetrics
     public void SessionOpened() => _open.Add(1);
 
     public void SessionClosed() => _open.Add(-1);
+
+    public void SessionEvicted(string reason) => _evictions.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void ClientRefused(string reason)
     {

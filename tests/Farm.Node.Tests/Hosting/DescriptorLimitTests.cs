@@ -14,12 +14,16 @@ public sealed class DescriptorLimitTests
 {
     private const int DescriptorLimit = 512;
     private const int IdleConnections = 450;
-    private static readonly IPAddress Hog = IPAddress.Parse("127.0.0.2");
     private static readonly IPAddress Other = IPAddress.Parse("127.0.0.3");
 
-    [Fact]
+    [SkippableFact]
     public async Task OneSourceHoldingHundredsOfIdleConnections_OtherClientAdminAndMetricsStillServed()
     {
+        // Every loopback address is one source, so the hog comes from a non-loopback address.
+        var unavailable = await NetworkNamespaces.UnavailableReasonAsync();
+        Skip.If(unavailable is not null, $"links cannot be made here: {unavailable}");
+        await using var addresses = await LocalAddresses.AddAsync(1);
+        var hog = addresses.Addresses[0];
         await using var echo = new LoopbackEchoServer();
         var admin = TestPorts.Next();
         var telemetry = TestPorts.Next();
@@ -42,7 +46,7 @@ public sealed class DescriptorLimitTests
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 idle.Add(socket);
-                socket.Bind(new IPEndPoint(Hog, 0));
+                socket.Bind(new IPEndPoint(hog, 0));
                 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 try
                 {

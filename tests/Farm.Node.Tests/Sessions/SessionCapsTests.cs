@@ -44,13 +44,13 @@ public sealed class SessionCapsTests
 
         var first = Admitted(sources, hog);
         var second = Admitted(sources, hog);
-        Assert.Null(sources.TryOpen(hog, out var admission));
+        Assert.Null(sources.TryOpen(hog, 0, out var admission));
         Assert.Equal(SourceAdmission.OverHandshakeCap, admission);
         var other = Admitted(sources, IPAddress.Parse("10.0.0.3"));
 
         first.HandshakeDone();
         var third = Admitted(sources, hog);
-        Assert.Null(sources.TryOpen(hog, out admission));
+        Assert.Null(sources.TryOpen(hog, 0, out admission));
         Assert.Equal(SourceAdmission.OverSessionCap, admission);
 
         first.Close();
@@ -78,7 +78,7 @@ public sealed class SessionCapsTests
 
         // The held connection is still counted, with its handshake: nothing was given back twice.
         Assert.Equal(1, sources.OpenFrom(hog));
-        Assert.Null(sources.TryOpen(hog, out var admission));
+        Assert.Null(sources.TryOpen(hog, 0, out var admission));
         Assert.Equal(SourceAdmission.OverHandshakeCap, admission);
         held.Close();
         held.HandshakeDone();
@@ -88,7 +88,7 @@ public sealed class SessionCapsTests
 
     private static SourceTicket Admitted(SourceConnections sources, IPAddress source)
     {
-        var ticket = sources.TryOpen(source, out var admission);
+        var ticket = sources.TryOpen(source, 0, out var admission);
         Assert.Equal(SourceAdmission.Admitted, admission);
         return Assert.IsType<SourceTicket>(ticket);
     }

@@ -1,0 +1,150 @@
+using System.Net;
+using Farm.Node.Sources;
+using Farm.Shared.Net;
+
+namespace Farm.Node.Tests.Sources;
+
+/// <summary>
+/// Issue 16 F4: while the node is full, a newcomer takes the place of the oldest unfinished handshake
+/// of the source holding the most of them, only when that source holds more than the newcomer's, and
+/// never the place of a connection past its handshake; sources group by prefix, loopback as one.
+/// </summary>
+public sealed class SourceConnectionsTests
+{
+    private static readonly IPAddress Legit = IPAddress.Parse("192.0.2.10");
+
+    [Fact]
+    public void NodeFull_NewcomerEvictsOldestPendingOfTheSourceHoldingMost()
+    {
+        var sources = new SourceConnections(maxOpen: 10, maxPending: 10);
+        var small = IPAddress.Parse("198.51.100.1");
+        var big = IPAddress.Parse("198.51.100.2");
+        var smallFirst = Admitted(sources, small, 1);
+        var bigOldest = Admitted(sources, big, 2);
+        Admitted(sources, big, 3);
+        Admitted(sources, big, 4);
+
+        var ticket = sources.TryOpen(Legit, 5, nodeFull: true, out var admission, out var evicted);
+
+        Assert.Equal(SourceAdmission.Admitted, admission);
+        Assert.NotNull(ticket);
+        Assert.Same(bigOldest, evicted);
+        Assert.Equal(2, sources.PendingFrom(big));
+        Assert.Equal(3, sources.OpenFrom(big));
+        // The evicted connection's handshake is over for it: it must end unserved.
+        Assert.False(bigOldest.HandshakeDone());
+        Assert.True(smallFirst.HandshakeDone());
+    }
+
+    [Fact]
+    public void NodeFull_NoSourceHoldsMorePendingThanTheNewcomers_Refused()
+    {
+        var sources = new SourceConnections(maxOpen: 10, maxPending: 10);
+        var other = IPAddress.Parse("198.51.100.1");
+        Admitted(sources, other, 1);
+        Admitted(sources, Legit, 2);
+
+        Assert.Null(sources.TryOpen(Legit, 3, nodeFull: true, out var admission, out var evicted));
+        Assert.Equal(SourceAdmission.OverNodeCap, admission);
+        Assert.Null(evicted);
+        Assert.Equal(1, sources.PendingFrom(other));
+        Assert.Equal(1, sources.PendingFrom(Legit));
+    }
+
+    [Fact]
+    public void NodeFull_EstablishedSessionsAreNeverEvicted()
+    {
+        var sources = new SourceConnections(maxOpen: 10, maxPending: 10);
+        var relaying = IPAddress.Parse("198.51.100.1");
+        var established = new[] { Admitted(sources, relaying, 1), Admitted(sources, relaying, 2), Admitted(sources, relaying, 3) };
+        foreach (var ticket in established)
+        {
+            Assert.True(ticket.HandshakeDone());
+        }
+
+        var pending = Admitted(sources, relaying, 4);
+
+        // Only the one pending handshake can go; after it, no source holds more than the newcomer's.
+        Assert.NotNull(sources.TryOpen(Legit, 5, nodeFull: true, out _, out var evicted));
+        Assert.Same(pending, evicted);
+        Assert.Null(sources.TryOpen(Legit, 6, nodeFull: true, out var admission, out evicted));
+        Assert.Equal(SourceAdmission.OverNodeCap, admission);
+        Assert.Null(evicted);
+        Assert.Equal(4, sources.OpenFrom(relaying));
+    }
+
+    [Fact]
+    public void NodeFull_AmongEqualSources_TheOldestHandshakeGoes()
+    {
+        var sources = new SourceConnections(maxOpen: 10, maxPending: 10);
+        var later = Admitted(sources, IPAddress.Parse("198.51.100.2"), 1);
+        var earlier = Admitted(sources, IPAddress.Parse("198.51.100.1"), 2);
+        Assert.True(later.HandshakeDone());
+        var laterPending = Admitted(sources, IPAddress.Parse("198.51.100.2"), 3);
+
+        sources.TryOpen(Legit, 4, nodeFull: true, out _, out var evicted);
+
+        Assert.Same(earlier, evicted);
+        Assert.NotSame(laterPending, evicted);
+    }
+
+    [Fact]
+    public void EvictedTicket_CloseGivesBackOnlyTheConnection_AndTheSourceEntryGoes()
+    {
+        var sources = new SourceConnections(maxOpen: 2, maxPending: 2);
+        var hog = IPAddress.Parse("198.51.100.1");
+        var victim = Admitted(sources, hog, 1);
+        var kept = Admitted(sources, hog, 2);
+        var newcomer = sources.TryOpen(Legit, 3, nodeFull: true, out _, out var evicted);
+        Assert.Same(victim, evicted);
+
+        victim.Close();
+        victim.Close();
+        Assert.False(victim.HandshakeDone());
+        Assert.Equal(1, sources.OpenFrom(hog));
+        Assert.Equal(1, sources.PendingFrom(hog));
+        kept.Close();
+        newcomer!.Close();
+        Assert.Equal(0, sources.Sources);
+    }
+
+    [Fact]
+    public void Grouping_LoopbackIsOneSource_AndIpv4ByConfiguredPrefix()
+    {
+        var sources = new SourceConnections(maxOpen: 2, maxPending: 2, new SourcePrefixLengths(24, 64));
+        Admitted(sources, IPAddress.Parse("127.0.1.2"), 1);
+        Admitted(sources, IPAddress.Parse("127.0.1.3"), 2);
+        Assert.Null(sources.TryOpen(IPAddress.IPv6Loopback, 3, out var admission));
+        Assert.Equal(SourceAdmission.OverSessionCap, admission);
+
+        Admitted(sources, IPAddress.Parse("10.1.2.3"), 4);
+        Admitted(sources, IPAddress.Parse("::ffff:10.1.2.200"), 5);
+        Assert.Null(sources.TryOpen(IPAddress.Parse("10.1.2.9"), 6, out admission));
+        Assert.Equal(SourceAdmission.OverSessionCap, admission);
+        Admitted(sources, IPAddress.Parse("10.1.3.3"), 7);
+        Assert.Equal(2, sources.OpenFrom(IPAddress.Parse("10.1.2.0")));
+    }
+
+    [Fact]
+    public void SourceKey_PrefixLengths_MaskTheAddress()
+    {
+        var wide = new SourcePrefixLengths(16, 48);
+
+        Assert.Equal(SourceKey.Of(IPAddress.Parse("10.1.2.3"), wide), SourceKey.Of(IPAddress.Parse("10.1.200.7"), wide));
+        Assert.NotEqual(SourceKey.Of(IPAddress.Parse("10.1.2.3"), wide), SourceKey.Of(IPAddress.Parse("10.2.2.3"), wide));
+        Assert.Equal(SourceKey.Of(IPAddress.Parse("2001:db8:1::1"), wide), SourceKey.Of(IPAddress.Parse("2001:db8:1:ffff::2"), wide));
+        Assert.NotEqual(SourceKey.Of(IPAddress.Parse("2001:db8:1::1"), wide), SourceKey.Of(IPAddress.Parse("2001:db8:2::1"), wide));
+        Assert.Equal(SourceKey.Of(IPAddress.Parse("127.0.0.1"), SourcePrefixLengths.PerHost), SourceKey.Of(IPAddress.IPv6Loopback, SourcePrefixLengths.PerHost));
+        Assert.Equal(SourceKey.Of(IPAddress.Parse("2001:db8::1")), SourceKey.Of(IPAddress.Parse("2001:db8::1"), SourcePrefixLengths.PerHost));
+        Assert.Null(SourcePrefixLengths.PerHost.Problem("s"));
+        Assert.Equal("s:Ipv4 is 33; it must be 0 to 32", new SourcePrefixLengths(33, 64).Problem("s"));
+        Assert.Equal("s:Ipv6 is -1; it must be 0 to 128", new SourcePrefixLengths(24, -1).Problem("s"));
+    }
+
+    private static SourceTicket Admitted(SourceConnections sources, IPAddress source, long session)
+    {
+        var ticket = sources.TryOpen(source, session, out var admission);
+        Assert.Equal(SourceAdmission.Admitted, admission);
+        return Assert.IsType<SourceTicket>(ticket);
+    }
+}
