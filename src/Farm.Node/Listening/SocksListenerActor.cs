@@ -20,15 +20,17 @@ public sealed class SocksListenerActor : ReceiveActor
     private static readonly TimeSpan LastAcceptPause = TimeSpan.FromSeconds(1);
 
     private readonly IActorRef _sessions;
+    private readonly AcceptPlaces _places;
     private readonly IPEndPoint _endpoint;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Socket? _listening;
     private CancellationTokenSource? _stop;
 
-    public SocksListenerActor(Socket listening, IActorRef sessions)
+    public SocksListenerActor(Socket listening, IActorRef sessions, AcceptPlaces places)
     {
         _listening = listening;
         _sessions = sessions;
+        _places = places;
         _endpoint = (IPEndPoint)listening.LocalEndPoint!;
         Receive<StopAccepting>(_ =>
         {
@@ -69,7 +71,8 @@ public sealed class SocksListenerActor : ReceiveActor
 
     /// <summary>
     /// Never ends before the listener is closed: out of descriptors (EMFILE), a client that reset
-    /// before accept or anything else only pauses it, longer while the failures last.
+    /// before accept or anything else only pauses it, longer while the failures last. Accepts only
+    /// while fewer than <see cref="AcceptPlaces.Places"/> sockets wait for the supervisor.
     /// </summary>
     private async Task AcceptLoopAsync(Socket listening, CancellationToken stop)
     {
@@ -78,11 +81,26 @@ public sealed class SocksListenerActor : ReceiveActor
         {
             try
             {
-                var client = await listening.AcceptAsync(stop).ConfigureAwait(false);
+                await _places.TakeAsync(stop).ConfigureAwait(false);
+                Socket client;
+                try
+                {
+                    client = await listening.AcceptAsync(stop).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _places.Decided();
+                    throw;
+                }
+
                 pause = FirstAcceptPause;
                 if (TryNoDelay(client))
                 {
                     _sessions.Tell(new AcceptClient(client, _endpoint));
+                }
+                else
+                {
+                    _places.Decided();
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || stop.IsCancellationRequested)
@@ -123,6 +141,7 @@ public static class SocksListenerHosting
         {
             var sessions = registry.Get<SessionsActor>();
             var sockets = resolver.GetService<SocksListenerSockets>();
-            registry.Register<SocksListenersActor>(system.ActorOf(SocksListenersActor.Props(sockets.Sockets, sessions), "listeners"));
+            var places = resolver.GetService<SessionServices>().AcceptPlaces;
+            registry.Register<SocksListenersActor>(system.ActorOf(SocksListenersActor.Props(sockets.Sockets, sessions, places), "listeners"));
         });
 }

@@ -11,20 +11,20 @@ public sealed class SocksListenersActor : ReceiveActor
 {
     private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(5);
 
-    public SocksListenersActor(IReadOnlyList<Socket> sockets, IActorRef sessions)
+    public SocksListenersActor(IReadOnlyList<Socket> sockets, IActorRef sessions, AcceptPlaces places)
     {
         for (var i = 0; i < sockets.Count; i++)
         {
             var socket = sockets[i];
-            Context.ActorOf(Akka.Actor.Props.Create(() => new SocksListenerActor(socket, sessions)), $"listener-{i}");
+            Context.ActorOf(Akka.Actor.Props.Create(() => new SocksListenerActor(socket, sessions, places)), $"listener-{i}");
         }
 
         Receive<StopAccepting>(message => ChangeAll(message).PipeTo(Sender));
         Receive<StartAccepting>(message => ChangeAll(message).PipeTo(Sender));
     }
 
-    public static Props Props(IReadOnlyList<Socket> sockets, IActorRef sessions) =>
-        Akka.Actor.Props.Create(() => new SocksListenersActor(sockets, sessions));
+    public static Props Props(IReadOnlyList<Socket> sockets, IActorRef sessions, AcceptPlaces places) =>
+        Akka.Actor.Props.Create(() => new SocksListenersActor(sockets, sessions, places));
 
     private async Task<ListenersChanged> ChangeAll(object message)
     {

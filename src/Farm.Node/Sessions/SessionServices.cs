@@ -1,6 +1,7 @@
 using System.Net;
 using Farm.Node.Authentication;
 using Farm.Node.Dialing;
+using Farm.Node.Listening;
 using Farm.Node.Logging;
 using Farm.Node.Options;
 using Farm.Node.Policy;
@@ -32,4 +33,7 @@ public sealed record SessionServices(
     public UdpPortRange UdpPorts { get; } = UdpPortRange.Parse(Options.UdpPortRange);
 
     public OpenSessionCount Open { get; } = new();
+
+    /// <summary>Accepted sockets on their way to the sessions supervisor; it gives each place back.</summary>
+    public AcceptPlaces AcceptPlaces { get; } = new();
 }

@@ -34,6 +34,18 @@ public sealed class SessionsActor : ReceiveActor
 
     private void Accept(AcceptClient accepted)
     {
+        try
+        {
+            Admit(accepted);
+        }
+        finally
+        {
+            _services.AcceptPlaces.Decided();
+        }
+    }
+
+    private void Admit(AcceptClient accepted)
+    {
         var id = ++_nextId;
         if (accepted.Socket.RemoteEndPoint is not IPEndPoint remote)
         {
