@@ -26,11 +26,9 @@ public sealed partial class ManySourcesTests
     private const int ConnectionsPerAttacker = 40;
     private static readonly TimeSpan ServedWithin = TimeSpan.FromSeconds(5);
 
-    [SkippableFact]
+    [Fact]
     public async Task IdleHandshakesFromManyAddresses_NewcomerEvictsTheOldestAndIsServed()
     {
-        var unavailable = await NetworkNamespaces.UnavailableReasonAsync();
-        Skip.If(unavailable is not null, $"links cannot be made here: {unavailable}");
         await using var addresses = await LocalAddresses.AddAsync(Attackers);
 
         await AttackThenServeAsync(addresses.Addresses, IPAddress.Loopback, expectEvictions: true);
@@ -41,21 +39,17 @@ public sealed partial class ManySourcesTests
     /// completed before the node accepted them are taken in a few at a time, so the node never runs
     /// out of descriptors (it once did, lost its session log to EMFILE and stopped).
     /// </summary>
-    [SkippableFact]
+    [Fact]
     public async Task IdleHandshakesFromManyAddresses_LowDescriptorLimit_NodeKeepsServing()
     {
-        var unavailable = await NetworkNamespaces.UnavailableReasonAsync();
-        Skip.If(unavailable is not null, $"links cannot be made here: {unavailable}");
         await using var addresses = await LocalAddresses.AddAsync(LowLimitAttackers);
 
         await AttackThenServeAsync(addresses.Addresses, IPAddress.Loopback, expectEvictions: true, LowDescriptorLimit);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task IdleHandshakesFromManyLoopbackAddresses_CountAsOneSource_ClientFromAnotherAddressServed()
     {
-        var unavailable = await NetworkNamespaces.UnavailableReasonAsync();
-        Skip.If(unavailable is not null, $"links cannot be made here: {unavailable}");
         await using var addresses = await LocalAddresses.AddAsync(1);
         var loopbacks = Enumerable.Range(2, Attackers).Select(host => IPAddress.Parse($"127.0.1.{host}")).ToList();
 

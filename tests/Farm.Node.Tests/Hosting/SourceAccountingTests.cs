@@ -84,10 +84,7 @@ public sealed class SourceAccountingTests
                     idle.Add(await RawClient.ConnectAsync(node.Endpoint, Client));
                 }
 
-                using (var over = await RawClient.ConnectAsync(node.Endpoint, Client))
-                {
-                    Assert.True(await ClosedAtOnceAsync(over), $"connection {Cap + 1} from one source was not closed at once: its count drifted down");
-                }
+                Assert.True(await OverCapClosedAtOnceAsync(node.Endpoint), $"connection {Cap + 1} from one source was not closed at once: its count drifted down");
 
                 // Each of the cap is live and served: its count had not drifted up.
                 foreach (var client in idle)
@@ -292,6 +289,25 @@ public sealed class SourceAccountingTests
     private static byte[] Request(byte command, int port) => [0x05, command, 0x00, 0x01, 127, 0, 0, 1, (byte)(port >> 8), (byte)port];
 
     private static void Reset(RawClient client) => client.Socket.LingerState = new LingerOption(true, 0);
+
+    /// <summary>Under load the node's reset can reach the client before its connect completes: closed at once, too.</summary>
+    private static async Task<bool> OverCapClosedAtOnceAsync(IPEndPoint node)
+    {
+        RawClient over;
+        try
+        {
+            over = await RawClient.ConnectAsync(node, Client);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return true;
+        }
+
+        using (over)
+        {
+            return await ClosedAtOnceAsync(over);
+        }
+    }
 
     private static async Task<bool> ClosedAtOnceAsync(RawClient client)
     {
