@@ -1,5 +1,6 @@
 using System.Globalization;
 using Farm.Shared.Cluster.Tls;
+using Farm.Shared.Net;
 
 namespace Farm.Shared.Cluster;
 
@@ -13,7 +14,7 @@ public sealed class FarmClusterOptions
 
     public string ActorSystem { get; set; } = "farm";
 
-    /// <summary>Address the remoting transport binds to.</summary>
+    /// <summary>Address the remoting transport binds to; a wildcard (0.0.0.0, ::) advertises this machine's own address.</summary>
     public string Hostname { get; set; } = "127.0.0.1";
 
     /// <summary>Address other members use to reach this one, when it differs from <see cref="Hostname"/>.</summary>
@@ -42,7 +43,7 @@ public sealed class FarmClusterOptions
 
     public bool IsStandalone => Seeds.Count == 0;
 
-    public string AdvertisedHostname => PublicHostname ?? Hostname;
+    public string AdvertisedHostname => PublicHostname ?? (OwnAddress.IsWildcard(Hostname) ? OwnAddress.For(Hostname).ToString() : Hostname);
 
     /// <summary>
     /// The seeds in the scheme this member's transport speaks (<c>akka.ssl.tcp</c> with TLS): an operator

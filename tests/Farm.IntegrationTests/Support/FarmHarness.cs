@@ -226,14 +226,15 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         return port;
     }
 
-    private static string Dll(string project)
+    /// <summary>The built dll of <paramref name="project"/> (named <paramref name="assembly"/> when that differs).</summary>
+    public static string Dll(string project, string? assembly = null)
     {
         // tests/Farm.IntegrationTests/bin/<Configuration>/<tfm>/ -> src/<project>/bin/<Configuration>/<tfm>/<project>.dll
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var tfm = output.Name;
         var configuration = output.Parent!.Name;
         var root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, "src", project, "bin", configuration, tfm, project + ".dll");
+        var dll = Path.Combine(root, "src", project, "bin", configuration, tfm, (assembly ?? project) + ".dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"build {project} first", dll);
     }
 }

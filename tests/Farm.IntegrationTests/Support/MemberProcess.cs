@@ -37,16 +37,21 @@ public sealed partial class MemberProcess
         }
     }
 
-    public static MemberProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment, Stopwatch clock)
+    /// <summary>Starts <paramref name="dll"/>; in network namespace <paramref name="netns"/> when given (<c>ip netns exec</c> keeps the process id).</summary>
+    public static MemberProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment, Stopwatch clock, string? netns = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        start.ArgumentList.Add(dll);
+        foreach (var argument in netns is null ? [dll] : (string[])["netns", "exec", netns, "dotnet", dll])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
