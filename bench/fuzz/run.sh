@@ -7,7 +7,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-all_targets=(socks4-request socks5-greeting socks5-password socks5-request udp-header policy dns-datagram)
+all_targets=(socks4-request socks5-greeting socks5-password socks5-request gssapi-header udp-header policy dns-datagram)
 seconds=${1:-60}
 [[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { echo "usage: $0 [SECONDS_PER_TARGET] [TARGET...]" >&2; exit 2; }
 shift || true

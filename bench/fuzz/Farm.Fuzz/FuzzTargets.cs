@@ -11,6 +11,7 @@ internal static class FuzzTargets
         ["socks5-greeting"] = SocksTargets.Socks5Greeting,
         ["socks5-password"] = SocksTargets.Socks5Password,
         ["socks5-request"] = SocksTargets.Socks5Request,
+        ["gssapi-header"] = SocksTargets.GssapiHeader,
         ["udp-header"] = UdpHeaderTarget.Run,
         ["policy"] = PolicyTarget.Run,
         ["dns-datagram"] = DnsDatagramTarget.Run,
