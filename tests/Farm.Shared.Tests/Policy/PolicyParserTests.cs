@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Farm.Shared.Policy;
 
 namespace Farm.Shared.Tests.Policy;
@@ -203,6 +204,38 @@ public class PolicyParserTests
         Assert.Equal((line, column), (error.Line, error.Column));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
+
+    // afl (bench/fuzz, target policy) found "block any to 0.0.0.08" throwing FormatException out of Parse:
+    // IPAddress.Parse reads a leading zero as octal, and 8 is no octal digit.
+    [Fact]
+    public void Parse_FuzzCrash_OctalLookingOctet_IsErrorNotException()
+    {
+        var input = Convert.FromHexString("626C6F636B20616E7920746F20302E302E302E3038");
+
+        var error = SingleError(Encoding.UTF8.GetString(input));
+
+        Assert.Equal("1:14: '0.0.0.08' has an IPv4 octet with a leading zero, which other tools read as octal: write it without", error.ToString());
+    }
+
+    // "010.0.0.0/8" meant 8.0.0.0/8 to IPAddress.Parse and 10.0.0.0/8 to whoever wrote it: refused, never guessed.
+    [Theory]
+    [InlineData("block any to 10.0.0.09", 1, 14)]
+    [InlineData("block any to 010.0.0.0/8", 1, 14)]
+    [InlineData("client pass from 10.0.0.1 on 10.1.0.010", 1, 30)]
+    [InlineData("route to any via egress 203.0.113.010", 1, 25)]
+    [InlineData("route to any via socks5 198.51.100.08:1080", 1, 25)]
+    public void Parse_LeadingZeroOctet_IsRefused(string text, int line, int column)
+    {
+        var error = SingleError(text);
+
+        Assert.Equal((line, column), (error.Line, error.Column));
+    }
+
+    [Fact]
+    public void Parse_ZeroOctets_StayValid() =>
+        Assert.Equal(
+            new ClientRule(1, PolicyAction.Pass, [Net("0.0.0.0/8"), Net("10.0.0.0/8")], null, null, PolicyLogLevel.None),
+            Assert.Single(TestHashes.Parse("client pass from 0.0.0.0/8, 10.0.0.0/8").ClientRules));
 
     [Fact]
     public void Parse_AuthNoneWithUser_IsContradiction()

@@ -11,7 +11,9 @@ internal static class PolicySyntax
 
     /// <summary>
     /// Dotted-quad IPv4 or IPv6 only: <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> alone would
-    /// read "10.1" as 10.0.0.1, a classic way to write a rule that means something else.
+    /// read "10.1" as 10.0.0.1, a classic way to write a rule that means something else. An octet with a
+    /// leading zero is refused for the same reason: "010" is 8 to inet_aton (and to IPAddress.Parse, which
+    /// throws on "08"), 10 to whoever wrote it.
     /// </summary>
     public static bool TryParseAddress(string text, out IPAddress address)
     {
@@ -28,14 +30,21 @@ internal static class PolicySyntax
         }
 
         var parts = text.Split('.');
-        if (parts.Length != 4 || parts.Any(p => p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || int.Parse(p, CultureInfo.InvariantCulture) > 255))
+        if (parts.Length != 4 || !parts.All(IsDecimalOctet))
         {
             return false;
         }
 
-        address = IPAddress.Parse(text);
+        address = new IPAddress([.. parts.Select(part => byte.Parse(part, CultureInfo.InvariantCulture))]);
         return true;
     }
+
+    private static bool IsDecimalOctet(string part) =>
+        part.Length is >= 1 and <= 3 && part.All(char.IsAsciiDigit) && (part.Length == 1 || part[0] != '0')
+        && int.Parse(part, CultureInfo.InvariantCulture) <= 255;
+
+    private static bool HasLeadingZeroOctet(string text) =>
+        !text.Contains(':') && text.Split('.').Any(part => part.Length > 1 && part[0] == '0' && part.All(char.IsAsciiDigit));
 
     public static bool LooksLikeAddress(string text) => text.Contains(':') || text.All(c => char.IsAsciiDigit(c) || c == '.' || c == '/');
 
@@ -46,7 +55,9 @@ internal static class PolicySyntax
         var addressText = slash < 0 ? text : text[..slash];
         if (!TryParseAddress(addressText, out var address))
         {
-            error = $"'{text}' is not an IP address or CIDR network";
+            error = HasLeadingZeroOctet(addressText)
+                ? $"'{text}' has an IPv4 octet with a leading zero, which other tools read as octal: write it without"
+                : $"'{text}' is not an IP address or CIDR network";
             return false;
         }
 
