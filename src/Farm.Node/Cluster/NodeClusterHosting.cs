@@ -24,7 +24,7 @@ public static class NodeClusterHosting
 
     public static AkkaConfigurationBuilder AddNodeCluster(this AkkaConfigurationBuilder builder, IServiceProvider services)
     {
-        builder.WithFarmCluster(services, Role, DefaultPort).AddPolicyReplica();
+        builder.WithFarmCluster(services, Role, DefaultPort).AddPolicyReplica().AddPolicyArbiter();
         if (services.GetRequiredService<IOptions<FarmClusterOptions>>().Value.IsStandalone)
         {
             var source = services.GetRequiredService<PolicyFileSource>();

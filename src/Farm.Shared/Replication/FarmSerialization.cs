@@ -14,10 +14,13 @@ public static class FarmSerialization
             farm-policy = "Farm.Shared.Replication.PolicyEnvelopeSerializer, Farm.Shared"
             farm-local-only = "Farm.Shared.Replication.LocalOnlySerializer, Farm.Shared"
             farm-node-advertisement = "Farm.Shared.Replication.NodeAdvertisementSerializer, Farm.Shared"
+            farm-policy-arbiter = "Farm.Shared.Replication.PolicyArbiterSerializer, Farm.Shared"
           }
           serialization-bindings {
             "Farm.Shared.Replication.PolicyEnvelope, Farm.Shared" = farm-policy
             "Farm.Shared.Discovery.NodeAdvertisement, Farm.Shared" = farm-node-advertisement
+            "Farm.Shared.Replication.ApplyPolicy, Farm.Shared" = farm-policy-arbiter
+            "Farm.Shared.Replication.PolicyWriteReply, Farm.Shared" = farm-policy-arbiter
             "Akka.DistributedData.Durable.LoadAll, Akka.DistributedData" = farm-local-only
             "Akka.DistributedData.Durable.LoadData, Akka.DistributedData" = farm-local-only
             "Akka.DistributedData.Durable.LoadAllCompleted, Akka.DistributedData" = farm-local-only

@@ -14,10 +14,13 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
     public const int Id = 7301;
     public const string ManifestV1 = "policy-envelope-v1";
 
+    /// <summary>Adds the writer, the nonce and the ancestor digests (compare-and-set writes).</summary>
+    public const string ManifestV2 = "policy-envelope-v2";
+
     public override int Identifier => Id;
 
     public override string Manifest(object o) => o is PolicyEnvelope
-        ? ManifestV1
+        ? ManifestV2
         : throw new ArgumentException($"Cannot serialize {o.GetType()}", nameof(o));
 
     public override byte[] ToBinary(object obj)
@@ -33,13 +36,20 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
             writer.Write(envelope.Author);
             writer.Write(envelope.Timestamp.UtcTicks);
             writer.Write((short)envelope.Timestamp.Offset.TotalMinutes);
+            writer.Write(envelope.Writer);
+            writer.Write(envelope.Nonce);
+            writer.Write(envelope.Ancestors.Count);
+            foreach (var ancestor in envelope.Ancestors)
+            {
+                writer.Write(ancestor);
+            }
         }
         return buffer.ToArray();
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (manifest != ManifestV1)
+        if (manifest is not (ManifestV1 or ManifestV2))
             throw new SerializationException($"Unknown manifest [{manifest}] for {nameof(PolicyEnvelope)}");
 
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
@@ -48,6 +58,22 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
         var author = reader.ReadString();
         var utcTicks = reader.ReadInt64();
         var offset = TimeSpan.FromMinutes(reader.ReadInt16());
-        return new PolicyEnvelope(text, version, author, new DateTimeOffset(utcTicks + offset.Ticks, offset));
+        var timestamp = new DateTimeOffset(utcTicks + offset.Ticks, offset);
+        if (manifest == ManifestV1)
+            return new PolicyEnvelope(text, version, author, timestamp);
+
+        var writerName = reader.ReadString();
+        var nonce = reader.ReadString();
+        var count = reader.ReadInt32();
+        if (count is < 0 or > PolicyEnvelope.MaxAncestors)
+            throw new SerializationException($"A policy envelope names {count} ancestors; at most {PolicyEnvelope.MaxAncestors} are kept");
+
+        var ancestors = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            ancestors[i] = reader.ReadString();
+        }
+
+        return new PolicyEnvelope(text, version, author, timestamp, writerName, nonce, ancestors);
     }
 }

@@ -55,4 +55,52 @@ public sealed class PolicyEnvelopeSerializerTests()
 
         Assert.Equal(envelope, back);
     }
+
+    [Fact]
+    public void RoundTrip_KeepsTheWriterNonceAndAncestors()
+    {
+        var next = Policy.Successor("block any to any\n", "carol", Policy.Timestamp, "akka.tcp://farm@10.0.0.2:4054", "9f2c")!;
+        var serializer = new PolicyEnvelopeSerializer((ExtendedActorSystem)Sys);
+
+        var back = (PolicyEnvelope)serializer.FromBinary(serializer.ToBinary(next), serializer.Manifest(next));
+
+        Assert.Equal(next, back);
+        Assert.Equal([Policy.Digest()], back.Ancestors);
+        Assert.Equal(next.Digest(), back.Digest());
+    }
+
+    [Fact]
+    public void FromBinary_V1Envelope_StillReadable_WithoutWriterOrAncestors()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8))
+        {
+            writer.Write(Policy.Text);
+            writer.Write(Policy.Version);
+            writer.Write(Policy.Author);
+            writer.Write(Policy.Timestamp.UtcTicks);
+            writer.Write((short)Policy.Timestamp.Offset.TotalMinutes);
+        }
+
+        var back = new PolicyEnvelopeSerializer((ExtendedActorSystem)Sys).FromBinary(buffer.ToArray(), PolicyEnvelopeSerializer.ManifestV1);
+
+        Assert.Equal(Policy, back);
+    }
+
+    [Fact]
+    public void ArbiterMessages_RoundTripThroughTheSystemSerializers()
+    {
+        object[] messages =
+        [
+            new ApplyPolicy("pass connect to any\n", "alice", 41, "akka.tcp://farm@10.0.0.1:4054", "n0nce", TimeSpan.FromSeconds(5)),
+            new PolicyWriteReply(ApplyOutcome.Conflict, 42, "conflict: version 42 was written by x; re-run"),
+        ];
+        foreach (var message in messages)
+        {
+            var serializer = Sys.Serialization.FindSerializerFor(message);
+            Assert.IsType<PolicyArbiterSerializer>(serializer);
+
+            Assert.Equal(message, Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, message)));
+        }
+    }
 }
