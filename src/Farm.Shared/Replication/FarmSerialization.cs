@@ -25,6 +25,10 @@ public static class FarmSerialization
             "Akka.DistributedData.Durable.LoadData, Akka.DistributedData" = farm-local-only
             "Akka.DistributedData.Durable.LoadAllCompleted, Akka.DistributedData" = farm-local-only
             "Akka.DistributedData.Durable.Store, Akka.DistributedData" = farm-local-only
+            # A ReadMajority that finds a newer value sends these between the read aggregator and its own
+            # replicator only; 1.5.73 binds no serializer, so verification dropped them and the read never answered.
+            "Akka.DistributedData.Internal.ReadRepair, Akka.DistributedData" = farm-local-only
+            "Akka.DistributedData.Internal.ReadRepairAck, Akka.DistributedData" = farm-local-only
             # Published on the local event stream only; 1.5.73 binds no serializer, so verification dropped it.
             "Akka.Cluster.ClusterEvent+ReachabilityChanged, Akka.Cluster" = farm-local-only
           }

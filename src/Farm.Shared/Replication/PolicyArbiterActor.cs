@@ -7,7 +7,7 @@ using Akka.Hosting;
 namespace Farm.Shared.Replication;
 
 /// <summary>
-/// The farm's single policy writer, a cluster singleton on the oldest member: it takes one
+/// The farm's single policy writer, a cluster singleton on the oldest lighthouse: it takes one
 /// <see cref="ApplyPolicy"/> at a time, so two concurrent applies cannot both write version N + 1.
 /// For each it reads the register from a majority (what an earlier arbiter wrote is seen), writes
 /// exactly current + 1 only when that is the version the write replaces, then reads a majority again
@@ -139,12 +139,22 @@ public sealed class PolicyArbiterActor : ReceiveActor
     private sealed record FarmRead(PolicyEnvelope? Envelope, string? Failure);
 }
 
-/// <summary>Wires the arbiter as a singleton of the whole farm (every member can host it) with a proxy on each member.</summary>
+/// <summary>
+/// Wires the arbiter: a singleton on the members of <c>role</c> (the lighthouses, as the seeder; or the
+/// one standalone node) with a proxy, or only the proxy on a member that cannot host it (a node in a farm).
+/// </summary>
+/// <remarks>
+/// With every member eligible, members that came Up in the same gossip saw the oldest change during
+/// start and the arbiter was handed over for seconds; the lighthouses are up first and change least.
+/// </remarks>
 public static class PolicyArbiterActorHosting
 {
     public const string Name = "policy-arbiter";
 
-    public static AkkaConfigurationBuilder AddPolicyArbiter(this AkkaConfigurationBuilder builder) =>
+    public static AkkaConfigurationBuilder AddPolicyArbiter(this AkkaConfigurationBuilder builder, string role) =>
         builder.WithSingleton<PolicyArbiterActor>(Name, (_, _, resolver) => Props.Create(() => new PolicyArbiterActor(resolver.GetService<TimeProvider>())),
-                new ClusterSingletonOptions(), createProxyToo: true);
+            new ClusterSingletonOptions { Role = role }, createProxyToo: true);
+
+    public static AkkaConfigurationBuilder AddPolicyArbiterProxy(this AkkaConfigurationBuilder builder, string role) =>
+        builder.WithSingletonProxy<PolicyArbiterActor>(Name, new ClusterSingletonOptions { Role = role });
 }
