@@ -13,4 +13,7 @@ public enum ApplyOutcome
 
     /// <summary>Not written (the local store refused it, or the replicator did not answer).</summary>
     Failed,
+
+    /// <summary>Not written: the farm is no longer on the version the write replaces (another apply came first).</summary>
+    Conflict,
 }

@@ -16,4 +16,8 @@ public sealed record ApplyResult(ApplyOutcome Outcome, long Version, IReadOnlyLi
         new(ApplyOutcome.NotConfirmed, version, [], $"version {version} written locally; no majority confirmed within {timeout.TotalSeconds:0.#} s");
 
     public static ApplyResult Failed(string reason) => new(ApplyOutcome.Failed, 0, [], reason);
+
+    /// <summary>The farm holds <paramref name="current"/>, not the version the write replaces: the operator re-runs against it.</summary>
+    public static ApplyResult Conflict(PolicyEnvelope current) =>
+        new(ApplyOutcome.Conflict, current.Version, [], $"conflict: version {current.Version} was written by {current.WrittenBy}; re-run");
 }

@@ -1,55 +1,45 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
+using Akka.Hosting;
 using Farm.Shared.Policy;
 
 namespace Farm.Shared.Replication;
 
 /// <summary>
-/// Applies a policy to the whole farm from any member: validates it, writes version current + 1 with
-/// WriteMajority, and answers once a majority stored it. Also answers "policy status".
+/// Applies a policy to the whole farm from any member: validates it, then asks the policy arbiter (one
+/// writer for the farm) to write it as the version after <c>expected</c>, the version the operator saw.
+/// The answer is "applied" once a majority stored exactly this write, or a conflict naming the version
+/// that came first. Also answers "policy status".
 /// </summary>
-public sealed class PolicyApplier(ActorSystem system, TimeProvider time)
+public sealed class PolicyApplier(ActorSystem system)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
     /// <param name="fromLocalFile">The text is this member's own policy file (a reload): the version records it (<see cref="PolicyEnvelope.LocalOf"/>).</param>
-    public async Task<ApplyResult> ApplyAsync(string text, string author, TimeSpan? timeout = null, bool fromLocalFile = false)
+    public async Task<ApplyResult> ApplyAsync(string text, string author, long expected, TimeSpan? timeout = null, bool fromLocalFile = false)
     {
         var parsed = PolicyParser.Parse(text);
         if (!parsed.Success)
             return ApplyResult.Invalid(parsed.Errors);
 
         var wait = timeout ?? DefaultTimeout;
-        var data = DistributedData.Get(system);
-        var self = Akka.Cluster.Cluster.Get(system).SelfUniqueAddress;
-        var localOf = fromLocalFile ? self.Address.ToString() : null;
-        var written = new WrittenVersion();
-        var update = Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(self), new WriteMajority(wait), register =>
-        {
-            // Runs inside the replicator, so "current" is this member's merged view at the time of the write.
-            var next = new PolicyEnvelope(text, register.Value.Version + 1, author, time.GetUtcNow(), localOf);
-            written.Version = next.Version;
-            return PolicyRegister.With(register, self, next);
-        });
-
-        IUpdateResponse response;
+        var writer = PolicyReplicaActor.SelfKey(Akka.Cluster.Cluster.Get(system).SelfAddress);
+        var request = new ApplyPolicy(text, author, expected, writer, Guid.NewGuid().ToString("N"), wait, fromLocalFile);
+        PolicyWriteReply reply;
         try
         {
-            response = await data.Replicator.Ask<IUpdateResponse>(update, wait + TimeSpan.FromSeconds(1));
+            var arbiter = await ActorRegistry.For(system).GetAsync<PolicyArbiterActor>().WaitAsync(wait).ConfigureAwait(false);
+
+            // The arbiter reads, writes and reads again, each bounded by the wait; a handover adds a moment.
+            reply = await arbiter.Ask<PolicyWriteReply>(request, (wait * 3) + TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
-        catch (AskTimeoutException)
+        catch (Exception e) when (e is AskTimeoutException or TimeoutException)
         {
-            return ApplyResult.Failed($"the replicator did not answer within {wait.TotalSeconds:0.#} s");
+            return ApplyResult.Failed($"the farm's policy writer did not answer within {(wait * 3).TotalSeconds:0.#} s; the version is unknown, check `policy status`");
         }
 
-        return response switch
-        {
-            UpdateSuccess => ApplyResult.Applied(written.Version),
-            UpdateTimeout => ApplyResult.NotConfirmed(written.Version, wait),
-            ModifyFailure failure => ApplyResult.Failed(failure.ErrorMessage),
-            _ => ApplyResult.Failed($"not applied: {response}"),
-        };
+        return new ApplyResult(reply.Outcome, reply.Version, [], reply.Message);
     }
 
     public async Task<PolicyStatus> GetStatusAsync(TimeSpan? timeout = null)
@@ -71,10 +61,5 @@ public sealed class PolicyApplier(ActorSystem system, TimeProvider time)
             })
             .ToList();
         return new PolicyStatus(farmVersion, members);
-    }
-
-    private sealed class WrittenVersion
-    {
-        public long Version { get; set; }
     }
 }

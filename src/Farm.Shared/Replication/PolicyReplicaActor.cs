@@ -10,6 +10,8 @@ namespace Farm.Shared.Replication;
 /// <summary>
 /// Follows the replicated policy on one member: parses and hands each new version to the member's
 /// <see cref="IPolicyEnforcer"/> once, then publishes the version it enforces under <see cref="StatusKey"/>.
+/// A version that does not descend from the enforced one (<see cref="PolicyDescent"/>) is refused: not
+/// enforced, one log line and <see cref="PolicyMetrics.RefusedVersions"/>.
 /// </summary>
 /// <remarks>
 /// Status is a replicated map (member address -> version) rather than pub-sub replies: any member can
@@ -24,6 +26,7 @@ public sealed class PolicyReplicaActor : ReceiveActor
     private readonly UniqueAddress _self;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private PolicyEnvelope? _enforced;
+    private PolicyEnvelope? _refused;
 
     public PolicyReplicaActor(IPolicyEnforcer enforcer)
     {
@@ -41,6 +44,7 @@ public sealed class PolicyReplicaActor : ReceiveActor
                 _enforcer.Refuse(damage);
         });
         Receive<NotFound>(_ => { });
+        Receive<GetEnforcedPolicy>(_ => Sender.Tell(new EnforcedPolicy(_enforced)));
         Receive<GetFailure>(_ => { });
         Receive<IUpdateResponse>(response =>
         {
@@ -62,8 +66,18 @@ public sealed class PolicyReplicaActor : ReceiveActor
     private void Follow(LWWRegister<PolicyEnvelope> register)
     {
         var envelope = register.Value;
-        if (envelope is null || envelope.Version <= 0 || envelope.Equals(_enforced))
+        if (envelope is null || envelope.Version <= 0 || envelope.Equals(_enforced) || envelope.Equals(_refused))
             return;
+
+        var descent = PolicyDescent.Of(_enforced, envelope);
+        if (!descent.Accepted)
+        {
+            // Logged once per envelope: the register keeps it until the next apply replaces it.
+            _refused = envelope;
+            PolicyMetrics.RefusedVersions.Add(1);
+            _log.Warning("Policy {0}", descent.Reason);
+            return;
+        }
 
         var parsed = PolicyParser.Parse(envelope.Text);
         if (!parsed.Success)
@@ -76,7 +90,8 @@ public sealed class PolicyReplicaActor : ReceiveActor
 
         _enforcer.Enforce(envelope, parsed.Document!, string.Equals(envelope.LocalOf, _self.Address.ToString(), StringComparison.Ordinal));
         _enforced = envelope;
-        _log.Info("Enforcing farm policy version {0} by {1} ({2:O})", envelope.Version, envelope.Author, envelope.Timestamp);
+        _log.Info("Enforcing farm policy version {0} by {1} ({2:O}){3}", envelope.Version, envelope.Author, envelope.Timestamp,
+            descent.Kind == PolicyDescentKind.Resync ? ", skipping versions this member missed" : string.Empty);
         var key = SelfKey(_self.Address);
         _replicator.Tell(Dsl.Update(StatusKey, LWWDictionary<string, long>.Empty, WriteLocal.Instance,
             status => status.SetItem(_self, key, envelope.Version)));
@@ -86,10 +101,12 @@ public sealed class PolicyReplicaActor : ReceiveActor
 /// <summary>Wires the policy replica at <c>/user/policy-replica</c>.</summary>
 public static class PolicyReplicaActorHosting
 {
+    public const string Name = "policy-replica";
+
     public static AkkaConfigurationBuilder AddPolicyReplica(this AkkaConfigurationBuilder builder) =>
         builder.WithActors((system, registry, resolver) =>
         {
             var enforcer = resolver.GetService<IPolicyEnforcer>();
-            registry.Register<PolicyReplicaActor>(system.ActorOf(Props.Create(() => new PolicyReplicaActor(enforcer)), "policy-replica"));
+            registry.Register<PolicyReplicaActor>(system.ActorOf(Props.Create(() => new PolicyReplicaActor(enforcer)), Name));
         });
 }
