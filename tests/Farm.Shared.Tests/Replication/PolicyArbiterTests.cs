@@ -94,6 +94,28 @@ public sealed class PolicyArbiterTests : IAsyncLifetime
         await EnforcedAsync(2);
     }
 
+    /// <summary>
+    /// A reload of the member's own file goes through the arbiter like any write and is recorded as that
+    /// member's local file; an apply of the same text is not, and neither loses its compare-and-set.
+    /// </summary>
+    [Fact]
+    public async Task ReloadFromTheLocalFile_RecordsTheWriterAsLocal_AnApplyOfTheSameTextDoesNot()
+    {
+        var self = PolicyReplicaActor.SelfKey(Akka.Cluster.Cluster.Get(_system).SelfAddress);
+
+        Assert.Equal(ApplyOutcome.Applied, (await _applier.ApplyAsync(Policy(2), "alice", expected: 1)).Outcome);
+        await EnforcedAsync(2);
+        var applied = await EnforcedEnvelopeAsync();
+        Assert.Equal(ApplyOutcome.Applied, (await _applier.ApplyAsync(Policy(2), "reload", expected: 2, fromLocalFile: true)).Outcome);
+        await EnforcedAsync(3);
+        var reloaded = await EnforcedEnvelopeAsync();
+        var stale = await _applier.ApplyAsync(Policy(2), "reload", expected: 2, fromLocalFile: true);
+
+        Assert.Equal((null, self), (applied.LocalOf, reloaded.LocalOf));
+        Assert.Equal((self, applied.Digest()), (reloaded.Writer, reloaded.Ancestors[^1]));
+        Assert.Equal(ApplyOutcome.Conflict, stale.Outcome);
+    }
+
     private static string Policy(int port) => $"client pass from any\npass connect to any port {port}\n";
 
     private async Task<PolicyEnvelope> EnforcedEnvelopeAsync() =>
