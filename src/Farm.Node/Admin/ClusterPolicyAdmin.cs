@@ -87,7 +87,7 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
             return null;
         }
 
-        return await ApplyAsync(target.Text, $"{author}, rollback to version {target.Version}", expected, cancel).ConfigureAwait(false);
+        return await ApplyAsync(target.Text, $"{author}, rollback to version {target.Version}", expected, fromLocalFile: target.OwnLocalFile, cancel).ConfigureAwait(false);
     }
 
     public async Task<Farm.Shared.Admin.PolicyStatus> StatusAsync(CancellationToken cancel)

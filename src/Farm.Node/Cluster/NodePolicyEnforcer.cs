@@ -22,7 +22,7 @@ public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource sou
         var snapshot = new PolicySnapshot(source.Compile(document, ownLocalFile), envelope.Version, $"farm:{envelope.Author}", time.GetUtcNow());
         holder.Swap(snapshot);
         Volatile.Write(ref _damage, null);
-        history.Record(envelope.Version, envelope.Author, snapshot.Source, envelope.Timestamp, snapshot.Policy.RuleCount, envelope.Text);
+        history.Record(envelope.Version, envelope.Author, snapshot.Source, envelope.Timestamp, snapshot.Policy.RuleCount, envelope.Text, ownLocalFile);
     }
 
     public void Refuse(DurableStoreDamage damage)

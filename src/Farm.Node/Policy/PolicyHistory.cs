@@ -14,7 +14,7 @@ public sealed class PolicyHistory
     private readonly Lock _lock = new();
     private readonly List<Entry> _entries = [];
 
-    public void Record(long version, string author, string source, DateTimeOffset time, int rules, string text)
+    public void Record(long version, string author, string source, DateTimeOffset time, int rules, string text, bool ownLocalFile)
     {
         lock (_lock)
         {
@@ -23,7 +23,7 @@ public sealed class PolicyHistory
                 return;
             }
 
-            _entries.Add(new Entry(version, author, source, time, rules, text));
+            _entries.Add(new Entry(version, author, source, time, rules, text, ownLocalFile));
             if (_entries.Count > Keep)
             {
                 _entries.RemoveAt(0);
@@ -39,8 +39,11 @@ public sealed class PolicyHistory
         }
     }
 
-    /// <summary>The text of <paramref name="version"/>, or of the newest version before <paramref name="current"/> with a different text.</summary>
-    public (long Version, string Text)? Find(long? version, long current)
+    /// <summary>
+    /// The text of <paramref name="version"/>, or of the newest version before <paramref name="current"/> with a
+    /// different text, and whether it was this node's own file: a rollback restores that too.
+    /// </summary>
+    public (long Version, string Text, bool OwnLocalFile)? Find(long? version, long current)
     {
         lock (_lock)
         {
@@ -48,7 +51,7 @@ public sealed class PolicyHistory
             var entry = version is { } wanted
                 ? _entries.FirstOrDefault(e => e.Version == wanted)
                 : _entries.LastOrDefault(e => e.Version < current && e.Text != currentText);
-            return entry is null ? null : (entry.Version, entry.Text);
+            return entry is null ? null : (entry.Version, entry.Text, entry.OwnLocalFile);
         }
     }
 
@@ -60,5 +63,5 @@ public sealed class PolicyHistory
         }
     }
 
-    private sealed record Entry(long Version, string Author, string Source, DateTimeOffset Time, int Rules, string Text);
+    private sealed record Entry(long Version, string Author, string Source, DateTimeOffset Time, int Rules, string Text, bool OwnLocalFile);
 }
