@@ -10,11 +10,22 @@ public sealed class AdminOptions
     /// <summary><c>address:port</c>; loopback by default so that a first run exposes nothing.</summary>
     public string Listen { get; set; } = "127.0.0.1:9110";
 
-    /// <summary>Bearer token every request must carry; required when <see cref="Listen"/> is beyond loopback.</summary>
+    /// <summary>
+    /// Bearer token every request must carry; required when <see cref="Listen"/> is beyond loopback. When
+    /// unset, a loopback member generates one into its state root (see <c>AdminTokenFile</c>).
+    /// </summary>
     public string? Token { get; set; }
 
     /// <summary>Names besides the listen address a request's <c>Host</c> may carry (a DNS name operators use); none by default.</summary>
     public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>PEM certificate (with its chain) to serve HTTPS; with <see cref="Key"/>. Unset: plain HTTP.</summary>
+    public string? Certificate { get; set; }
+
+    /// <summary>PEM private key of <see cref="Certificate"/>.</summary>
+    public string? Key { get; set; }
+
+    public bool UsesTls => !string.IsNullOrEmpty(Certificate);
 
     /// <summary>Largest request body accepted; larger ones get 413.</summary>
     public long MaxRequestBytes { get; set; } = 1024 * 1024;
@@ -31,6 +42,11 @@ public sealed class AdminOptions
         {
             throw new InvalidOperationException(
                 $"{Section}:Listen is {Listen}, beyond loopback, and {Section}:Token is not set: refusing to start an admin endpoint anyone on the network could drive. Set {Section}:Token (FARM__ADMIN__TOKEN) or listen on 127.0.0.1.");
+        }
+
+        if (string.IsNullOrEmpty(Certificate) != string.IsNullOrEmpty(Key))
+        {
+            throw new InvalidOperationException($"{Section}:Certificate and {Section}:Key go together: set both (PEM files) for HTTPS, or neither");
         }
 
         if (MaxRequestBytes <= 0)

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Farm.Admin.Access;
+using Farm.Shared.Admin;
+using Farm.Shared.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,6 +25,7 @@ public sealed partial class AdminServer(
     ILogger<AdminServer> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
+    private X509Certificate2? _certificate;
 
     /// <summary>The bound endpoint (the real port when configured with port 0), once started.</summary>
     public IPEndPoint? Endpoint { get; private set; }
@@ -41,18 +46,33 @@ public sealed partial class AdminServer(
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         var settings = options.Value;
+        var certificate = LoadCertificate(settings);
+        _certificate = certificate;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // A chunked body has no length to check up front; Kestrel stops reading it at the limit (413).
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes;
-            kestrel.Listen(endpoint);
+            kestrel.Listen(endpoint, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
         });
         var app = builder.Build();
-        var gate = new AdminGate(new BrowserGuard(settings.AllowedHosts, settings.MaxRequestBytes), new AdminTokenCheck(settings.Token));
+        var token = new AdminTokenCheck();
+        var gate = new AdminGate(new BrowserGuard(settings.AllowedHosts, settings.MaxRequestBytes), token);
         app.Use(gate.InvokeAsync);
         foreach (var group in endpoints)
         {
             group.Map(app);
+        }
+
+        // A fixed port's token is known before the first request can arrive; port 0 (tests) names its file once bound.
+        if (endpoint.Port != 0)
+        {
+            token.Use(ResolveToken(settings, endpoint));
         }
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +81,55 @@ public sealed partial class AdminServer(
         Endpoint = address is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri)
             ? new IPEndPoint(endpoint.Address, uri.Port)
             : endpoint;
-        LogListening(Endpoint, options.Value.Token is { Length: > 0 });
+        if (endpoint.Port == 0)
+        {
+            token.Use(ResolveToken(settings, Endpoint));
+        }
+
+        LogListening(certificate is null ? "http" : "https", Endpoint);
+    }
+
+    private X509Certificate2? LoadCertificate(AdminOptions settings)
+    {
+        if (!settings.UsesTls)
+        {
+            return null;
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(settings.Certificate!, settings.Key);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            var reason = $"{AdminOptions.Section}:Certificate {settings.Certificate} with key {settings.Key} cannot be loaded: {e.Message}";
+            LogRefused(reason);
+            throw new InvalidOperationException(reason, e);
+        }
+    }
+
+    /// <summary>The configured token, or the one generated into the state root for this endpoint.</summary>
+    private string ResolveToken(AdminOptions settings, IPEndPoint endpoint)
+    {
+        if (settings.Token is { Length: > 0 } configured)
+        {
+            LogConfiguredToken();
+            return configured;
+        }
+
+        var path = AdminTokenFile.PathFor(FarmStateRoot.Path(Environment.GetEnvironmentVariable), endpoint);
+        try
+        {
+            var (token, created) = AdminTokenStore.LoadOrCreate(path);
+            LogTokenFile(created ? "generated into" : "read from", path);
+            return token;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            var reason = $"{AdminOptions.Section}:Token is not set and the generated token cannot be used: {e.Message}";
+            LogRefused(reason);
+            throw new InvalidOperationException(reason, e);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -78,10 +146,19 @@ public sealed partial class AdminServer(
         {
             await _app.DisposeAsync().ConfigureAwait(false);
         }
+
+        _certificate?.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "admin endpoint on http://{Endpoint} (token required: {TokenRequired})")]
-    private partial void LogListening(IPEndPoint endpoint, bool tokenRequired);
+    [LoggerMessage(Level = LogLevel.Information, Message = "admin endpoint on {Scheme}://{Endpoint} (bearer token required)")]
+    private partial void LogListening(string scheme, IPEndPoint endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "admin token from Farm:Admin:Token")]
+    private partial void LogConfiguredToken();
+
+    // The path only: the token itself is never logged.
+    [LoggerMessage(Level = LogLevel.Information, Message = "admin token {How} {Path}")]
+    private partial void LogTokenFile(string how, string path);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Reason}")]
     private partial void LogRefused(string reason);

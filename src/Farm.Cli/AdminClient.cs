@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -17,14 +18,17 @@ public sealed class AdminClient : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
-    private readonly string? _token;
+    private readonly AdminTokenSource _tokens;
+    private readonly AdminTransport _transport;
+    private readonly string _tokenOrigin;
 
-    public AdminClient(string endpoint, string? token)
+    public AdminClient(string endpoint, AdminTokenSource tokens, AdminTransport transport)
     {
         Endpoint = endpoint;
-        _token = token;
-        _http = new HttpClient { BaseAddress = new Uri($"http://{endpoint}"), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        if (!string.IsNullOrEmpty(token))
+        _tokens = tokens;
+        _transport = transport;
+        _http = new HttpClient(transport.Handler()) { BaseAddress = new Uri($"{transport.Scheme}://{endpoint}"), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        if (tokens.For(endpoint, out _tokenOrigin) is { } token)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
@@ -32,8 +36,11 @@ public sealed class AdminClient : IDisposable
 
     public string Endpoint { get; }
 
-    /// <summary>Another member, with the same token.</summary>
-    public AdminClient WithEndpoint(string endpoint) => new(endpoint, _token);
+    /// <summary>Whether the member's identity is checked (HTTPS with a verified certificate) before the token is sent.</summary>
+    public bool VerifiesServer => _transport.Tls;
+
+    /// <summary>Another member, with the given token or else that member's own token file.</summary>
+    public AdminClient WithEndpoint(string endpoint) => new(endpoint, _tokens, _transport);
 
     public Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancel) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), type, cancel);
@@ -92,6 +99,10 @@ public sealed class AdminClient : IDisposable
         {
             return await _http.SendAsync(request, completion, bounded ? deadline.Token : cancel).ConfigureAwait(false);
         }
+        catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
+        {
+            throw new CliException(ExitCode.Unreachable, $"HTTPS to {Endpoint} refused: the member's certificate is not trusted or does not name {Endpoint} (check --ca): {e.InnerException.Message}");
+        }
         catch (HttpRequestException e)
         {
             var reason = e.InnerException is SocketException s ? s.SocketErrorCode.ToString() : e.Message;
@@ -123,7 +134,7 @@ public sealed class AdminClient : IDisposable
 
         throw response.StatusCode switch
         {
-            HttpStatusCode.Unauthorized => new CliException(ExitCode.Unauthorized, $"{error ?? "unauthorized"} (pass --token or set FARMCTL_TOKEN)"),
+            HttpStatusCode.Unauthorized => new CliException(ExitCode.Unauthorized, $"{error ?? "unauthorized"} ({_tokenOrigin})"),
             HttpStatusCode.NotFound when error is null => new CliException(ExitCode.Failed, $"{Endpoint} does not serve this command (a lighthouse has no policy, drain or sessions)"),
             _ => new CliException(ExitCode.Failed, error ?? $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}"),
         };

@@ -1,5 +1,6 @@
 using System.Text;
 using Farm.Cli.Import;
+using Farm.Shared.Cluster;
 
 namespace Farm.Cli;
 
@@ -18,10 +19,12 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
     private CancellationTokenSource? _running;
 
     public static string Usage => $"""
-        usage: farmctl [host:port] <palette> <command> [args] [--json] [--token T]
+        usage: farmctl [[https://]host:port] <palette> <command> [args] [--json] [--token T] [--tls] [--ca farm-ca.pem]
                farmctl [host:port]                      interactive: one command per line, 'exit' to leave
 
-        The member defaults to {DefaultEndpoint}; the token comes from --token or FARMCTL_TOKEN.
+        The member defaults to {DefaultEndpoint}; the token comes from --token or FARMCTL_TOKEN, else from
+        the token file a member on this machine generated: $FARM_STATE_DIR (default ~/.local/share/farm)/admin-<ip>-<port>.token.
+        --tls (or an https:// endpoint) speaks HTTPS; --ca trusts only that CA's certificates (implies --tls).
 
         {ClusterPalette.Usage}
         {PolicyPalette.Usage}
@@ -47,13 +50,16 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
             }
 
             var token = TakeOption(words, "token") ?? environment("FARMCTL_TOKEN");
+            // certs talks to no member, and its own --ca names the CA directory it signs with.
+            var certs = words.Count > 0 && words[0] == "certs";
+            var transport = certs ? Transport(ref endpoint, false, null) : Transport(ref endpoint, words.Remove("--tls"), TakeOption(words, "ca"));
             var json = words.Remove("--json");
             if (words.Count == 0)
             {
-                return (int)await InteractiveAsync(endpoint, token, json).ConfigureAwait(false);
+                return (int)await InteractiveAsync(endpoint, token, transport, json).ConfigureAwait(false);
             }
 
-            return (int)await RunOneAsync(endpoint, token, json, words).ConfigureAwait(false);
+            return (int)await RunOneAsync(endpoint, token, transport, json, words).ConfigureAwait(false);
         }
         catch (CliException e)
         {
@@ -66,13 +72,13 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         }
     }
 
-    private async Task<ExitCode> RunOneAsync(string endpoint, string? token, bool json, List<string> words)
+    private async Task<ExitCode> RunOneAsync(string endpoint, string? token, AdminTransport transport, bool json, List<string> words)
     {
         using var cancel = new CancellationTokenSource();
         _running = cancel;
         try
         {
-            return await DispatchAsync(endpoint, token, json, words, cancel.Token).ConfigureAwait(false);
+            return await DispatchAsync(endpoint, token, transport, json, words, cancel.Token).ConfigureAwait(false);
         }
         catch (CliException e)
         {
@@ -85,7 +91,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         }
     }
 
-    private async Task<ExitCode> DispatchAsync(string endpoint, string? token, bool json, List<string> words, CancellationToken cancel)
+    private async Task<ExitCode> DispatchAsync(string endpoint, string? token, AdminTransport transport, bool json, List<string> words, CancellationToken cancel)
     {
         var palette = words[0];
         if (palette is "help" or "--help" or "-h")
@@ -124,7 +130,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
             return await ClientConfigCommand.RunAsync(null, output, json, Arguments.Parse("client-config", words[1..], Flags), cancel).ConfigureAwait(false);
         }
 
-        using var client = new AdminClient(endpoint, token);
+        using var client = new AdminClient(endpoint, new AdminTokenSource(token, FarmStateRoot.Path(environment)), transport);
         var context = new CliContext(client, input, output, error, json, environment, cancel);
         if (palette == "client-config")
         {
@@ -148,7 +154,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         };
     }
 
-    private async Task<ExitCode> InteractiveAsync(string endpoint, string? token, bool json)
+    private async Task<ExitCode> InteractiveAsync(string endpoint, string? token, AdminTransport transport, bool json)
     {
         var prompt = !Console.IsInputRedirected;
         var last = ExitCode.Ok;
@@ -177,7 +183,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
             }
 
             var lineJson = words.Remove("--json") || json;
-            last = await RunOneAsync(endpoint, token, lineJson, words).ConfigureAwait(false);
+            last = await RunOneAsync(endpoint, token, transport, lineJson, words).ConfigureAwait(false);
             await output.FlushAsync().ConfigureAwait(false);
         }
     }
@@ -190,6 +196,27 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
             e.Cancel = true;
             running.Cancel();
         }
+    }
+
+    /// <summary>
+    /// HTTPS when asked (<c>--tls</c>, <c>--ca</c> or an <c>https://</c> endpoint), else plain HTTP; the
+    /// endpoint is left as <c>host:port</c>.
+    /// </summary>
+    private static AdminTransport Transport(ref string endpoint, bool tls, string? caFile)
+    {
+        var https = endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        var http = endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+        if (https || http)
+        {
+            endpoint = endpoint[(endpoint.IndexOf("//", StringComparison.Ordinal) + 2)..].TrimEnd('/');
+        }
+
+        if (http && (tls || caFile is not null))
+        {
+            throw CliException.Usage("an http:// endpoint cannot be used with --tls or --ca");
+        }
+
+        return https || tls || caFile is not null ? AdminTransport.Https(caFile) : AdminTransport.PlainHttp;
     }
 
     private static string? TakeOption(List<string> words, string name)

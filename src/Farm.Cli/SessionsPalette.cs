@@ -55,12 +55,24 @@ public static class SessionsPalette
     /// <summary>
     /// The nodes are the given admin endpoints, or else the cluster's socks members on the connected
     /// member's admin port; a member that does not answer is reported and the others still listed.
+    /// The token goes only to members farmctl can verify: ones the operator named, or discovered
+    /// ones over HTTPS whose certificate checks out. Anyone can join a cluster view and name an
+    /// address, so a discovered plain-HTTP member is refused before anything is sent.
     /// </summary>
     private static async Task<IReadOnlyList<SessionList>> FanOutAsync(CliContext context, string? members, string query)
     {
         var endpoints = members is not null
             ? members.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
             : await SocksMembersAsync(context).ConfigureAwait(false);
+        var unverified = members is null && !context.Client.VerifiesServer
+            ? endpoints.Where(e => e != context.Client.Endpoint).ToList()
+            : [];
+        if (unverified.Count > 0)
+        {
+            throw CliException.Usage(
+                $"sessions list --all-members: refusing to send the admin token over plain HTTP to members found in the cluster view ({string.Join(", ", unverified)}): " +
+                "nothing proves who answers there. Name the members with --members h:p,... (or FARMCTL_MEMBERS), or use HTTPS (--tls --ca <farm CA>).");
+        }
         var lists = await Task.WhenAll(endpoints.Select(async endpoint =>
         {
             using var client = endpoint == context.Client.Endpoint ? null : context.Client.WithEndpoint(endpoint);

@@ -128,6 +128,7 @@ public sealed class FarmCommandsTests : IAsyncLifetime
         using var open = await SocksClient.ConnectAsync(Node1.Socks!, _echo.Endpoint);
         Assert.Equal(0, open.Reply);
 
+        Assert.Equal([1, 2, 3], await open.EchoAsync([1, 2, 3]));
         var drain = await Farmctl.RunAsync(Node1.Admin, "node", "drain");
 
         Assert.Equal(0, drain.ExitCode);
@@ -157,6 +158,8 @@ public sealed class FarmCommandsTests : IAsyncLifetime
         using var open = await SocksClient.ConnectAsync(Node2.Socks!, _echo.Endpoint);
         Assert.Equal(0, open.Reply);
 
+        // A byte echoed back proves the session relays (the node counts it open) before the drain is asked.
+        Assert.Equal([1, 2, 3], await open.EchoAsync([1, 2, 3]));
         var drain = await Farmctl.RunAsync(Node2.Admin, "node", "drain", "--deadline", "2s");
 
         Assert.Equal(0, drain.ExitCode);

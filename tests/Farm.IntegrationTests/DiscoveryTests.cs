@@ -70,7 +70,7 @@ public sealed class DiscoveryTests(ITestOutputHelper output) : ClusterTestBase(o
         // removes it from DNS is the drain flag, not its departure from the cluster.
         using (await HeldSession.OpenAsync(Farm.SocksAddress(3), Farm.SocksPort(3), Server.Endpoint))
         {
-            await Http.PostJsonAsync(Farm.AdminUrl("node3") + "/node/drain", "{}");
+            await Http.PostJsonAsync(Farm.AdminUrl("node3") + "/node/drain", "{}", FarmHarness.AdminToken);
             var afterDrain = await Dig.ShortAsync(Farm.DnsAddress, Farm.DnsPort, FarmName, "A");
             Assert.DoesNotContain(Farm.SocksAddress(3), afterDrain);
             Assert.Equal(2, afterDrain.Length);

@@ -4,15 +4,26 @@ using Microsoft.AspNetCore.Http;
 
 namespace Farm.Admin.Access;
 
-/// <summary>Compares the presented bearer token with the member's in constant time.</summary>
-public sealed class AdminTokenCheck(string? token)
+/// <summary>
+/// Compares the presented bearer token with the member's in constant time. Until the member's token
+/// is known (a generated one is read after the port is bound) every request is refused.
+/// </summary>
+public sealed class AdminTokenCheck
 {
-    private readonly byte[]? _expected = string.IsNullOrEmpty(token) ? null : Encoding.UTF8.GetBytes(token);
+    private volatile byte[]? _expected;
+
+    public void Use(string token) => _expected = Encoding.UTF8.GetBytes(token);
 
     /// <summary>The refusal, or null when the request carries the member's token.</summary>
     public AdminRefusal? Check(HttpContext context)
     {
-        if (_expected is null || Presented(context) is { } presented && CryptographicOperations.FixedTimeEquals(presented, _expected))
+        var expected = _expected;
+        if (expected is null)
+        {
+            return AdminRefusal.Unauthorized("the admin token is not ready yet");
+        }
+
+        if (Presented(context) is { } presented && CryptographicOperations.FixedTimeEquals(presented, expected))
         {
             return null;
         }

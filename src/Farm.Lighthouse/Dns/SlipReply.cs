@@ -4,8 +4,10 @@ namespace Farm.Lighthouse.Dns;
 
 /// <summary>
 /// The truncated reply a rate-limited query may get instead of silence: the query's header and
-/// question with QR and TC set and no records, built from the raw datagram without parsing the rest,
-/// so it costs a flood nothing and is never larger than the query.
+/// question with QR, AA and TC set and no records, built from the raw datagram without parsing the rest,
+/// so it costs a flood nothing and is never larger than the query. AA because glibc's stub resolver takes
+/// a reply with no records that is neither authoritative nor recursive for a lame server and gives up
+/// instead of asking again over TCP.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -24,6 +26,7 @@ public static class SlipReply
 
     private const byte QueryResponse = 0x80;
     private const byte OpcodeMask = 0x78;
+    private const byte Authoritative = 0x04;
     private const byte Truncated = 0x02;
     private const byte RecursionDesired = 0x01;
 
@@ -67,7 +70,7 @@ public static class SlipReply
         }
 
         query[..end].CopyTo(destination);
-        destination[2] = (byte)(QueryResponse | (query[2] & OpcodeMask) | Truncated | (query[2] & RecursionDesired));
+        destination[2] = (byte)(QueryResponse | (query[2] & OpcodeMask) | Authoritative | Truncated | (query[2] & RecursionDesired));
         destination[3] = 0;
         destination[6..HeaderLength].Clear();
         written = end;

@@ -10,8 +10,10 @@ namespace Farm.Node.Authentication;
 /// wrong logins a second delayed every other client's dialing by seconds. Here hashes run only on
 /// <c>concurrency</c> dedicated threads with <c>queueLength</c> waiting places; an attempt that finds
 /// no place, or comes from a throttled source, is refused at once without hashing. A password already
-/// verified under the policy version is confirmed by its HMAC alone, but only once it holds a place,
-/// so a full queue never becomes a cheap oracle for guesses.
+/// verified under the policy version is confirmed by its HMAC alone before any place is taken, so a
+/// flood that fills the queue never locks out a user whose password is known. An attempt refused for
+/// want of a place counts as a failure of its source, so guessing against that cheap check while the
+/// queue is full is throttled like guessing against the hash.
 /// </summary>
 public sealed class PasswordVerifier : IDisposable
 {
@@ -63,21 +65,21 @@ public sealed class PasswordVerifier : IDisposable
             return PasswordVerdict.Throttled;
         }
 
+        if (cached())
+        {
+            return PasswordVerdict.Accepted;
+        }
+
         if (Interlocked.Increment(ref _taken) > _places)
         {
             Interlocked.Decrement(ref _taken);
+            _throttle.RecordFailure(source);
             return PasswordVerdict.Overloaded;
         }
 
         Check check;
         try
         {
-            if (cached())
-            {
-                Interlocked.Decrement(ref _taken);
-                return PasswordVerdict.Accepted;
-            }
-
             // The place is given back by the hashing thread, when the work is really done.
             check = new Check(hash, cancel);
             _queue.Add(check, CancellationToken.None);

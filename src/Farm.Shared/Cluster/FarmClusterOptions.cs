@@ -92,9 +92,5 @@ public sealed class FarmClusterOptions
     /// machine must never share a durable store.
     /// </summary>
     public string EffectiveDataDirectory(string role, int port) =>
-        DataDirectory ?? Path.Combine(
-            Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
-            "farm",
-            $"{role}-{AdvertisedHostname}-{port}",
-            "ddata");
+        DataDirectory ?? Path.Combine(FarmStateRoot.Path(Environment.GetEnvironmentVariable), $"{role}-{AdvertisedHostname}-{port}", "ddata");
 }

@@ -7,12 +7,54 @@ internal static class HostName
 {
     public const int MaxLength = 255;
 
+    private const int MaxLabelLength = 63;
+
     /// <summary>
-    /// Printable ASCII without space. Internationalised names travel as punycode, and a NUL, control byte or
-    /// non-ASCII byte would otherwise reach the resolver, the policy's name matching and the session logs.
+    /// A DNS name (letters, digits, '-' and '_' in labels of 1 to 63, dot-separated, one trailing dot at most),
+    /// or an IP literal, which the policy decides as that address. Anything else is refused: the resolver
+    /// reads escapes the policy's name matching does not (glibc turns <c>ev\105l.test</c> into
+    /// <c>evil.test</c>), and internationalised names travel as punycode.
     /// </summary>
     public static bool IsValid(ReadOnlySpan<byte> name) =>
-        name.Length is > 0 and <= MaxLength && name.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) < 0;
+        name.Length is > 0 and <= MaxLength && (IsDnsName(name) || IsAddressLiteral(name));
+
+    private static bool IsDnsName(ReadOnlySpan<byte> name)
+    {
+        if (name[^1] == (byte)'.')
+        {
+            name = name[..^1];
+        }
+
+        var label = 0;
+        foreach (var b in name)
+        {
+            if (b == (byte)'.')
+            {
+                if (label == 0)
+                {
+                    return false;
+                }
+
+                label = 0;
+            }
+            else if (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_')
+            {
+                if (++label > MaxLabelLength)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return label > 0;
+    }
+
+    private static bool IsAddressLiteral(ReadOnlySpan<byte> name) =>
+        name.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) < 0 && AddressLiteral.TryParse(Decode(name), out _);
 
     public static string Decode(ReadOnlySpan<byte> name) => Encoding.ASCII.GetString(name);
 

@@ -17,12 +17,12 @@ public sealed class MemberProcess : IAsyncDisposable
     private readonly DirectoryInfo _directory;
     private readonly List<string> _lines = [];
 
-    private MemberProcess(string name, Process process, DirectoryInfo directory, int clusterPort, int adminPort, IPEndPoint? socks)
+    private MemberProcess(string name, Process process, DirectoryInfo directory, string clusterHost, int clusterPort, int adminPort, IPEndPoint? socks)
     {
         Name = name;
         _process = process;
         _directory = directory;
-        Address = $"akka.ssl.tcp://farm@127.0.0.1:{clusterPort}";
+        Address = $"akka.ssl.tcp://farm@{clusterHost}:{clusterPort}";
         Admin = $"127.0.0.1:{adminPort}";
         Socks = socks;
     }
@@ -40,9 +40,10 @@ public sealed class MemberProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static MemberProcess StartLighthouse(string name, string? seed = null, string? token = null)
+    /// <param name="environment">Further variables, e.g. <c>FARM_STATE_DIR</c>.</param>
+    public static MemberProcess StartLighthouse(string name, string? seed = null, string? token = null, IDictionary<string, string>? environment = null)
     {
-        var settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["FARM__DNS__LISTEN__0"] = $"127.0.0.1:{TestPorts.Next()}",
         };
@@ -51,10 +52,18 @@ public sealed class MemberProcess : IAsyncDisposable
             settings["FARM__ADMIN__TOKEN"] = token;
         }
 
-        return Start(name, Built.Lighthouse, seed, settings, socks: null);
+        return Start(name, Built.Lighthouse, seed, settings, socks: null, policy: LoopbackTestPolicy);
     }
 
-    public static MemberProcess StartNode(string name, string seed)
+    /// <summary>
+    /// The farm policy the lighthouse seeds: the default after a pass of loopback to loopback, so that clients
+    /// reach the tests' servers. The nodes' loopback opt-in loosens only a node's own file, never the farm's policy.
+    /// </summary>
+    private static string LoopbackTestPolicy =>
+        "pass connect from 127.0.0.0/8, ::1 to 127.0.0.0/8, ::1 name test-loopback\n" + Farm.Shared.Policy.DefaultPolicy.ReadText();
+
+    /// <param name="clusterHost">The loopback address its remoting binds and advertises (another 127.x puts it on another "host" in the cluster view).</param>
+    public static MemberProcess StartNode(string name, string seed, string clusterHost = "127.0.0.1")
     {
         var socks = new IPEndPoint(IPAddress.Loopback, TestPorts.Next());
         var settings = new Dictionary<string, string>
@@ -63,7 +72,7 @@ public sealed class MemberProcess : IAsyncDisposable
             ["FARM__POLICY__ALLOWLOOPBACKDESTINATIONS"] = "true",
             ["FARM__SESSIONLOG__NODENAME"] = name,
         };
-        return Start(name, Built.Node, seed, settings, socks);
+        return Start(name, Built.Node, seed, settings, socks, clusterHost);
     }
 
     /// <summary>Kills the member at once, as a crash would.</summary>
@@ -96,9 +105,16 @@ public sealed class MemberProcess : IAsyncDisposable
         }
     }
 
-    private static MemberProcess Start(string name, string dll, string? seed, Dictionary<string, string> settings, IPEndPoint? socks)
+    private static MemberProcess Start(string name, string dll, string? seed, Dictionary<string, string> settings, IPEndPoint? socks, string clusterHost = "127.0.0.1", string? policy = null)
     {
         var directory = Directory.CreateTempSubdirectory($"farm-cli-{name}-");
+        if (policy is not null)
+        {
+            var file = Path.Combine(directory.FullName, "farm.policy");
+            File.WriteAllText(file, policy);
+            settings["FARM__POLICY__FILE"] = file;
+        }
+
         var clusterPort = TestPorts.Next();
         var adminPort = TestPorts.Next();
         var start = new ProcessStartInfo("dotnet")
@@ -116,7 +132,7 @@ public sealed class MemberProcess : IAsyncDisposable
             start.Environment.Remove(classic);
         }
 
-        start.Environment["FARM__CLUSTER__HOSTNAME"] = "127.0.0.1";
+        start.Environment["FARM__CLUSTER__HOSTNAME"] = clusterHost;
         start.Environment["FARM__CLUSTER__PORT"] = clusterPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(directory.FullName, "ddata");
         start.Environment["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{adminPort}";
@@ -154,7 +170,7 @@ public sealed class MemberProcess : IAsyncDisposable
             throw;
         }
 
-        var member = new MemberProcess(name, process, directory, clusterPort, adminPort, socks);
+        var member = new MemberProcess(name, process, directory, clusterHost, clusterPort, adminPort, socks);
         process.OutputDataReceived += (_, e) => member.Add(e.Data);
         process.ErrorDataReceived += (_, e) => member.Add(e.Data);
         process.BeginOutputReadLine();

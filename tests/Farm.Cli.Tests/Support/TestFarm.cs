@@ -21,7 +21,8 @@ public sealed class TestFarm : IAsyncDisposable
     public IEnumerable<MemberProcess> Nodes => _members.Where(m => m.Socks is not null);
 
     /// <summary>Starts the members and returns once the seed shows all of them up.</summary>
-    public static async Task<TestFarm> StartAsync(int lighthouses, int nodes, string? token = null)
+    /// <param name="nodeHosts">Per node, the loopback address its remoting advertises; 127.0.0.1 for the rest.</param>
+    public static async Task<TestFarm> StartAsync(int lighthouses, int nodes, string? token = null, IReadOnlyList<string>? nodeHosts = null)
     {
         var farm = new TestFarm();
         try
@@ -34,7 +35,7 @@ public sealed class TestFarm : IAsyncDisposable
 
             for (var i = 1; i <= nodes; i++)
             {
-                farm.Add(MemberProcess.StartNode($"node{i}", seed.Address));
+                farm.Add(MemberProcess.StartNode($"node{i}", seed.Address, nodeHosts?.ElementAtOrDefault(i - 1) ?? "127.0.0.1"));
             }
 
             var expected = $"Count: {lighthouses + nodes} nodes";

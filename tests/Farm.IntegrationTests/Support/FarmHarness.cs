@@ -16,6 +16,9 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
     public const string LighthouseName = "lighthouse";
 
     public const int NodeCount = 3;
+
+    /// <summary>The bearer token every member's admin endpoint is configured with.</summary>
+    public const string AdminToken = "integration-admin-token";
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(40);
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("farm-it-");
@@ -29,6 +32,9 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
     private int? _dnsPort;
 
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+    /// <summary>Environment settings the lighthouse starts with on top of the common ones.</summary>
+    public Dictionary<string, string> LighthouseSettings { get; } = [];
 
     public MemberProcess? Lighthouse { get; private set; }
 
@@ -92,6 +98,11 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         environment["FARM__POLICY__FILE"] = Path.Combine(_directory.FullName, "lighthouse.policy");
         environment["FARM__DNS__LISTEN__0"] = $"{DnsAddress}:{DnsPort}";
         environment["FARM__SESSIONLOG__NODENAME"] = LighthouseName;
+        foreach (var (key, value) in LighthouseSettings)
+        {
+            environment[key] = value;
+        }
+
         Lighthouse = Track(MemberProcess.Start("lighthouse", Dll("Farm.Lighthouse"), environment, Clock));
         return Lighthouse;
     }
@@ -195,6 +206,7 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         ["FARM__CLUSTER__SERIALIZEMESSAGES"] = "true",
         // Every member serves admin HTTP; each needs its own port on a shared loopback.
         ["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{PortOf(_adminPorts, name)}",
+        ["FARM__ADMIN__TOKEN"] = AdminToken,
         ["FARM__TELEMETRY__LISTEN"] = $"127.0.0.1:{PortOf(_telemetryPorts, name)}",
         // Test-speed failure detection: a killed member is unreachable within ~2 s and downed ~3 s later.
         ["FARM__CLUSTER__FAILUREDETECTION__HEARTBEATINTERVAL"] = "00:00:00.500",

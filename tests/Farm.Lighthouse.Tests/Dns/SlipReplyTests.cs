@@ -6,7 +6,7 @@ namespace Farm.Lighthouse.Tests.Dns;
 public sealed class SlipReplyTests
 {
     [Fact]
-    public void Query_ReplyIsHeaderAndQuestionWithQrAndTc()
+    public void Query_ReplyIsHeaderAndQuestionWithQrAaAndTc()
     {
         var query = DnsRateLimitTests.Query(0x1234, "socks.farm.test");
         query[2] = 0x01; // RD
@@ -16,7 +16,7 @@ public sealed class SlipReplyTests
 
         Assert.Equal(query.Length, length);
         Assert.Equal(0x1234, BinaryPrimitives.ReadUInt16BigEndian(reply));
-        Assert.Equal(0x80 | 0x02 | 0x01, reply[2]);
+        Assert.Equal(0x80 | 0x04 | 0x02 | 0x01, reply[2]); // QR, AA, TC, RD
         Assert.Equal(0, reply[3]);
         Assert.Equal(1, BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(4)));
         Assert.All(reply[6..12], b => Assert.Equal(0, b));

@@ -8,6 +8,8 @@ namespace Farm.Node.Tests.Authentication;
 /// The keytab checks at start, on keytabs written by MIT's ktutil: the acceptor takes tickets for every
 /// principal a keytab holds, so the node starts only with exactly its service principal.
 /// </summary>
+// In-process nodes set KRB5_KTNAME for the whole process: these classes never run side by side.
+[Collection("Kerberos environment")]
 public sealed class GssapiKeytabTests : IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("farm-keytab-");

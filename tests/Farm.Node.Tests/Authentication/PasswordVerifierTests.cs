@@ -92,6 +92,63 @@ public sealed class PasswordVerifierTests
         Assert.Equal(PasswordVerdict.Accepted, verdict);
     }
 
+    [Fact]
+    public async Task FullQueue_KnownPasswordStillAccepted()
+    {
+        using var verifier = new PasswordVerifier(concurrency: 1, queueLength: 0, Throttle(failures: 1000));
+        using var release = new ManualResetEventSlim();
+        bool HeldWrong()
+        {
+            release.Wait(Generous);
+            return false;
+        }
+
+        var held = verifier.CheckAsync(IPAddress.Parse("10.0.0.2"), () => false, HeldWrong, CancellationToken.None);
+
+        try
+        {
+            Assert.Equal(PasswordVerdict.Overloaded, await verifier.CheckAsync(IPAddress.Parse("10.0.0.3"), () => false, () => true, CancellationToken.None).WaitAsync(Generous));
+            var known = await verifier.CheckAsync(IPAddress.Parse("10.0.0.4"), () => true, () => throw new InvalidOperationException("hashed"), CancellationToken.None).WaitAsync(Generous);
+            Assert.Equal(PasswordVerdict.Accepted, known);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        Assert.Equal(PasswordVerdict.Rejected, await held.WaitAsync(Generous));
+    }
+
+    [Fact]
+    public async Task OverloadRefusals_CountTowardTheSourcesThrottle()
+    {
+        using var verifier = new PasswordVerifier(concurrency: 1, queueLength: 0, Throttle(failures: 2));
+        using var release = new ManualResetEventSlim();
+        bool HeldWrong()
+        {
+            release.Wait(Generous);
+            return false;
+        }
+
+        var held = verifier.CheckAsync(IPAddress.Parse("10.0.0.2"), () => false, HeldWrong, CancellationToken.None);
+        var guesser = IPAddress.Parse("10.0.0.5");
+
+        try
+        {
+            Assert.Equal(PasswordVerdict.Overloaded, await verifier.CheckAsync(guesser, () => false, () => true, CancellationToken.None).WaitAsync(Generous));
+            Assert.Equal(PasswordVerdict.Overloaded, await verifier.CheckAsync(guesser, () => false, () => true, CancellationToken.None).WaitAsync(Generous));
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        Assert.Equal(PasswordVerdict.Rejected, await held.WaitAsync(Generous));
+        // The queue is free again, yet the source that was refused twice is throttled, even for a known password.
+        Assert.Equal(PasswordVerdict.Throttled, await verifier.CheckAsync(guesser, () => true, () => true, CancellationToken.None).WaitAsync(Generous));
+        Assert.Equal(PasswordVerdict.Accepted, await verifier.CheckAsync(IPAddress.Parse("10.0.0.6"), () => false, () => true, CancellationToken.None).WaitAsync(Generous));
+    }
+
     private static PasswordFailureThrottle Throttle(int failures) =>
         new(failures, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), new FakeTimeProvider());
 

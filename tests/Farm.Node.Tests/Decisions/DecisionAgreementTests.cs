@@ -74,7 +74,7 @@ public sealed class DecisionAgreementTests : IAsyncLifetime
             ("udp", "127.0.0.3", "127.0.0.1", udp),
         ];
         var admin = _node.Services.GetRequiredService<AdminServer>().Endpoint!;
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{admin}") };
+        using var http = AdminTestToken.Client(TimeSpan.FromSeconds(30), new Uri($"http://{admin}"));
         var disagreements = new List<string>();
         var passes = 0;
         foreach (var (command, from, host, port) in cases)

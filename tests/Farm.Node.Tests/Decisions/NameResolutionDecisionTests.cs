@@ -71,7 +71,7 @@ public sealed class NameResolutionDecisionTests : IAsyncLifetime
     public async Task PolicyTest_AgreesAndSendsNoQueryForARefusedName()
     {
         var admin = _node.Services.GetRequiredService<AdminServer>().Endpoint!;
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{admin}") };
+        using var http = AdminTestToken.Client(TimeSpan.FromSeconds(20), new Uri($"http://{admin}"));
 
         var refused = await TestAsync(http, "leak-3.exfil.farm.test:22");
         var allowed = await TestAsync(http, $"allowed.farm.test:{_echo.Endpoint.Port}");

@@ -9,6 +9,8 @@ namespace Farm.Node.Tests.EndToEnd;
 /// client is tests/clients/socks5_gssapi_get.py on python3-gssapi, doing curl's exchange: Debian's curl 7.88
 /// drops --socks5-gssapi when the method choice is not in its first read, so it can never get this far.
 /// </summary>
+// In-process nodes set KRB5_KTNAME for the whole process: these classes never run side by side.
+[Collection("Kerberos environment")]
 public sealed class GssapiAuthTests : IAsyncLifetime
 {
     private const int Size = 50_000;

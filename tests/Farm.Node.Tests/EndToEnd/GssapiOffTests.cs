@@ -3,6 +3,8 @@ using Farm.Node.Tests.Support;
 namespace Farm.Node.Tests.EndToEnd;
 
 /// <summary>A policy may name GSSAPI on a node that has no keytab: method 0x01 is then never selected.</summary>
+// In-process nodes set KRB5_KTNAME for the whole process: these classes never run side by side.
+[Collection("Kerberos environment")]
 public sealed class GssapiOffTests : IAsyncLifetime
 {
     private FarmNodeHost _node = null!;

@@ -74,7 +74,7 @@ public sealed class DescriptorLimitTests
                 Assert.Fail($"the second client was not served ({e.Message}); the node's diagnostics beyond Akka's info lines:\n{string.Join('\n', notable)}");
             }
 
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            using var http = AdminTestToken.Client(TimeSpan.FromSeconds(10));
             var policy = await http.GetAsync(new Uri($"http://127.0.0.1:{admin}/policy"));
             Assert.True(policy.IsSuccessStatusCode, $"admin /policy answered {policy.StatusCode}");
             var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{telemetry}/metrics"));

@@ -50,7 +50,7 @@ public sealed class SourceAccountingTests
                 ["FARM__SOCKS__MAXPENDINGHANDSHAKESPERSOURCE"] = Cap.ToString(CultureInfo.InvariantCulture),
                 ["FARM__SOCKS__HANDSHAKETIMEOUT"] = HandshakeTimeout.ToString(),
             });
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}/"), Timeout = TimeSpan.FromSeconds(10) };
+            using var http = AdminTestToken.Client(TimeSpan.FromSeconds(10), new Uri($"http://127.0.0.1:{admin}/"));
             var stages = new Func<Task>[]
             {
                 () => ResetBeforeGreetingAsync(node.Endpoint),
@@ -179,7 +179,7 @@ public sealed class SourceAccountingTests
         using var client = await ConnectedAsync(node, echoPort);
         var port = ((IPEndPoint)client.Socket.LocalEndPoint!).Port;
         var id = await SessionIdAsync(http, port);
-        (await http.PostAsync(new Uri($"sessions/{id}/kill", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"sessions/{id}/kill", new { })).EnsureSuccessStatusCode();
         await client.ReceiveUntilClosedAsync();
     }
 
@@ -208,7 +208,7 @@ public sealed class SourceAccountingTests
                 await client.ReceiveUntilClosedAsync();
             }
 
-            (await http.PostAsync(new Uri("node/undrain", UriKind.Relative), null)).EnsureSuccessStatusCode();
+            (await http.PostAsJsonAsync("node/undrain", new { })).EnsureSuccessStatusCode();
             await WaitForListenerAsync(node);
         }
         finally

@@ -193,7 +193,7 @@ public sealed class LoopbackOptInTests : IAsyncLifetime
 
     private static async Task PostAsync<T>(int admin, string route, T body)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        using var http = AdminTestToken.Client(TimeSpan.FromSeconds(20));
         var response = await http.PostAsJsonAsync($"http://127.0.0.1:{admin}{route}", body);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }

@@ -34,7 +34,7 @@ public sealed class PolicyOutputSecretsTests
                 ["FARM__POLICY__FILE"] = file,
                 ["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{admin}",
             });
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{admin}/"), Timeout = TimeSpan.FromSeconds(20) };
+            using var http = AdminTestToken.Client(TimeSpan.FromSeconds(20), new Uri($"http://127.0.0.1:{admin}/"));
 
             var shown = await http.GetStringAsync("policy");
             var tested = await (await http.PostAsJsonAsync("policy/test", new { from = "127.0.0.1", to = "db.partner.test:80" })).Content.ReadAsStringAsync();

@@ -106,6 +106,7 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         start.Environment["FARM__SOCKS__LISTENERS__0"] = listener;
         start.Environment["FARM__SESSIONLOG__PATH"] = Path.Combine(directory, "sessions.jsonl");
         start.Environment["FARM__ADMIN__LISTEN"] = "127.0.0.1:0";
+        start.Environment["FARM__ADMIN__TOKEN"] = AdminTestToken.Value;
         start.Environment["FARM__TELEMETRY__LISTEN"] = "127.0.0.1:0";
         start.Environment["FARM__CLUSTER__PORT"] = "0";
         start.Environment["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(directory, "ddata");

@@ -47,6 +47,7 @@ public sealed class FarmNodeHost : IAsyncDisposable
             ["Farm:SessionLog:Path"] = Path.Combine(directory.FullName, "sessions.jsonl"),
             ["Farm:SessionLog:NodeName"] = "test-node",
             ["Farm:Admin:Listen"] = "127.0.0.1:0",
+            ["Farm:Admin:Token"] = AdminTestToken.Value,
             ["Farm:Cluster:Port"] = "0",
             ["Farm:Cluster:SerializeMessages"] = "true",
             ["Farm:Cluster:DataDirectory"] = Path.Combine(directory.FullName, "ddata"),

@@ -20,7 +20,9 @@ internal static class WireGen
 
     public static readonly Gen<IPAddress> IPv6 = Gen.Byte.Array[16].Select(b => new IPAddress(b));
 
-    public static readonly Gen<string> Host = Gen.Char['!', '~'].Array[1, 255].Select(c => new string(c));
+    /// <summary>DNS names as requests may carry them: up to four labels of 1 to 63 characters, at most 255 bytes.</summary>
+    public static readonly Gen<string> Host = Gen.Char["abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"].Array[1, 63]
+        .Select(c => new string(c)).Array[1, 4].Select(labels => string.Join('.', labels));
 
     /// <summary>Up to 80 characters of at most 3 UTF-8 bytes each: never more than 255 bytes.</summary>
     public static readonly Gen<string> Utf8Text = Gen.Char["abcxyzABC019 ._-@é߀中"].Array[1, 80].Select(c => new string(c));

@@ -35,6 +35,12 @@ public static class DecisionProcedure
             return OnResolved(policy, request, [address]);
         }
 
+        // A name that is an IP literal is that address, routed upstream or not: never a name a pass could vouch for.
+        if (AddressLiteral.TryParse(request.Host, out var literal))
+        {
+            return OnResolved(policy, request with { Address = literal.Unmapped() }, [literal]);
+        }
+
         var byName = policy.Decide(request);
         if (byName.Action == PolicyAction.Block && byName.Rule is not null)
         {

@@ -55,11 +55,12 @@ public class Socks4RequestParserTests
     [Fact]
     public void TryParse_MaximalUserIdAndHost_Complete()
     {
-        byte[] input = [0x04, 0x01, 0x00, 0x50, 0, 0, 0, 1, .. Enumerable.Repeat((byte)'u', 255), 0, .. Enumerable.Repeat((byte)'h', 255), 0];
+        var host = string.Join('.', Enumerable.Repeat(new string('h', 63), 4));
+        byte[] input = [0x04, 0x01, 0x00, 0x50, 0, 0, 0, 1, .. Enumerable.Repeat((byte)'u', 255), 0, .. System.Text.Encoding.ASCII.GetBytes(host), 0];
         var result = Run(Parser, input);
         Assert.Equal(ParseStatus.Complete, result.Status);
         Assert.Equal(new string('u', 255), result.Value!.UserId);
-        Assert.Equal(new string('h', 255), result.Value.Destination.Host);
+        Assert.Equal(host, result.Value.Destination.Host);
         Assert.Equal(Socks4RequestParser.MaxLength, result.Consumed);
     }
 

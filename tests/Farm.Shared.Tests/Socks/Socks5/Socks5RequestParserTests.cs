@@ -39,11 +39,40 @@ public class Socks5RequestParserTests
     [Fact]
     public void TryParse_255ByteDomain_Complete()
     {
-        byte[] input = [0x05, 0x01, 0x00, 0x03, 0xFF, .. Enumerable.Repeat((byte)'a', 255), 0x00, 0x16];
+        var name = string.Join('.', Enumerable.Repeat(new string('a', 63), 4));
+        byte[] input = [0x05, 0x01, 0x00, 0x03, 0xFF, .. System.Text.Encoding.ASCII.GetBytes(name), 0x00, 0x16];
         var result = Run(Parser, input);
         Assert.Equal(ParseStatus.Complete, result.Status);
-        Assert.Equal(SocksDestination.FromHost(new string('a', 255), 22), result.Value.Destination);
+        Assert.Equal(SocksDestination.FromHost(name, 22), result.Value.Destination);
         Assert.Equal(Socks5RequestParser.MaxLength, result.Consumed);
+    }
+
+    [Theory]
+    [InlineData(@"ev\105l.test")]
+    [InlineData(@"evil\.test")]
+    [InlineData("a..b")]
+    [InlineData(".a")]
+    [InlineData("a b")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.test")]
+    public void TryParse_NameAResolverWouldReadOtherwise_Invalid(string name)
+    {
+        byte[] input = [0x05, 0x01, 0x00, 0x03, (byte)name.Length, .. System.Text.Encoding.ASCII.GetBytes(name), 0x00, 0x16];
+
+        Assert.Equal(ParseStatus.Invalid, Run(Parser, input).Status);
+    }
+
+    [Theory]
+    [InlineData("x.evil.test.")]
+    [InlineData("_srv.Example-1.org")]
+    [InlineData("xn--bcher-kva.example")]
+    [InlineData("127.1")]
+    [InlineData("[::1]")]
+    [InlineData("fe80::1%lo")]
+    public void TryParse_DnsNameOrAddressLiteral_Complete(string name)
+    {
+        byte[] input = [0x05, 0x01, 0x00, 0x03, (byte)name.Length, .. System.Text.Encoding.ASCII.GetBytes(name), 0x00, 0x16];
+
+        Assert.Equal(ParseStatus.Complete, Run(Parser, input).Status);
     }
 
     [Fact]

@@ -1,0 +1,79 @@
+using Farm.Cli.Tests.Support;
+using Farm.Shared.Admin;
+using Farm.Tests.Shared;
+
+namespace Farm.Cli.Tests;
+
+/// <summary>
+/// The admin endpoint over HTTPS with an operator's openssl-made certificate: farmctl verifies it
+/// against the farm's CA (<c>--ca</c>) and refuses a member whose certificate another CA signed.
+/// </summary>
+public sealed class AdminHttpsTests : IAsyncLifetime
+{
+    private AdminCertificates _certificates = null!;
+    private NodeHost _node = null!;
+
+    public async Task InitializeAsync()
+    {
+        _certificates = await AdminCertificates.CreateAsync();
+        _node = await NodeHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Farm:Admin:Certificate"] = _certificates.Certificate,
+            ["Farm:Admin:Key"] = _certificates.Key,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        _certificates.Dispose();
+    }
+
+    [Fact]
+    public async Task FarmctlWithTheFarmCa_Served()
+    {
+        var status = await Farmctl.RunAsync(_node.Admin, "--ca", _certificates.Ca, "node", "status");
+        var https = await Farmctl.RunAsync($"https://{_node.Admin}", "--ca", _certificates.Ca, "node", "status");
+
+        Assert.True(status.ExitCode == 0, status.Error);
+        Assert.Equal("accepting new sessions", status.Lines.Single());
+        Assert.True(https.ExitCode == 0, https.Error);
+    }
+
+    [Fact]
+    public async Task CurlWithTheFarmCaAndToken_Served()
+    {
+        var token = (await File.ReadAllTextAsync(AdminTokenFile.PathFor(TestStateRoot.Path, _node.Admin)!)).Trim();
+
+        var policy = await Curl.RunAsync($"https://{_node.Admin}{AdminRoutes.Policy}", "--cacert", _certificates.Ca, "-H", $"Authorization: Bearer {token}");
+
+        Assert.Equal(200, policy.Status);
+        Assert.Contains("\"version\"", policy.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CertificateFromAnotherCa_FarmctlRefusesBeforeSendingTheToken()
+    {
+        var status = await Farmctl.RunAsync(_node.Admin, "--ca", _certificates.OtherCa, "node", "status");
+
+        Assert.Equal(3, status.ExitCode);
+        Assert.Contains("certificate is not trusted", status.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlainHttpToTheHttpsEndpoint_NotServed()
+    {
+        var status = await Farmctl.RunAsync(_node.Admin, "node", "status");
+
+        Assert.Equal(3, status.ExitCode);
+    }
+
+    [Fact]
+    public async Task CertificateWithoutKey_NodeRefusesToStart()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            NodeHost.StartAsync(new Dictionary<string, string?> { ["Farm:Admin:Certificate"] = _certificates.Certificate }));
+
+        Assert.Contains("Farm:Admin:Certificate and Farm:Admin:Key go together", error.Message, StringComparison.Ordinal);
+    }
+}
