@@ -12,9 +12,6 @@ namespace Farm.Node.Admin;
 /// </summary>
 public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory history, PolicyFileSource source, PolicyApplier applier) : IPolicyAdmin
 {
-    private static readonly TimeSpan EnforcementWait = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan EnforcementPoll = TimeSpan.FromMilliseconds(10);
-
     public PolicyView Show()
     {
         var current = holder.Current;
@@ -36,11 +33,8 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
 
     private async Task<PolicyApplyResult> ApplyAsync(string text, string author, long? expected, bool fromLocalFile, CancellationToken cancel)
     {
+        // "Applied" already means this member enforces exactly this write (PolicyApplier waits for it).
         var result = await applier.ApplyAsync(text, author, expected ?? holder.Current.Version, fromLocalFile: fromLocalFile).WaitAsync(cancel).ConfigureAwait(false);
-        if (result.Outcome == ApplyOutcome.Applied)
-        {
-            await LocallyEnforcedAsync(result.Version, cancel).ConfigureAwait(false);
-        }
 
         return result.Outcome switch
         {
@@ -64,18 +58,6 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
         }
 
         return await ApplyAsync(text, $"{author}, reload of {source.SourceName}", expected, fromLocalFile: true, cancel).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// A majority stores the version before this member's replica swaps it in; waiting for the swap
-    /// (bounded) means that when farmctl says "now enforcing", the member it talked to does.
-    /// </summary>
-    private async Task LocallyEnforcedAsync(long version, CancellationToken cancel)
-    {
-        for (var waited = TimeSpan.Zero; holder.Current.Version < version && waited < EnforcementWait; waited += EnforcementPoll)
-        {
-            await Task.Delay(EnforcementPoll, cancel).ConfigureAwait(false);
-        }
     }
 
     public IReadOnlyList<PolicyHistoryEntry> History() => history.List(holder.Current.Version);

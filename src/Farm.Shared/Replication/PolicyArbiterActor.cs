@@ -9,21 +9,24 @@ namespace Farm.Shared.Replication;
 /// <summary>
 /// The farm's single policy writer, a cluster singleton on the oldest lighthouse: it takes one
 /// <see cref="ApplyPolicy"/> at a time, so two concurrent applies cannot both write version N + 1.
-/// For each it reads the register from a majority (what an earlier arbiter wrote is seen), writes
-/// exactly current + 1 only when that is the version the write replaces, then reads a majority again
-/// to confirm the farm holds this write (by its nonce) before it answers "applied".
+/// For each it reads from a majority the register (what an earlier arbiter wrote is seen) and which
+/// version every member enforces, writes exactly current + 1 only when that is the version the write
+/// replaces, reads a majority again to confirm the farm holds this write, and answers "applied" only once
+/// a majority of the members enforce this exact write.
 /// </summary>
 /// <remarks>
 /// The register merges by last writer, so with writers on several members one of two writes of N + 1
 /// would be dropped while both were told "applied"; one writer in turn cannot lose a write that way.
-/// "Current" is the newest version that descends from what this member enforces: a forged version in
-/// the register (refused by every member) is overwritten by the next apply, never built upon.
+/// "Current" is the farm's version (<see cref="CurrentOf"/>), never this host's own view: a lighthouse that
+/// restarted with an empty store cannot make its seed the version every apply must replace, and a forged
+/// version in the register (refused by every member) is overwritten by the next apply, never built upon.
 /// </remarks>
 public sealed class PolicyArbiterActor : ReceiveActor
 {
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
     private readonly Akka.Cluster.UniqueAddress _self = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private static readonly TimeSpan EnforcementPoll = TimeSpan.FromMilliseconds(25);
     private readonly TimeProvider _time;
 
     public PolicyArbiterActor(TimeProvider time)
@@ -40,8 +43,18 @@ public sealed class PolicyArbiterActor : ReceiveActor
             return new(ApplyOutcome.Failed, 0, failure);
         }
 
-        var held = await HeldAsync(apply.Timeout);
-        var current = CurrentOf(held, farm.Envelope);
+        var enforced = await ReadEnforcedAsync(ReadMajorityOf(apply.Timeout), apply.Timeout);
+        if (enforced.Failure is { } unread)
+        {
+            return new(ApplyOutcome.Failed, 0, unread);
+        }
+
+        var current = CurrentOf(farm.Envelope, enforced.Envelopes);
+        if (farm.Envelope is { Version: > 0 } stored && !stored.Equals(current))
+        {
+            _log.Warning("The farm's register holds version {0} by {1}, which the members do not enforce; building on version {2}, which most of them do", stored.Version, stored.WrittenBy, current.Version);
+        }
+
         if (current.Version != apply.Expected)
         {
             _log.Info("Policy write by {0} refused: it replaces version {1}, the farm is on version {2}", apply.Writer, apply.Expected, current.Version);
@@ -75,9 +88,9 @@ public sealed class PolicyArbiterActor : ReceiveActor
         // Only this arbiter writes, but a member partitioned away with an older arbiter may have written too:
         // "applied" is said only when a majority holds this very write.
         var confirmed = await ReadMajorityAsync(apply.Timeout);
-        if (confirmed.Envelope is { } stored && !stored.Equals(next))
+        if (confirmed.Envelope is { } held && !held.Equals(next))
         {
-            return Reply(ApplyResult.Conflict(stored));
+            return Reply(ApplyResult.Conflict(held));
         }
 
         if (confirmed.Failure is not null)
@@ -85,36 +98,90 @@ public sealed class PolicyArbiterActor : ReceiveActor
             return Reply(ApplyResult.NotConfirmed(next.Version, apply.Timeout));
         }
 
-        _log.Info("Policy version {0} written for {1} by {2}", next.Version, apply.Author, apply.Writer);
+        // Stored is not enforced: a member that refuses the version keeps its own. "Applied" means a majority
+        // of the members enforce this exact write (its digest), not merely a version number as high.
+        var (enforcing, members) = await EnforcingAsync(next, apply.Timeout);
+        if (enforcing < (members / 2) + 1)
+        {
+            _log.Warning("Policy version {0} written for {1} by {2}, but only {3} of {4} members enforce it", next.Version, apply.Author, apply.Writer, enforcing, members);
+            return Reply(ApplyResult.NotEnforced(next.Version, enforcing, members, apply.Timeout));
+        }
+
+        _log.Info("Policy version {0} written for {1} by {2}; {3} of {4} members enforce it", next.Version, apply.Author, apply.Writer, enforcing, members);
         return Reply(ApplyResult.Applied(next.Version));
     }
 
-    /// <summary>The version a write must replace: the farm's, unless it does not descend from what this member enforces.</summary>
-    public static PolicyEnvelope CurrentOf(PolicyEnvelope? held, PolicyEnvelope? farm)
+    /// <summary>
+    /// The version a write must replace: the farm's, decided from a majority read of the register and of what
+    /// the members enforce, never from this host alone. The register's version counts when the members' most
+    /// common version is it or it descends from that one (a write still spreading); a version that does not
+    /// descend (forged, or a seed written by a member that could not reach the farm) is built over, not upon.
+    /// </summary>
+    public static PolicyEnvelope CurrentOf(PolicyEnvelope? farm, IEnumerable<PolicyEnvelope> enforced)
     {
+        var common = enforced
+            .Where(e => e.Version > 0)
+            .GroupBy(e => e.Digest(), StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .ThenByDescending(g => g.First().Version)
+            .Select(g => g.First())
+            .FirstOrDefault();
         if (farm is null || farm.Version <= 0)
         {
-            return held ?? PolicyRegister.None;
+            return common ?? PolicyRegister.None;
         }
 
-        return held is null || PolicyDescent.Of(held, farm).Kind != PolicyDescentKind.Refused ? farm : held;
+        return common is null || farm.Equals(common) || PolicyDescent.Of(common, farm).Accepted ? farm : common;
     }
 
     private static PolicyWriteReply Reply(ApplyResult result) => new(result.Outcome, result.Version, result.Message);
 
-    private async Task<PolicyEnvelope?> HeldAsync(TimeSpan timeout)
+    private static ReadMajority ReadMajorityOf(TimeSpan timeout) => new(timeout);
+
+    /// <summary>What the current members enforce, per the replicated map each member publishes its version in.</summary>
+    private async Task<EnforcedRead> ReadEnforcedAsync(IReadConsistency consistency, TimeSpan timeout)
     {
+        IGetResponse response;
         try
         {
-            var held = await Context.System.ActorSelection("/user/" + PolicyReplicaActorHosting.Name)
-                .Ask<EnforcedPolicy>(GetEnforcedPolicy.Instance, timeout);
-            return held.Envelope;
+            response = await _replicator.Ask<IGetResponse>(Dsl.Get(PolicyReplicaActor.EnforcedKey, consistency), timeout + TimeSpan.FromSeconds(1));
         }
         catch (AskTimeoutException)
         {
-            return null;
+            return new([], $"the replicator did not answer within {timeout.TotalSeconds:0.#} s");
+        }
+
+        var members = CurrentMembers().ToHashSet(StringComparer.Ordinal);
+        return response switch
+        {
+            GetSuccess got => new([.. got.Get(PolicyReplicaActor.EnforcedKey).Where(e => members.Contains(e.Key)).Select(e => e.Value)], null),
+            NotFound => new([], null),
+            _ => new([], $"could not read which policy the members enforce from a majority within {timeout.TotalSeconds:0.#} s"),
+        };
+    }
+
+    /// <summary>Waits (bounded) until a majority of the current members enforce <paramref name="written"/>; how many do, of how many.</summary>
+    private async Task<(int Enforcing, int Members)> EnforcingAsync(PolicyEnvelope written, TimeSpan timeout)
+    {
+        var deadline = _time.GetUtcNow() + timeout;
+        while (true)
+        {
+            var members = CurrentMembers().Count();
+            var read = await ReadEnforcedAsync(ReadLocal.Instance, timeout);
+            var enforcing = read.Envelopes.Count(e => e.Equals(written));
+            if (enforcing >= (members / 2) + 1 || _time.GetUtcNow() >= deadline)
+            {
+                return (enforcing, members);
+            }
+
+            await Task.Delay(EnforcementPoll);
         }
     }
+
+    private IEnumerable<string> CurrentMembers() =>
+        Akka.Cluster.Cluster.Get(Context.System).State.Members
+            .Where(m => m.Status is Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.WeaklyUp)
+            .Select(m => PolicyReplicaActor.SelfKey(m.Address));
 
     private async Task<FarmRead> ReadMajorityAsync(TimeSpan timeout)
     {
@@ -137,6 +204,8 @@ public sealed class PolicyArbiterActor : ReceiveActor
     }
 
     private sealed record FarmRead(PolicyEnvelope? Envelope, string? Failure);
+
+    private sealed record EnforcedRead(IReadOnlyList<PolicyEnvelope> Envelopes, string? Failure);
 }
 
 /// <summary>

@@ -15,6 +15,12 @@ public enum PolicyDescentKind
     /// <summary>The member holds no version yet: it takes the farm's.</summary>
     First,
 
+    /// <summary>The member held only its own seed; the farm's history (complete back to version 1) replaces it.</summary>
+    ReplacesSeed,
+
+    /// <summary>The next version after one this member refused: the farm's writer built on it, so it is the farm's history.</summary>
+    Rebased,
+
     /// <summary>Not a descendant of the held version: not enforced.</summary>
     Refused,
 }

@@ -89,7 +89,7 @@ public sealed class PolicySeederActor : ReceiveActor, IWithTimers
 
         // The seed is this member's own file or default: the arbiter records the writer as its local member.
         var writer = PolicyReplicaActor.SelfKey(Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
-        var write = new ApplyPolicy(text, $"seed:{seed.Source}", 0, writer, Guid.NewGuid().ToString("N"), Consistency, FromLocalFile: true);
+        var write = new ApplyPolicy(text, PolicyDescent.SeedAuthorPrefix + seed.Source, 0, writer, Guid.NewGuid().ToString("N"), Consistency, FromLocalFile: true);
         ActorRegistry.For(Context.System).GetAsync<PolicyArbiterActor>()
             .ContinueWith(arbiter => arbiter.Result.Ask<PolicyWriteReply>(write, (Consistency * 3) + Consistency), TaskScheduler.Default)
             .Unwrap()

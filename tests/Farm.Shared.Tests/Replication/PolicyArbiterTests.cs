@@ -116,6 +116,24 @@ public sealed class PolicyArbiterTests : IAsyncLifetime
         Assert.Equal(ApplyOutcome.Conflict, stale.Outcome);
     }
 
+    [Fact]
+    public void CurrentOf_IsTheMembersCommonVersion_WhenTheRegisterHoldsOneThatDoesNotDescendFromIt()
+    {
+        var at = DateTimeOffset.UtcNow;
+        var v1 = PolicyRegister.None.Successor(Policy(1), "alice", at, "w", "1")!;
+        var v2 = v1.Successor(Policy(2), "alice", at, "w", "2")!;
+        var forged = v2.Successor(Policy(3), "mallory", at, "rogue", "f")! with { Version = long.MaxValue };
+        var lateSeed = PolicyRegister.None.Successor(Policy(9), PolicyDescent.SeedAuthorPrefix + "lighthouse", at, "lh", "s", "lh")!;
+        var spreading = v2.Successor(Policy(4), "bob", at, "w", "3")!;
+
+        Assert.Equal(v2, PolicyArbiterActor.CurrentOf(forged, [v2, v2, v1]));
+        Assert.Equal(v2, PolicyArbiterActor.CurrentOf(lateSeed, [v2, v2, lateSeed]));
+        Assert.Equal(spreading, PolicyArbiterActor.CurrentOf(spreading, [v2, v2]));
+        Assert.Equal(v2, PolicyArbiterActor.CurrentOf(v2, []));
+        Assert.Equal(v1, PolicyArbiterActor.CurrentOf(null, [v1]));
+        Assert.Same(PolicyRegister.None, PolicyArbiterActor.CurrentOf(null, []));
+    }
+
     private static string Policy(int port) => $"client pass from any\npass connect to any port {port}\n";
 
     private async Task<PolicyEnvelope> EnforcedEnvelopeAsync() =>

@@ -96,4 +96,47 @@ public sealed class PolicyDescentTests
 
         Assert.Null(largest.Successor("x\n", "a", At, "w", "n"));
     }
+
+    private static PolicyEnvelope Seed(string text) =>
+        PolicyRegister.None.Successor(text, PolicyDescent.SeedAuthorPrefix + "/etc/farm/farm.policy", At, "akka.tcp://farm@10.0.0.1:4053", "seed", "akka.tcp://farm@10.0.0.1:4053")!;
+
+    [Fact]
+    public void MemberHoldingOnlyItsSeed_TakesTheFarmsHistory_CompleteBackToVersionOne()
+    {
+        var seed = Seed("block any to any\n");
+        var farm = Chain(5);
+
+        Assert.Equal(PolicyDescentKind.ReplacesSeed, PolicyDescent.Of(seed, farm).Kind);
+    }
+
+    [Fact]
+    public void MemberHoldingOnlyItsSeed_RefusesAForgedJump()
+    {
+        var seed = Seed("block any to any\n");
+        var forged = Chain(3) with { Version = long.MaxValue };
+
+        Assert.Equal(PolicyDescentKind.Refused, PolicyDescent.Of(seed, forged).Kind);
+    }
+
+    [Fact]
+    public void AppliedVersionOne_IsNotASeed_AnotherHistoryIsRefused()
+    {
+        var applied = Chain(1);
+
+        Assert.Equal(PolicyDescentKind.Refused, PolicyDescent.Of(applied, Chain(1).Successor("x\n", "eve", At, "w", "other")! with { Ancestors = ["not-the-held-digest"] }).Kind);
+    }
+
+    [Fact]
+    public void MemberThatRefusedAVersion_TakesTheNextOneBuiltOnIt_NotAnotherRefusedOne()
+    {
+        var held = Chain(4);
+        var refused = Chain(2).Successor("other\n", "eve", At, "w", "x")!.Successor("other 2\n", "eve", At, "w", "y")!;
+        var next = refused.Successor("other 3\n", "alice", At, "w", "z")!;
+        var unrelated = Chain(3).Successor("third history\n", "eve", At, "w", "q")!.Successor("more\n", "eve", At, "w", "r")!.Successor("more 2\n", "eve", At, "w", "s")!;
+
+        Assert.Equal(PolicyDescentKind.Refused, PolicyDescent.Of(held, refused).Kind);
+        Assert.Equal(PolicyDescentKind.Rebased, PolicyDescent.Of(held, next, refused).Kind);
+        Assert.Equal(PolicyDescentKind.Refused, PolicyDescent.Of(held, unrelated, refused).Kind);
+        Assert.Equal(PolicyDescentKind.Refused, PolicyDescent.Of(held, next, refused: null).Kind);
+    }
 }
