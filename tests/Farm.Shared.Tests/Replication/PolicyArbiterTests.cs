@@ -57,12 +57,17 @@ public sealed class PolicyArbiterTests : IAsyncLifetime
         // Several notification rounds: a replica that takes it would have by now.
         await Task.Delay(TimeSpan.FromMilliseconds(600));
         Assert.Equal(1, _keeper.EnforcedVersion);
+        var readiness = new Farm.Shared.Cluster.MemberReadiness(_keeper);
+        readiness.SetUp(true);
+        Assert.False(readiness.IsReady(out var refusing));
+        Assert.Contains($"refusing the farm's newest policy: version {long.MaxValue} by rogue (mallory) refused, version 1 stays", refusing, StringComparison.Ordinal);
 
         var applied = await _applier.ApplyAsync(Policy(2), "alice", expected: 1);
 
         Assert.Equal(ApplyOutcome.Applied, applied.Outcome);
         Assert.Equal(2, applied.Version);
         await EnforcedAsync(2);
+        Assert.True(readiness.IsReady(out var reason), reason);
     }
 
     [Fact]
