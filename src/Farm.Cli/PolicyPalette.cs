@@ -11,12 +11,15 @@ public static class PolicyPalette
 {
     public const string Usage = """
         policy show                       the policy text the member enforces
-        policy apply <file>               validate and apply a policy file (errors as file:line:column)
+        policy apply <file> [--expect N]  validate and apply a policy file (errors as file:line:column)
         policy test --from <ip> --to <host|ip>:<port> [--user u] [--on <listener ip>] [--cmd connect|bind|udp]
                                           which rule decides, and why
         policy history                    versions, newest last
-        policy rollback [<version>]       re-apply an earlier version (the previous one by default)
-        policy reload                     re-read the member's policy file and apply it (as SIGHUP does)
+        policy rollback [<version>] [--expect N]
+                                          re-apply an earlier version (the previous one by default)
+        policy reload [--expect N]        re-read the member's policy file and apply it (as SIGHUP does)
+                                          apply, rollback and reload replace version N (default: the version
+                                          the member enforces); if the farm moved on: "conflict", exit 1
         policy status                     the version each member enforces
         policy hash-password [<user>]     read a password on stdin, print the user line (no member needed)
         policy check <file>...            validate policy files as a member would (no member needed)
@@ -51,10 +54,12 @@ public static class PolicyPalette
             case "apply":
                 var file = args.NextRequired("the policy file");
                 var author = args.Option("author") ?? context.Environment("USER") ?? "farmctl";
+                var expectText = args.Option("expect");
                 args.Done();
                 var text = await PolicyFiles.ReadAsync(file, context.In, context.Cancel).ConfigureAwait(false);
 
-                var applied = await client.PostAsync(AdminRoutes.PolicyApply, new PolicyApplyRequest(text, author), json.PolicyApplyRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
+                var expected = await ExpectedAsync(context, expectText).ConfigureAwait(false);
+                var applied = await client.PostAsync(AdminRoutes.PolicyApply, new PolicyApplyRequest(text, author, expected), json.PolicyApplyRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
                 return Report(context, applied, file, "applied");
             case "test":
                 var request = new PolicyTestRequest(args.Required("from"), args.Option("user"), args.Option("on"), args.Required("to"), args.Option("cmd"));
@@ -98,6 +103,7 @@ public static class PolicyPalette
                 return ExitCode.Ok;
             case "rollback":
                 var versionText = args.Next();
+                var rollbackExpect = args.Option("expect");
                 args.Done();
                 long? version = null;
                 if (versionText is not null)
@@ -107,11 +113,14 @@ public static class PolicyPalette
                         : throw CliException.Usage($"policy rollback: '{versionText}' is not a version number");
                 }
 
-                var rolled = await client.PostAsync(AdminRoutes.PolicyRollback, new PolicyRollbackRequest(version), json.PolicyRollbackRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
+                var rollbackExpected = await ExpectedAsync(context, rollbackExpect).ConfigureAwait(false);
+                var rolled = await client.PostAsync(AdminRoutes.PolicyRollback, new PolicyRollbackRequest(version, rollbackExpected), json.PolicyRollbackRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
                 return Report(context, rolled, "rollback", "rolled back");
             case "reload":
+                var reloadExpect = args.Option("expect");
                 args.Done();
-                var reloaded = await client.PostAsync(AdminRoutes.PolicyReload, new PolicyReloadRequest("farmctl"), json.PolicyReloadRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
+                var reloadExpected = await ExpectedAsync(context, reloadExpect).ConfigureAwait(false);
+                var reloaded = await client.PostAsync(AdminRoutes.PolicyReload, new PolicyReloadRequest("farmctl", reloadExpected), json.PolicyReloadRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
                 return Report(context, reloaded, "reload", "reloaded");
             case "status":
                 args.Done();
@@ -192,6 +201,23 @@ public static class PolicyPalette
         }
 
         return ExitCode.Failed;
+    }
+
+    /// <summary>
+    /// The version a write replaces: --expect when given, else the version the member enforces now. The
+    /// farm takes the write only if it is still on that version, so two operators cannot both "win".
+    /// </summary>
+    private static async Task<long> ExpectedAsync(CliContext context, string? expect)
+    {
+        if (expect is not null)
+        {
+            return long.TryParse(expect, NumberStyles.None, CultureInfo.InvariantCulture, out var given)
+                ? given
+                : throw CliException.Usage($"--expect: '{expect}' is not a version number");
+        }
+
+        var view = await context.Client.GetAsync(AdminRoutes.Policy, AdminJsonContext.Default.PolicyView, context.Cancel).ConfigureAwait(false);
+        return view.Version;
     }
 
     private static ExitCode Report(CliContext context, PolicyApplyResult result, string source, string verb)

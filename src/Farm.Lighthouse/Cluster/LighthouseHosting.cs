@@ -36,6 +36,7 @@ public static class LighthouseHosting
             })
             .WithFarmCluster(sp, Role, DefaultPort)
             .AddPolicyReplica()
+            .AddPolicyArbiter(Role)
             .AddPolicySeederSingleton(seed, Role)
             .AddLighthouseAdvertiser()
             .AddFarmDirectoryFeed());

@@ -6,14 +6,12 @@ using Farm.Shared.Replication;
 namespace Farm.Node.Admin;
 
 /// <summary>
-/// The policy palette on a clustered node: apply and rollback write a new farm-wide version through
-/// <see cref="PolicyApplier"/> (validated first, WriteMajority); status is every member's enforced version.
+/// The policy palette on a clustered node: apply, rollback and reload write a new farm-wide version through
+/// <see cref="PolicyApplier"/> (validated first, then compare-and-set: the version after the one the
+/// operator saw, or a conflict); status is every member's enforced version.
 /// </summary>
 public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory history, PolicyFileSource source, PolicyApplier applier) : IPolicyAdmin
 {
-    private static readonly TimeSpan EnforcementWait = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan EnforcementPoll = TimeSpan.FromMilliseconds(10);
-
     public PolicyView Show()
     {
         var current = holder.Current;
@@ -30,26 +28,24 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
             : null;
     }
 
-    public Task<PolicyApplyResult> ApplyAsync(string text, string author, CancellationToken cancel) =>
-        ApplyAsync(text, author, fromLocalFile: false, cancel);
+    public Task<PolicyApplyResult> ApplyAsync(string text, string author, long? expected, CancellationToken cancel) =>
+        ApplyAsync(text, author, expected, fromLocalFile: false, cancel);
 
-    private async Task<PolicyApplyResult> ApplyAsync(string text, string author, bool fromLocalFile, CancellationToken cancel)
+    private async Task<PolicyApplyResult> ApplyAsync(string text, string author, long? expected, bool fromLocalFile, CancellationToken cancel)
     {
-        var result = await applier.ApplyAsync(text, author, fromLocalFile: fromLocalFile).WaitAsync(cancel).ConfigureAwait(false);
-        if (result.Outcome == ApplyOutcome.Applied)
-        {
-            await LocallyEnforcedAsync(result.Version, cancel).ConfigureAwait(false);
-        }
+        // "Applied" already means this member enforces exactly this write (PolicyApplier waits for it).
+        var result = await applier.ApplyAsync(text, author, expected ?? holder.Current.Version, fromLocalFile: fromLocalFile).WaitAsync(cancel).ConfigureAwait(false);
 
         return result.Outcome switch
         {
             ApplyOutcome.Applied => new PolicyApplyResult(true, result.Version, []),
+            ApplyOutcome.Conflict => new PolicyApplyResult(false, result.Version, [], result.Message),
             ApplyOutcome.Invalid => new PolicyApplyResult(false, holder.Current.Version, [.. result.Errors.Select(e => new PolicyProblem(e.Line, e.Column, e.Message))]),
             _ => new PolicyApplyResult(false, holder.Current.Version, [new PolicyProblem(0, 0, result.Message)]),
         };
     }
 
-    public async Task<PolicyApplyResult> ReloadAsync(string author, CancellationToken cancel)
+    public async Task<PolicyApplyResult> ReloadAsync(string author, long? expected, CancellationToken cancel)
     {
         string text;
         try
@@ -61,31 +57,19 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
             return new PolicyApplyResult(false, holder.Current.Version, [new PolicyProblem(0, 0, $"{source.SourceName}: {e.Message}")]);
         }
 
-        return await ApplyAsync(text, $"{author}, reload of {source.SourceName}", fromLocalFile: true, cancel).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// A majority stores the version before this member's replica swaps it in; waiting for the swap
-    /// (bounded) means that when farmctl says "now enforcing", the member it talked to does.
-    /// </summary>
-    private async Task LocallyEnforcedAsync(long version, CancellationToken cancel)
-    {
-        for (var waited = TimeSpan.Zero; holder.Current.Version < version && waited < EnforcementWait; waited += EnforcementPoll)
-        {
-            await Task.Delay(EnforcementPoll, cancel).ConfigureAwait(false);
-        }
+        return await ApplyAsync(text, $"{author}, reload of {source.SourceName}", expected, fromLocalFile: true, cancel).ConfigureAwait(false);
     }
 
     public IReadOnlyList<PolicyHistoryEntry> History() => history.List(holder.Current.Version);
 
-    public async Task<PolicyApplyResult?> RollbackAsync(long? version, string author, CancellationToken cancel)
+    public async Task<PolicyApplyResult?> RollbackAsync(long? version, long? expected, string author, CancellationToken cancel)
     {
         if (history.Find(version, holder.Current.Version) is not { } target)
         {
             return null;
         }
 
-        return await ApplyAsync(target.Text, $"{author}, rollback to version {target.Version}", fromLocalFile: target.OwnLocalFile, cancel).ConfigureAwait(false);
+        return await ApplyAsync(target.Text, $"{author}, rollback to version {target.Version}", expected, fromLocalFile: target.OwnLocalFile, cancel).ConfigureAwait(false);
     }
 
     public async Task<Farm.Shared.Admin.PolicyStatus> StatusAsync(CancellationToken cancel)

@@ -99,21 +99,21 @@ public sealed class NodeAdminEndpoints(IServiceProvider services) : IAdminEndpoi
             return AdminHttp.Error(StatusCodes.Status400BadRequest, "policy apply needs the policy text");
         }
 
-        var result = await PolicyAdmin.ApplyAsync(request.Text, request.Author ?? "farmctl", http.RequestAborted).ConfigureAwait(false);
-        return Results.Json(result, AdminJsonContext.Default.PolicyApplyResult, statusCode: result.Applied ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        var result = await PolicyAdmin.ApplyAsync(request.Text, request.Author ?? "farmctl", request.Expected, http.RequestAborted).ConfigureAwait(false);
+        return Written(result);
     }
 
     private async Task<IResult> ReloadAsync(HttpContext http)
     {
         var request = await AdminHttp.ReadAsync(http, AdminJsonContext.Default.PolicyReloadRequest).ConfigureAwait(false);
-        var result = await PolicyAdmin.ReloadAsync(request?.Author ?? "farmctl", http.RequestAborted).ConfigureAwait(false);
-        return Results.Json(result, AdminJsonContext.Default.PolicyApplyResult, statusCode: result.Applied ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        var result = await PolicyAdmin.ReloadAsync(request?.Author ?? "farmctl", request?.Expected, http.RequestAborted).ConfigureAwait(false);
+        return Written(result);
     }
 
     private async Task<IResult> RollbackAsync(HttpContext http)
     {
         var request = await AdminHttp.ReadAsync(http, AdminJsonContext.Default.PolicyRollbackRequest).ConfigureAwait(false);
-        var result = await PolicyAdmin.RollbackAsync(request?.Version, "farmctl", http.RequestAborted).ConfigureAwait(false);
+        var result = await PolicyAdmin.RollbackAsync(request?.Version, request?.Expected, "farmctl", http.RequestAborted).ConfigureAwait(false);
         if (result is null)
         {
             return AdminHttp.Error(
@@ -121,8 +121,13 @@ public sealed class NodeAdminEndpoints(IServiceProvider services) : IAdminEndpoi
                 request?.Version is { } v ? $"version {v} is not in the policy history" : "there is no earlier version to roll back to");
         }
 
-        return Results.Json(result, AdminJsonContext.Default.PolicyApplyResult, statusCode: result.Applied ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        return Written(result);
     }
+
+    /// <summary>200 applied, 409 when another write came first (the operator re-runs), 422 refused (errors in the body).</summary>
+    private static IResult Written(PolicyApplyResult result) => result.Conflict is { } conflict
+        ? AdminHttp.Error(StatusCodes.Status409Conflict, conflict)
+        : Results.Json(result, AdminJsonContext.Default.PolicyApplyResult, statusCode: result.Applied ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
 
     private async Task<IResult> DrainAsync(HttpContext http)
     {

@@ -12,6 +12,9 @@ namespace Farm.Node.Cluster;
 public static class NodeClusterHosting
 {
     public const string Role = "socks";
+
+    /// <summary>The lighthouses' role (Farm.Lighthouse's own constant; the node does not reference it).</summary>
+    public const string LighthouseRole = "lighthouse";
     public const int DefaultPort = 4054;
 
     public static IServiceCollection AddNodeCluster(this IServiceCollection services, IConfiguration configuration)
@@ -28,7 +31,12 @@ public static class NodeClusterHosting
         if (services.GetRequiredService<IOptions<FarmClusterOptions>>().Value.IsStandalone)
         {
             var source = services.GetRequiredService<PolicyFileSource>();
-            builder.AddPolicySeeder(new PolicySeed(source.SourceName, source.ReadText));
+            builder.AddPolicyArbiter(Role).AddPolicySeeder(new PolicySeed(source.SourceName, source.ReadText));
+        }
+        else
+        {
+            // In a farm the lighthouses host the policy writer.
+            builder.AddPolicyArbiterProxy(LighthouseRole);
         }
 
         return builder;

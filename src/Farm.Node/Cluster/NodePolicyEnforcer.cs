@@ -12,16 +12,20 @@ namespace Farm.Node.Cluster;
 public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource source, PolicyHistory history, TimeProvider time) : IPolicyEnforcer
 {
     private DurableStoreDamage? _damage;
+    private string? _refusedVersion;
 
     public long EnforcedVersion => holder.Current.Version;
 
     public DurableStoreDamage? StoreDamage => Volatile.Read(ref _damage);
+
+    public string? RefusedVersion => Volatile.Read(ref _refusedVersion);
 
     public void Enforce(PolicyEnvelope envelope, PolicyDocument document, bool ownLocalFile)
     {
         var snapshot = new PolicySnapshot(source.Compile(document, ownLocalFile), envelope.Version, $"farm:{envelope.Author}", time.GetUtcNow());
         holder.Swap(snapshot);
         Volatile.Write(ref _damage, null);
+        Volatile.Write(ref _refusedVersion, null);
         history.Record(envelope.Version, envelope.Author, snapshot.Source, envelope.Timestamp, snapshot.Policy.RuleCount, envelope.Text, ownLocalFile);
     }
 
@@ -30,4 +34,7 @@ public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource sou
         Volatile.Write(ref _damage, damage);
         holder.Swap(new PolicySnapshot(RefuseAllPolicy.Compile(RefuseAllPolicy.StoreDamaged), 0, $"{RefuseAllPolicy.StoreDamaged}: {damage}", time.GetUtcNow()));
     }
+
+    /// <summary>The node keeps serving its version (the farm's last one it could verify); readiness reports the refusal.</summary>
+    public void RefuseVersion(string reason) => Volatile.Write(ref _refusedVersion, reason);
 }

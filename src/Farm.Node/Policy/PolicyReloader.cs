@@ -7,8 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace Farm.Node.Policy;
 
 /// <summary>
-/// On SIGHUP, applies the node's policy file to the whole farm. An invalid file is refused with its
-/// errors and the running policy stays everywhere; sessions already open keep the snapshot they started with.
+/// On SIGHUP, applies the node's policy file to the whole farm as the version after the one this node
+/// enforces (compare-and-set, as farmctl's writes: a conflict is logged, never a silent loss). An invalid
+/// file is refused with its errors and the running policy stays everywhere; sessions already open keep
+/// the snapshot they started with.
 /// </summary>
 public sealed partial class PolicyReloader(PolicyFileSource source, PolicyHolder holder, IServiceProvider services, ILogger<PolicyReloader> logger) : IHostedService
 {
@@ -40,7 +42,7 @@ public sealed partial class PolicyReloader(PolicyFileSource source, PolicyHolder
         {
             // Resolved here, not injected: the applier needs the actor system, which starts after this service.
             var applier = services.GetRequiredService<PolicyApplier>();
-            result = await applier.ApplyAsync(source.ReadText(), $"sighup:{Environment.MachineName}:{Environment.ProcessId}:{source.SourceName}", fromLocalFile: true);
+            result = await applier.ApplyAsync(source.ReadText(), $"sighup:{Environment.MachineName}:{Environment.ProcessId}:{source.SourceName}", holder.Current.Version, fromLocalFile: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -51,7 +53,7 @@ public sealed partial class PolicyReloader(PolicyFileSource source, PolicyHolder
         {
             LogRefused(source.SourceName, holder.Current.Version, string.Join("; ", result.Errors.Select(e => $"{source.SourceName}:{e}")));
         }
-        else if (result.Outcome == ApplyOutcome.Failed)
+        else if (result.Outcome is ApplyOutcome.Failed or ApplyOutcome.Conflict)
         {
             LogRefused(source.SourceName, holder.Current.Version, result.Message);
         }

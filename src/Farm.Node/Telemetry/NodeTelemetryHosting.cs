@@ -17,7 +17,7 @@ public static class NodeTelemetryHosting
 
     public static IServiceCollection AddNodeTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddFarmTelemetry(configuration, ServiceName, NodeMetrics.MeterName);
+        services.AddFarmTelemetry(configuration, ServiceName, NodeMetrics.MeterName, PolicyMetrics.MeterName);
         services.AddSingleton(sp =>
         {
             // Building the meter provider first means it already listens when the first session

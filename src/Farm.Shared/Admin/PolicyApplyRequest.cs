@@ -1,3 +1,4 @@
 namespace Farm.Shared.Admin;
 
-public sealed record PolicyApplyRequest(string Text, string? Author);
+/// <summary>A policy to apply; <paramref name="Expected"/> is the version it replaces (null: the version the member enforces).</summary>
+public sealed record PolicyApplyRequest(string Text, string? Author, long? Expected = null);

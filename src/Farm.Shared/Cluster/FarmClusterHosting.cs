@@ -31,7 +31,7 @@ public static class FarmClusterHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MemberReadiness>();
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<MemberReadiness>());
-        services.AddSingleton(sp => new PolicyApplier(sp.GetRequiredService<Akka.Actor.ActorSystem>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PolicyApplier(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
         services.AddPlannedListeners(sp =>
         {
             var options = sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value;

@@ -15,5 +15,13 @@ public sealed record ApplyResult(ApplyOutcome Outcome, long Version, IReadOnlyLi
     public static ApplyResult NotConfirmed(long version, TimeSpan timeout) =>
         new(ApplyOutcome.NotConfirmed, version, [], $"version {version} written locally; no majority confirmed within {timeout.TotalSeconds:0.#} s");
 
+    /// <summary>Stored by a majority, but fewer than a majority of the members enforce it (they refuse it, or are slow).</summary>
+    public static ApplyResult NotEnforced(long version, int enforcing, int members, TimeSpan timeout) =>
+        new(ApplyOutcome.NotConfirmed, version, [], $"version {version} was stored, but only {enforcing} of {members} members enforce it after {timeout.TotalSeconds:0.#} s; see `policy status` and the members' /healthz/ready");
+
     public static ApplyResult Failed(string reason) => new(ApplyOutcome.Failed, 0, [], reason);
+
+    /// <summary>The farm holds <paramref name="current"/>, not the version the write replaces: the operator re-runs against it.</summary>
+    public static ApplyResult Conflict(PolicyEnvelope current) =>
+        new(ApplyOutcome.Conflict, current.Version, [], $"conflict: version {current.Version} was written by {current.WrittenBy}; re-run");
 }

@@ -1,55 +1,86 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
+using Akka.Hosting;
 using Farm.Shared.Policy;
 
 namespace Farm.Shared.Replication;
 
 /// <summary>
-/// Applies a policy to the whole farm from any member: validates it, writes version current + 1 with
-/// WriteMajority, and answers once a majority stored it. Also answers "policy status".
+/// Applies a policy to the whole farm from any member: validates it, then asks the policy arbiter (one
+/// writer for the farm) to write it as the version after <c>expected</c>, the version the operator saw.
+/// The answer is "applied" once a majority stored and enforces exactly this write and so does this member,
+/// or a conflict naming the version that came first. Also answers "policy status".
 /// </summary>
-public sealed class PolicyApplier(ActorSystem system, TimeProvider time)
+public sealed class PolicyApplier(ActorSystem system)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LocalWait = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan LocalPoll = TimeSpan.FromMilliseconds(10);
 
     /// <param name="fromLocalFile">The text is this member's own policy file (a reload): the version records it (<see cref="PolicyEnvelope.LocalOf"/>).</param>
-    public async Task<ApplyResult> ApplyAsync(string text, string author, TimeSpan? timeout = null, bool fromLocalFile = false)
+    public async Task<ApplyResult> ApplyAsync(string text, string author, long expected, TimeSpan? timeout = null, bool fromLocalFile = false)
     {
         var parsed = PolicyParser.Parse(text);
         if (!parsed.Success)
             return ApplyResult.Invalid(parsed.Errors);
 
         var wait = timeout ?? DefaultTimeout;
-        var data = DistributedData.Get(system);
-        var self = Akka.Cluster.Cluster.Get(system).SelfUniqueAddress;
-        var localOf = fromLocalFile ? self.Address.ToString() : null;
-        var written = new WrittenVersion();
-        var update = Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(self), new WriteMajority(wait), register =>
-        {
-            // Runs inside the replicator, so "current" is this member's merged view at the time of the write.
-            var next = new PolicyEnvelope(text, register.Value.Version + 1, author, time.GetUtcNow(), localOf);
-            written.Version = next.Version;
-            return PolicyRegister.With(register, self, next);
-        });
-
-        IUpdateResponse response;
+        var writer = PolicyReplicaActor.SelfKey(Akka.Cluster.Cluster.Get(system).SelfAddress);
+        var request = new ApplyPolicy(text, author, expected, writer, Guid.NewGuid().ToString("N"), wait, fromLocalFile);
+        PolicyWriteReply reply;
         try
         {
-            response = await data.Replicator.Ask<IUpdateResponse>(update, wait + TimeSpan.FromSeconds(1));
+            var arbiter = await ActorRegistry.For(system).GetAsync<PolicyArbiterActor>().WaitAsync(wait).ConfigureAwait(false);
+
+            // The arbiter reads twice, writes, reads again and waits for enforcement, each bounded by the wait; a handover adds a moment.
+            reply = await arbiter.Ask<PolicyWriteReply>(request, (wait * ArbiterSteps) + TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
-        catch (AskTimeoutException)
+        catch (Exception e) when (e is AskTimeoutException or TimeoutException)
         {
-            return ApplyResult.Failed($"the replicator did not answer within {wait.TotalSeconds:0.#} s");
+            return ApplyResult.Failed($"the farm's policy writer did not answer within {(wait * ArbiterSteps).TotalSeconds:0.#} s; the version is unknown, check `policy status`");
         }
 
-        return response switch
+        if (reply.Outcome == ApplyOutcome.Applied && await RefusedHereAsync(request.Nonce).ConfigureAwait(false) is { } refusal)
         {
-            UpdateSuccess => ApplyResult.Applied(written.Version),
-            UpdateTimeout => ApplyResult.NotConfirmed(written.Version, wait),
-            ModifyFailure failure => ApplyResult.Failed(failure.ErrorMessage),
-            _ => ApplyResult.Failed($"not applied: {response}"),
-        };
+            return new ApplyResult(ApplyOutcome.NotConfirmed, reply.Version, [], $"version {reply.Version} was written and a majority of members enforce it, but this member does not: {refusal}");
+        }
+
+        return new ApplyResult(reply.Outcome, reply.Version, [], reply.Message);
+    }
+
+    private const int ArbiterSteps = 5;
+
+    /// <summary>
+    /// Waits (bounded) until this member's replica enforces the write with <paramref name="nonce"/>, so that
+    /// "now enforcing" holds for the member the operator talked to; null when it does, else why not.
+    /// </summary>
+    private async Task<string?> RefusedHereAsync(string nonce)
+    {
+        var replica = system.ActorSelection("/user/" + PolicyReplicaActorHosting.Name);
+        var deadline = DateTime.UtcNow + LocalWait;
+        EnforcedPolicy held;
+        do
+        {
+            try
+            {
+                held = await replica.Ask<EnforcedPolicy>(GetEnforcedPolicy.Instance, LocalWait).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                return $"its policy replica did not answer within {LocalWait.TotalSeconds:0.#} s";
+            }
+
+            if (held.Envelope?.Nonce == nonce)
+            {
+                return null;
+            }
+
+            await Task.Delay(LocalPoll).ConfigureAwait(false);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        return held.Refusal ?? $"it still enforces version {held.Envelope?.Version ?? 0} after {LocalWait.TotalSeconds:0.#} s";
     }
 
     public async Task<PolicyStatus> GetStatusAsync(TimeSpan? timeout = null)
@@ -57,24 +88,19 @@ public sealed class PolicyApplier(ActorSystem system, TimeProvider time)
         var wait = timeout ?? DefaultTimeout;
         var replicator = DistributedData.Get(system).Replicator;
         var policy = await replicator.Ask<IGetResponse>(Dsl.Get(PolicyEnvelope.Key, ReadLocal.Instance), wait);
-        var status = await replicator.Ask<IGetResponse>(Dsl.Get(PolicyReplicaActor.StatusKey, ReadLocal.Instance), wait);
+        var status = await replicator.Ask<IGetResponse>(Dsl.Get(PolicyReplicaActor.EnforcedKey, ReadLocal.Instance), wait);
         var farmVersion = policy is GetSuccess got ? got.Get(PolicyEnvelope.Key).Value.Version : 0;
-        var versions = status is GetSuccess reported ? reported.Get(PolicyReplicaActor.StatusKey) : LWWDictionary<string, long>.Empty;
+        var enforced = status is GetSuccess reported ? reported.Get(PolicyReplicaActor.EnforcedKey) : LWWDictionary<string, PolicyEnvelope>.Empty;
 
         var members = Akka.Cluster.Cluster.Get(system).State.Members
             .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Joining)
             .Select(m =>
             {
                 var key = PolicyReplicaActor.SelfKey(m.Address);
-                long? version = versions.TryGetValue(key, out var v) ? v : null;
+                long? version = enforced.TryGetValue(key, out var envelope) ? envelope.Version : null;
                 return new MemberPolicyVersion(key, [.. m.Roles.Order()], m.Status.ToString(), version);
             })
             .ToList();
         return new PolicyStatus(farmVersion, members);
-    }
-
-    private sealed class WrittenVersion
-    {
-        public long Version { get; set; }
     }
 }

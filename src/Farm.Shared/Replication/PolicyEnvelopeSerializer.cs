@@ -7,20 +7,26 @@ namespace Farm.Shared.Replication;
 
 /// <summary>
 /// Binary form of <see cref="PolicyEnvelope"/>. It is written to every member's durable store, so a
-/// format change gets a new manifest and the old one stays readable.
+/// format change gets a new manifest and the old ones stay readable.
 /// </summary>
 public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 7301;
     public const string ManifestV1 = "policy-envelope-v1";
 
-    /// <summary>v1 and the member whose local file the version is (<see cref="PolicyEnvelope.LocalOf"/>).</summary>
+    /// <summary>
+    /// v1 and one more field. Two layouts carried this name: the member whose local file the version is
+    /// (<see cref="PolicyEnvelope.LocalOf"/>), or the writer, the nonce and the ancestor digests; both are read.
+    /// </summary>
     public const string ManifestV2 = "policy-envelope-v2";
+
+    /// <summary>v1, then the local member, the writer, the nonce and the ancestor digests.</summary>
+    public const string ManifestV3 = "policy-envelope-v3";
 
     public override int Identifier => Id;
 
     public override string Manifest(object o) => o is PolicyEnvelope
-        ? ManifestV2
+        ? ManifestV3
         : throw new ArgumentException($"Cannot serialize {o.GetType()}", nameof(o));
 
     public override byte[] ToBinary(object obj)
@@ -37,13 +43,20 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
             writer.Write(envelope.Timestamp.UtcTicks);
             writer.Write((short)envelope.Timestamp.Offset.TotalMinutes);
             writer.Write(envelope.LocalOf ?? string.Empty);
+            writer.Write(envelope.Writer);
+            writer.Write(envelope.Nonce);
+            writer.Write(envelope.Ancestors.Count);
+            foreach (var ancestor in envelope.Ancestors)
+            {
+                writer.Write(ancestor);
+            }
         }
         return buffer.ToArray();
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (manifest is not (ManifestV1 or ManifestV2))
+        if (manifest is not (ManifestV1 or ManifestV2 or ManifestV3))
             throw new SerializationException($"Unknown manifest [{manifest}] for {nameof(PolicyEnvelope)}");
 
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
@@ -52,7 +65,31 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
         var author = reader.ReadString();
         var utcTicks = reader.ReadInt64();
         var offset = TimeSpan.FromMinutes(reader.ReadInt16());
-        var localOf = manifest == ManifestV2 ? reader.ReadString() : string.Empty;
-        return new PolicyEnvelope(text, version, author, new DateTimeOffset(utcTicks + offset.Ticks, offset), localOf.Length > 0 ? localOf : null);
+        var timestamp = new DateTimeOffset(utcTicks + offset.Ticks, offset);
+        if (manifest == ManifestV1)
+            return new PolicyEnvelope(text, version, author, timestamp);
+
+        var first = reader.ReadString();
+        if (manifest == ManifestV2 && AtEnd(reader))
+            return new PolicyEnvelope(text, version, author, timestamp, NullIfEmpty(first));
+
+        // v3 starts with the local member; the other v2 layout starts with the writer and has no local member.
+        var (localOf, writerName) = manifest == ManifestV3 ? (first, reader.ReadString()) : (string.Empty, first);
+        var nonce = reader.ReadString();
+        var count = reader.ReadInt32();
+        if (count is < 0 or > PolicyEnvelope.MaxAncestors)
+            throw new SerializationException($"A policy envelope names {count} ancestors; at most {PolicyEnvelope.MaxAncestors} are kept");
+
+        var ancestors = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            ancestors[i] = reader.ReadString();
+        }
+
+        return new PolicyEnvelope(text, version, author, timestamp, NullIfEmpty(localOf), writerName, nonce, ancestors);
     }
+
+    private static bool AtEnd(BinaryReader reader) => reader.BaseStream.Position == reader.BaseStream.Length;
+
+    private static string? NullIfEmpty(string value) => value.Length > 0 ? value : null;
 }

@@ -10,6 +10,7 @@ public sealed class PolicyKeeper : IPolicyEnforcer
 {
     private long _version;
     private DurableStoreDamage? _damage;
+    private string? _refusedVersion;
 
     public long EnforcedVersion => Volatile.Read(ref _version);
 
@@ -17,12 +18,17 @@ public sealed class PolicyKeeper : IPolicyEnforcer
 
     public DurableStoreDamage? StoreDamage => Volatile.Read(ref _damage);
 
+    public string? RefusedVersion => Volatile.Read(ref _refusedVersion);
+
     public void Enforce(PolicyEnvelope envelope, PolicyDocument document, bool ownLocalFile)
     {
         Current = CompiledPolicy.Compile(document);
         Volatile.Write(ref _version, envelope.Version);
         Volatile.Write(ref _damage, null);
+        Volatile.Write(ref _refusedVersion, null);
     }
 
     public void Refuse(DurableStoreDamage damage) => Volatile.Write(ref _damage, damage);
+
+    public void RefuseVersion(string reason) => Volatile.Write(ref _refusedVersion, reason);
 }

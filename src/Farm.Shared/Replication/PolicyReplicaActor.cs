@@ -9,21 +9,27 @@ namespace Farm.Shared.Replication;
 
 /// <summary>
 /// Follows the replicated policy on one member: parses and hands each new version to the member's
-/// <see cref="IPolicyEnforcer"/> once, then publishes the version it enforces under <see cref="StatusKey"/>.
+/// <see cref="IPolicyEnforcer"/> once, then publishes the version it enforces under <see cref="EnforcedKey"/>.
+/// A version that does not descend from the enforced one (<see cref="PolicyDescent"/>) is refused: not
+/// enforced, one log line, <see cref="PolicyMetrics.RefusedVersions"/>, and the member reports it in
+/// readiness (<see cref="IPolicyEnforcer.RefusedVersion"/>) until a version it can take arrives.
 /// </summary>
 /// <remarks>
-/// Status is a replicated map (member address -> version) rather than pub-sub replies: any member can
-/// answer "policy status" from its local replica, even for members that are slow to answer.
+/// Status is a replicated map (member address -> enforced version) rather than pub-sub replies: any member
+/// can answer "policy status" from its local replica, and the arbiter reads from a majority which exact
+/// version (digest) the members enforce, so it builds on the farm's version, not on its own host's.
 /// </remarks>
 public sealed class PolicyReplicaActor : ReceiveActor
 {
-    public static readonly LWWDictionaryKey<string, long> StatusKey = new("farm-policy-status");
+    public static readonly LWWDictionaryKey<string, PolicyEnvelope> EnforcedKey = new("farm-policy-enforced");
 
     private readonly IPolicyEnforcer _enforcer;
     private readonly IActorRef _replicator;
     private readonly UniqueAddress _self;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private PolicyEnvelope? _enforced;
+    private PolicyEnvelope? _refused;
+    private string? _refusal;
 
     public PolicyReplicaActor(IPolicyEnforcer enforcer)
     {
@@ -41,6 +47,7 @@ public sealed class PolicyReplicaActor : ReceiveActor
                 _enforcer.Refuse(damage);
         });
         Receive<NotFound>(_ => { });
+        Receive<GetEnforcedPolicy>(_ => Sender.Tell(new EnforcedPolicy(_enforced, _refusal)));
         Receive<GetFailure>(_ => { });
         Receive<IUpdateResponse>(response =>
         {
@@ -62,8 +69,22 @@ public sealed class PolicyReplicaActor : ReceiveActor
     private void Follow(LWWRegister<PolicyEnvelope> register)
     {
         var envelope = register.Value;
-        if (envelope is null || envelope.Version <= 0 || envelope.Equals(_enforced))
+        if (envelope is null || envelope.Version <= 0 || envelope.Equals(_enforced) || envelope.Equals(_refused))
             return;
+
+        var descent = PolicyDescent.Of(_enforced, envelope, _refused);
+        if (!descent.Accepted)
+        {
+            // Logged once per envelope: the register keeps it until the next apply replaces it.
+            _refused = envelope;
+            if (_refusal is null)
+                PolicyMetrics.RefusingMembers.Add(1);
+            _refusal = descent.Reason;
+            PolicyMetrics.RefusedVersions.Add(1);
+            _enforcer.RefuseVersion(descent.Reason);
+            _log.Warning("Policy {0}", descent.Reason);
+            return;
+        }
 
         var parsed = PolicyParser.Parse(envelope.Text);
         if (!parsed.Success)
@@ -76,20 +97,32 @@ public sealed class PolicyReplicaActor : ReceiveActor
 
         _enforcer.Enforce(envelope, parsed.Document!, string.Equals(envelope.LocalOf, _self.Address.ToString(), StringComparison.Ordinal));
         _enforced = envelope;
-        _log.Info("Enforcing farm policy version {0} by {1} ({2:O})", envelope.Version, envelope.Author, envelope.Timestamp);
+        if (_refusal is not null)
+            PolicyMetrics.RefusingMembers.Add(-1);
+        _refusal = null;
+        _refused = null;
+        _log.Info("Enforcing farm policy version {0} by {1} ({2:O}){3}", envelope.Version, envelope.Author, envelope.Timestamp, descent.Kind switch
+        {
+            PolicyDescentKind.Resync => ", skipping versions this member missed",
+            PolicyDescentKind.ReplacesSeed => ", replacing the seed this member wrote while the farm's policy was out of reach",
+            PolicyDescentKind.Rebased => ", which the farm built on the version this member had refused",
+            _ => string.Empty,
+        });
         var key = SelfKey(_self.Address);
-        _replicator.Tell(Dsl.Update(StatusKey, LWWDictionary<string, long>.Empty, WriteLocal.Instance,
-            status => status.SetItem(_self, key, envelope.Version)));
+        _replicator.Tell(Dsl.Update(EnforcedKey, LWWDictionary<string, PolicyEnvelope>.Empty, WriteLocal.Instance,
+            status => status.SetItem(_self, key, envelope)));
     }
 }
 
 /// <summary>Wires the policy replica at <c>/user/policy-replica</c>.</summary>
 public static class PolicyReplicaActorHosting
 {
+    public const string Name = "policy-replica";
+
     public static AkkaConfigurationBuilder AddPolicyReplica(this AkkaConfigurationBuilder builder) =>
         builder.WithActors((system, registry, resolver) =>
         {
             var enforcer = resolver.GetService<IPolicyEnforcer>();
-            registry.Register<PolicyReplicaActor>(system.ActorOf(Props.Create(() => new PolicyReplicaActor(enforcer)), "policy-replica"));
+            registry.Register<PolicyReplicaActor>(system.ActorOf(Props.Create(() => new PolicyReplicaActor(enforcer)), Name));
         });
 }

@@ -9,8 +9,8 @@ namespace Farm.Shared.Replication;
 
 /// <summary>
 /// Gives a farm that has no policy its first one (version 1) once this member is Up. Run as a singleton
-/// on the lighthouses, or locally by a node that forms a cluster alone. Harmless if it races with a real
-/// apply: the register keeps the highest version.
+/// on the lighthouses, or locally by a node that forms a cluster alone. The seed goes through the policy
+/// arbiter as a write that replaces version 0, so it cannot replace a real apply it races with.
 /// </summary>
 public sealed class PolicySeederActor : ReceiveActor, IWithTimers
 {
@@ -40,12 +40,19 @@ public sealed class PolicySeederActor : ReceiveActor, IWithTimers
 
             Write(seed);
         });
-        Receive<IUpdateResponse>(response =>
+        Receive<PolicyWriteReply>(reply =>
         {
-            if (response is UpdateSuccess or UpdateTimeout)
-                _log.Info("Seeded the farm's policy from {0} ({1})", seed.Source, response is UpdateSuccess ? "a majority has it" : "spreading by gossip");
+            if (reply.Outcome is ApplyOutcome.Applied or ApplyOutcome.NotConfirmed)
+                _log.Info("Seeded the farm's policy from {0} ({1})", seed.Source, reply.Outcome == ApplyOutcome.Applied ? "a majority has it" : "spreading by gossip");
+            else if (reply.Outcome == ApplyOutcome.Conflict)
+                _log.Info("The farm has policy version {0}; nothing to seed", reply.Version);
             else
-                _log.Error("Could not seed the farm's policy from {0}: {1}", seed.Source, response);
+                _log.Error("Could not seed the farm's policy from {0}: {1}", seed.Source, reply.Message);
+            Become(Done);
+        });
+        Receive<Status.Failure>(failure =>
+        {
+            _log.Error("Could not seed the farm's policy from {0}: {1}", seed.Source, failure.Cause.Message);
             Become(Done);
         });
     }
@@ -80,10 +87,13 @@ public sealed class PolicySeederActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var self = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress;
-        var envelope = new PolicyEnvelope(text, 1, $"seed:{seed.Source}", DateTimeOffset.UtcNow, self.Address.ToString());
-        _replicator.Tell(Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(self), new WriteMajority(Consistency),
-            register => register.Value.Version > 0 ? register : PolicyRegister.With(register, self, envelope)));
+        // The seed is this member's own file or default: the arbiter records the writer as its local member.
+        var writer = PolicyReplicaActor.SelfKey(Akka.Cluster.Cluster.Get(Context.System).SelfAddress);
+        var write = new ApplyPolicy(text, PolicyDescent.SeedAuthorPrefix + seed.Source, 0, writer, Guid.NewGuid().ToString("N"), Consistency, FromLocalFile: true);
+        ActorRegistry.For(Context.System).GetAsync<PolicyArbiterActor>()
+            .ContinueWith(arbiter => arbiter.Result.Ask<PolicyWriteReply>(write, (Consistency * 3) + Consistency), TaskScheduler.Default)
+            .Unwrap()
+            .PipeTo(Self);
     }
 
     private void Done() => ReceiveAny(_ => { });

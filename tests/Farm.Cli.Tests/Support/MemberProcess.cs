@@ -13,14 +13,16 @@ namespace Farm.Cli.Tests.Support;
 /// </summary>
 public sealed class MemberProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly DirectoryInfo _directory;
     private readonly List<string> _lines = [];
+    private Process _process;
 
-    private MemberProcess(string name, Process process, DirectoryInfo directory, string clusterHost, int clusterPort, int adminPort, IPEndPoint? socks)
+    private MemberProcess(string name, ProcessStartInfo start, DirectoryInfo directory, string clusterHost, int clusterPort, int adminPort, IPEndPoint? socks)
     {
         Name = name;
-        _process = process;
+        _start = start;
+        _process = Launch();
         _directory = directory;
         Address = $"akka.ssl.tcp://farm@{clusterHost}:{clusterPort}";
         Admin = $"127.0.0.1:{adminPort}";
@@ -73,6 +75,31 @@ public sealed class MemberProcess : IAsyncDisposable
             ["FARM__SESSIONLOG__NODENAME"] = name,
         };
         return Start(name, Built.Node, seed, settings, socks, clusterHost);
+    }
+
+    /// <summary>
+    /// Stops the member and starts it again on the same ports and data directory; with <paramref name="wipeData"/>
+    /// its durable store is deleted first, as a member whose disk was replaced would come back.
+    /// </summary>
+    public async Task RestartAsync(bool wipeData)
+    {
+        await StartedProcesses.StopAsync(_process);
+        var data = _start.Environment["FARM__CLUSTER__DATADIRECTORY"]!;
+        if (wipeData && Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+
+        _process = Launch();
+    }
+
+    /// <summary>Whether any output line so far contains <paramref name="text"/>.</summary>
+    public bool Said(string text)
+    {
+        lock (_lines)
+        {
+            return _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
+        }
     }
 
     /// <summary>Kills the member at once, as a crash would.</summary>
@@ -159,23 +186,25 @@ public sealed class MemberProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        Process process;
         try
         {
-            process = StartedProcesses.Start(start);
+            return new MemberProcess(name, start, directory, clusterHost, clusterPort, adminPort, socks);
         }
         catch
         {
             directory.Delete(recursive: true);
             throw;
         }
+    }
 
-        var member = new MemberProcess(name, process, directory, clusterHost, clusterPort, adminPort, socks);
-        process.OutputDataReceived += (_, e) => member.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => member.Add(e.Data);
+    private Process Launch()
+    {
+        var process = StartedProcesses.Start(_start);
+        process.OutputDataReceived += (_, e) => Add(e.Data);
+        process.ErrorDataReceived += (_, e) => Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return member;
+        return process;
     }
 
     private void Add(string? line)

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Farm.Admin;
 using Farm.Node.Hosting;
 using Farm.Node.Listening;
+using Farm.Node.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -64,9 +65,15 @@ public sealed class NodeHost : IAsyncDisposable
         try
         {
             await host.StartAsync();
+
+            // A write replaces the version the node enforces: until the seed (version 1) is in force, an
+            // apply would replace version 0 and lose to the seed with a conflict.
+            var holder = host.Services.GetRequiredService<PolicyHolder>();
+            await Eventually.UntilAsync(() => Task.FromResult(holder.Current.Version), v => v >= 1, TimeSpan.FromSeconds(20));
         }
         catch
         {
+            await host.StopAsync(TimeSpan.FromSeconds(10));
             host.Dispose();
             directory.Delete(recursive: true);
             throw;

@@ -48,6 +48,19 @@ public sealed class TestFarm : IAsyncDisposable
                 throw new TimeoutException($"the farm did not form ({expected}): {show.Output}{show.Error}{farm.Tails()}");
             }
 
+            // Writes replace the version a node enforces: the farm is ready once every member is on the seed.
+            if (nodes > 0)
+            {
+                var status = await Eventually.UntilAsync(
+                    () => Farmctl.RunAsync([farm.Nodes.First().Admin, "policy", "status", .. TokenArguments(token)], null),
+                    r => r.ExitCode == 0,
+                    FormTimeout);
+                if (status.ExitCode != 0)
+                {
+                    throw new TimeoutException($"the farm's policy did not converge: {status.Output}{status.Error}{farm.Tails()}");
+                }
+            }
+
             return farm;
         }
         catch

@@ -25,6 +25,8 @@ public sealed class PolicyReloadTests
             await open.SendAsync(0x05, 0x01, 0x00, 0x05, 0x01, 0x00, 0x01, 127, 0, 0, 1, (byte)(port >> 8), (byte)port);
             await open.ReceiveExactlyAsync(12);
 
+            // SIGHUP writes the version after the one the node enforces: the seed first.
+            await WaitForAsync(node, "Enforcing farm policy version 1");
             await File.WriteAllTextAsync(policyFile, $"client pass from 127.0.0.0/8\npass connect to 127.0.0.1 port {echo.Endpoint.Port}\n");
             await HangUpAsync(node);
             await WaitForAsync(node, "Enforcing farm policy version 2");

@@ -42,7 +42,7 @@ public sealed class LoopbackOptInTests : IAsyncLifetime
         await using var node = await StartAsync(admin);
         Assert.Equal(Succeeded, await ConnectNoAuthAsync(node.Endpoint, IPAddress.Loopback, _echo.Endpoint.Port));
 
-        await ApplyAsync(admin, $"""
+        await ApplyAsync(node, admin, $"""
             client pass from 127.0.0.0/8
             user alice {PasswordHasher.Hash("pw", iterations: 1_000)}
             pass connect to 127.0.0.0/8 auth password name loopback-with-password
@@ -62,7 +62,7 @@ public sealed class LoopbackOptInTests : IAsyncLifetime
         await using var node = await StartAsync(admin);
         Assert.Equal(Succeeded, await ConnectNoAuthAsync(node.Endpoint, IPAddress.Loopback, _echo.Endpoint.Port));
 
-        await ApplyAsync(admin, DefaultPolicy.ReadText());
+        await ApplyAsync(node, admin, DefaultPolicy.ReadText());
         var applied = await ConnectNoAuthAsync(node.Endpoint, IPAddress.Loopback, _echo.Endpoint.Port);
         await PostAsync(admin, "/policy/reload", new { author = "test" });
         var reloaded = await ConnectNoAuthAsync(node.Endpoint, IPAddress.Loopback, _echo.Endpoint.Port);
@@ -76,7 +76,7 @@ public sealed class LoopbackOptInTests : IAsyncLifetime
         var admin = TestPorts.Next();
         await using var node = await StartAsync(admin);
 
-        await ApplyAsync(admin, """
+        await ApplyAsync(node, admin, """
             client pass from 127.0.0.0/8
             block any to 127.0.0.0/8 name farm-blocks-loopback
             pass connect to any
@@ -180,7 +180,16 @@ public sealed class LoopbackOptInTests : IAsyncLifetime
         return file;
     }
 
-    private static Task ApplyAsync(int admin, string text) => PostAsync(admin, "/policy/apply", new { text, author = "test" });
+    /// <summary>Applies once the node enforces the seed: a write replaces the version the node enforces.</summary>
+    private static async Task ApplyAsync(ExternalNodeProcess node, int admin, string text)
+    {
+        for (var i = 0; i < 200 && !node.Diagnostics.Contains("Enforcing farm policy version 1", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        await PostAsync(admin, "/policy/apply", new { text, author = "test" });
+    }
 
     private static async Task PostAsync<T>(int admin, string route, T body)
     {

@@ -44,8 +44,8 @@ public sealed class DurableReplicationTests : IDisposable
         {
             var serializer = new PolicyEnvelopeSerializer((ExtendedActorSystem)system);
             var current = serializer.ToBinary(new PolicyEnvelope("client pass from any\n", 3, "bob", DateTimeOffset.UnixEpoch, "akka.tcp://farm@127.0.0.1:4054"));
-            // v1 is v2 without the trailing LocalOf string; an empty one is a single length byte.
-            var v1 = serializer.ToBinary(new PolicyEnvelope("client pass from any\n", 3, "bob", DateTimeOffset.UnixEpoch))[..^1];
+            // v1 is v3 without the trailing local member, writer and nonce (empty: one length byte each) and the ancestor count (4 bytes).
+            var v1 = serializer.ToBinary(new PolicyEnvelope("client pass from any\n", 3, "bob", DateTimeOffset.UnixEpoch))[..^7];
 
             var read = (PolicyEnvelope)serializer.FromBinary(v1, PolicyEnvelopeSerializer.ManifestV1);
 

@@ -1,0 +1,72 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace Farm.Shared.Replication;
+
+/// <summary>Binary form of the messages between a member and the policy arbiter singleton (they cross the network).</summary>
+public sealed class PolicyArbiterSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 7304;
+    public const string ApplyManifest = "apply-policy-v1";
+    public const string ReplyManifest = "policy-write-reply-v1";
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => o switch
+    {
+        ApplyPolicy => ApplyManifest,
+        PolicyWriteReply => ReplyManifest,
+        _ => throw new ArgumentException($"Cannot serialize {o.GetType()}", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8))
+        {
+            switch (obj)
+            {
+                case ApplyPolicy apply:
+                    writer.Write(apply.Text);
+                    writer.Write(apply.Author);
+                    writer.Write(apply.Expected);
+                    writer.Write(apply.Writer);
+                    writer.Write(apply.Nonce);
+                    writer.Write(apply.Timeout.Ticks);
+                    writer.Write(apply.FromLocalFile);
+                    break;
+                case PolicyWriteReply reply:
+                    writer.Write((int)reply.Outcome);
+                    writer.Write(reply.Version);
+                    writer.Write(reply.Message);
+                    break;
+                default:
+                    throw new ArgumentException($"Cannot serialize {obj.GetType()}", nameof(obj));
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        return manifest switch
+        {
+            ApplyManifest => new ApplyPolicy(reader.ReadString(), reader.ReadString(), reader.ReadInt64(), reader.ReadString(), reader.ReadString(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadBoolean()),
+            ReplyManifest => ReadReply(reader),
+            _ => throw new SerializationException($"Unknown manifest [{manifest}] for the policy arbiter"),
+        };
+    }
+
+    private static PolicyWriteReply ReadReply(BinaryReader reader)
+    {
+        var outcome = reader.ReadInt32();
+        if (!Enum.IsDefined((ApplyOutcome)outcome))
+            throw new SerializationException($"Unknown apply outcome {outcome}");
+
+        return new PolicyWriteReply((ApplyOutcome)outcome, reader.ReadInt64(), reader.ReadString());
+    }
+}
