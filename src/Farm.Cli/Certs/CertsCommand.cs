@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Farm.Shared.Cluster.Tls;
 
 namespace Farm.Cli.Certs;
 

@@ -20,7 +20,16 @@ public sealed class ClusterTls
     /// <param name="onWhenStandalone">A lighthouse is the farm's seed: it uses TLS even without seeds of its own.</param>
     public static ClusterTls Decide(FarmClusterOptions options, bool onWhenStandalone)
     {
-        if (!(options.Tls.Enabled ?? (onWhenStandalone || !options.IsStandalone)))
+        // A node without seeds is never plain, whatever Enabled says: any local process could otherwise
+        // join it and write the farm policy by replication, around the admin token. Without certificates
+        // of its own it trusts a private CA only it ever held.
+        var standaloneNode = options.IsStandalone && !onWhenStandalone;
+        if (standaloneNode && string.IsNullOrWhiteSpace(options.Tls.Certificate))
+        {
+            return new ClusterTls(ClusterTlsMaterial.Private(DateTimeOffset.UtcNow), null);
+        }
+
+        if (!standaloneNode && options.Tls.Enabled == false)
         {
             return new ClusterTls(null, null);
         }

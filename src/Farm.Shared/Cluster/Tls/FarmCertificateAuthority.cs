@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Farm.Cli.Certs;
+namespace Farm.Shared.Cluster.Tls;
 
 /// <summary>
 /// Makes the farm's CA and the member certificates it signs (ECDSA P-256), as PEM text. Pure: the
