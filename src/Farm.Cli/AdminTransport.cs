@@ -33,6 +33,11 @@ public sealed class AdminTransport
             return new AdminTransport(true, null);
         }
 
+        if (Directory.Exists(caFile))
+        {
+            throw CliException.Usage($"--ca {caFile} is a directory: --ca names the admin endpoint's CA certificate (PEM file); 'certs issue' takes its CA directory as --ca-dir");
+        }
+
         var authorities = new X509Certificate2Collection();
         try
         {

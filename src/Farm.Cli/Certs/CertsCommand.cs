@@ -16,7 +16,7 @@ public static class CertsCommand
 
     public const string Usage = """
         certs init --out DIR [--farm-name farm]           make the farm's CA: DIR/ca.crt, DIR/ca.key (0600)
-        certs issue <member> --ca DIR --out DIR [--ip a.b.c.d ...] [--dns name ...]
+        certs issue <member> --ca-dir DIR --out DIR [--ip a.b.c.d ...] [--dns name ...]
                                           a member certificate signed by the CA: DIR/<member>.crt,
                                           DIR/<member>.key (0600) and a copy of ca.crt
         """;
@@ -56,7 +56,7 @@ public static class CertsCommand
             case "issue":
                 {
                     var member = args.NextRequired("the member's name");
-                    var caDirectory = args.Required("ca");
+                    var caDirectory = args.Required("ca-dir");
                     var directory = args.Required("out");
                     args.Done();
                     if (member.IndexOfAny(['/', '\\', ',', '=', '+']) >= 0 || member.StartsWith('.'))
