@@ -10,6 +10,9 @@ public sealed class ClusterTlsMaterial(X509Certificate2 certificate, X509Certifi
 
     public X509Certificate2 Authority { get; } = authority;
 
+    /// <summary>The roles <see cref="Certificate"/> is issued for.</summary>
+    public IReadOnlySet<string> Roles { get; } = CertificateRoles.Of(certificate);
+
     /// <summary>Reads the three PEM files named by <paramref name="options"/>; any problem names its setting.</summary>
     public static ClusterTlsMaterial Load(ClusterTlsOptions options)
     {
@@ -56,7 +59,7 @@ public sealed class ClusterTlsMaterial(X509Certificate2 certificate, X509Certifi
     public static ClusterTlsMaterial Private(DateTimeOffset now)
     {
         var authority = FarmCertificateAuthority.CreateAuthority("standalone", now);
-        var member = FarmCertificateAuthority.Issue(authority, "standalone", [], [], now);
+        var member = FarmCertificateAuthority.Issue(authority, "standalone", CertificateRoles.Known, [], [], now);
         using var pem = X509Certificate2.CreateFromPem(member.Certificate, member.Key);
         return new ClusterTlsMaterial(X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null), X509Certificate2.CreateFromPem(authority.Certificate));
     }
