@@ -154,7 +154,7 @@ def main():
         certs = os.path.join(work, "certs")
         farmctl("certs", "init", "--out", os.path.join(certs, "ca"))
         for name in ("lighthouse", "node1", "node2", "node3"):
-            farmctl("certs", "issue", name, "--ca", os.path.join(certs, "ca"), "--out", os.path.join(certs, "members"), "--ip", "127.0.0.1")
+            farmctl("certs", "issue", name, "--role", "lighthouse" if name == "lighthouse" else "socks", "--ca-dir", os.path.join(certs, "ca"), "--out", os.path.join(certs, "members"), "--ip", "127.0.0.1")
         print(f"{'cluster TLS':<12} {'applies':>7} {'median ms':>10} {'worst ms':>9} {'best ms':>8} {'unreachable s':>14} {'removed s':>10}")
         for mode in args.modes.split(","):
             samples, unreachable, removed = run_mode(mode, args, work)

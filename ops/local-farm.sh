@@ -71,7 +71,8 @@ make_certs() {
   [ -f "$run/certs/ca/ca.key" ] || "${farmctl[@]}" certs init --out "$run/certs/ca" >/dev/null
   for name in lighthouse "${nodes[@]/#/node}"; do
     [ -f "$run/certs/members/$name.key" ] ||
-      "${farmctl[@]}" certs issue "$name" --ca "$run/certs/ca" --out "$run/certs/members" --ip 127.0.0.1 >/dev/null
+      "${farmctl[@]}" certs issue "$name" --role "$([ "$name" = lighthouse ] && echo lighthouse || echo socks)" \
+        --ca-dir "$run/certs/ca" --out "$run/certs/members" --ip 127.0.0.1 >/dev/null
   done
 }
 

@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Farm.Cli.Peers;
 using Farm.Shared.Admin;
 
 namespace Farm.Cli;
@@ -27,10 +28,11 @@ public sealed class AdminClient : IDisposable
         Endpoint = endpoint;
         _tokens = tokens;
         _transport = transport;
-        _http = new HttpClient(transport.Handler()) { BaseAddress = new Uri($"{transport.Scheme}://{endpoint}"), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        if (tokens.For(endpoint, out _tokenOrigin) is { } token)
+        var token = tokens.For(endpoint, out _tokenOrigin);
+        _http = new HttpClient(transport.Handler(token)) { BaseAddress = new Uri($"{transport.Scheme}://{endpoint}"), Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        if (token is not null)
         {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
         }
     }
 
@@ -98,6 +100,10 @@ public sealed class AdminClient : IDisposable
         try
         {
             return await _http.SendAsync(request, completion, bounded ? deadline.Token : cancel).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is ListenerNotOwnedException)
+        {
+            throw new CliException(ExitCode.Failed, $"refused to send the token to {Endpoint}: {e.InnerException.Message}");
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
         {

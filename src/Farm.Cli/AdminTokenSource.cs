@@ -1,4 +1,5 @@
 using Farm.Shared.Admin;
+using Farm.Shared.Security;
 
 namespace Farm.Cli;
 
@@ -9,12 +10,12 @@ namespace Farm.Cli;
 public sealed class AdminTokenSource(string? given, string stateRoot)
 {
     /// <summary>The token for <paramref name="endpoint"/>, or null; <paramref name="origin"/> says where it came from, for error messages.</summary>
-    public string? For(string endpoint, out string origin)
+    public AdminToken? For(string endpoint, out string origin)
     {
         if (!string.IsNullOrEmpty(given))
         {
             origin = "the token given by --token or FARMCTL_TOKEN";
-            return given;
+            return new AdminToken(given, null, null);
         }
 
         var path = AdminTokenFile.PathFor(stateRoot, endpoint);
@@ -27,10 +28,21 @@ public sealed class AdminTokenSource(string? given, string stateRoot)
         try
         {
             var info = new FileInfo(path);
+            if (info.Exists)
+            {
+                Refuse(Path.GetDirectoryName(path)!, "admin token directory");
+                if (info.LinkTarget is not null)
+                {
+                    throw new CliException(ExitCode.Failed, $"admin token file {path} is a symbolic link: not read");
+                }
+
+                Refuse(path, "admin token file");
+            }
+
             if (info.Exists && info.Length is > 0 and <= AdminTokenFile.MaxLength && File.ReadAllText(path).Trim() is { Length: > 0 } token)
             {
                 origin = $"the token in {path}";
-                return token;
+                return new AdminToken(token, FileOwnership.OwnerOf(path), path);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -41,5 +53,14 @@ public sealed class AdminTokenSource(string? given, string stateRoot)
 
         origin = $"no token: pass --token or set FARMCTL_TOKEN, or run farmctl as the member's user on its machine (no token file {path})";
         return null;
+    }
+
+    // A token another user could have planted would send this user's commands to that user's listener.
+    private static void Refuse(string path, string what)
+    {
+        if (FileOwnership.Problem(path, what) is { } problem)
+        {
+            throw new CliException(ExitCode.Failed, $"{problem}: not read (another user could have planted it); pass --token, or fix its owner or mode");
+        }
     }
 }

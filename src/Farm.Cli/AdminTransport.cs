@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Farm.Cli.Peers;
 
 namespace Farm.Cli;
 
@@ -33,6 +34,11 @@ public sealed class AdminTransport
             return new AdminTransport(true, null);
         }
 
+        if (Directory.Exists(caFile))
+        {
+            throw CliException.Usage($"--ca {caFile} is a directory: --ca names the admin endpoint's CA certificate (PEM file); 'certs issue' takes its CA directory as --ca-dir");
+        }
+
         var authorities = new X509Certificate2Collection();
         try
         {
@@ -46,11 +52,17 @@ public sealed class AdminTransport
         return authorities.Count > 0 ? new AdminTransport(true, authorities) : throw CliException.Usage($"--ca {caFile}: no PEM certificate in it");
     }
 
-    public HttpMessageHandler Handler()
+    /// <param name="token">The token requests carry: one from a token file is sent only to a listener its owner owns.</param>
+    public HttpMessageHandler Handler(AdminToken? token)
     {
         // A member never redirects; a listener that does would have the next request's body (a policy, with its
         // route passwords) sent wherever it points.
         var handler = new SocketsHttpHandler { AllowAutoRedirect = false };
+        if (token is { FileOwner: { } owner, File: { } file })
+        {
+            handler.ConnectCallback = (context, cancel) => ListenerOwnerCheck.ConnectAsync(context.DnsEndPoint, owner, file, cancel);
+        }
+
         if (Authorities is { } authorities)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Trusted(certificate, chain, errors, authorities);

@@ -50,9 +50,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
             }
 
             var token = TakeOption(words, "token") ?? environment("FARMCTL_TOKEN");
-            // certs talks to no member, and its own --ca names the CA directory it signs with.
-            var certs = words.Count > 0 && words[0] == "certs";
-            var transport = certs ? Transport(ref endpoint, false, null) : Transport(ref endpoint, words.Remove("--tls"), TakeOption(words, "ca"));
+            var transport = Transport(ref endpoint, words.Remove("--tls"), TakeOption(words, "ca"));
             var json = words.Remove("--json");
             if (words.Count == 0)
             {

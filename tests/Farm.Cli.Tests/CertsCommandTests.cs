@@ -22,7 +22,7 @@ public sealed class CertsCommandTests : IDisposable
     public async Task InitThenIssue_MemberCertificate_VerifiesAgainstTheFarmCaOnly()
     {
         var init = await Farmctl.RunAsync("certs", "init", "--out", Ca);
-        var issue = await Farmctl.RunAsync("certs", "issue", "node1", "--ca", Ca, "--out", Members, "--ip", "10.0.0.5", "--ip", "127.0.0.1", "--dns", "node1.farm.internal");
+        var issue = await Farmctl.RunAsync("certs", "issue", "node1", "--role", "socks", "--ca-dir", Ca, "--out", Members, "--ip", "10.0.0.5", "--ip", "127.0.0.1", "--dns", "node1.farm.internal");
 
         Assert.True(init.ExitCode == 0, init.Error);
         Assert.True(issue.ExitCode == 0, issue.Error);
@@ -36,6 +36,8 @@ public sealed class CertsCommandTests : IDisposable
         Assert.Contains("IP Address:10.0.0.5", text.Output, StringComparison.Ordinal);
         Assert.Contains("IP Address:127.0.0.1", text.Output, StringComparison.Ordinal);
         Assert.Contains("DNS:node1.farm.internal", text.Output, StringComparison.Ordinal);
+        Assert.Contains("URI:urn:farm:role:socks", text.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("urn:farm:role:lighthouse", text.Output, StringComparison.Ordinal);
         Assert.Contains("TLS Web Client Authentication", text.Output, StringComparison.Ordinal);
         Assert.Contains("TLS Web Server Authentication", text.Output, StringComparison.Ordinal);
 
@@ -49,10 +51,10 @@ public sealed class CertsCommandTests : IDisposable
     public async Task Issue_ExistingKey_ExitOneAndKeyUnchanged()
     {
         Assert.Equal(0, (await Farmctl.RunAsync("certs", "init", "--out", Ca)).ExitCode);
-        Assert.Equal(0, (await Farmctl.RunAsync("certs", "issue", "node1", "--ca", Ca, "--out", Members)).ExitCode);
+        Assert.Equal(0, (await Farmctl.RunAsync("certs", "issue", "node1", "--role", "socks", "--ca-dir", Ca, "--out", Members)).ExitCode);
         var key = File.ReadAllText(Path.Combine(Members, "node1.key"));
 
-        var again = await Farmctl.RunAsync("certs", "issue", "node1", "--ca", Ca, "--out", Members);
+        var again = await Farmctl.RunAsync("certs", "issue", "node1", "--role", "socks", "--ca-dir", Ca, "--out", Members);
         var reinit = await Farmctl.RunAsync("certs", "init", "--out", Ca);
 
         Assert.Equal(1, again.ExitCode);
@@ -62,11 +64,38 @@ public sealed class CertsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Issue_CaDirectoryGivenAsGlobalCa_UsageErrorWithoutWriting()
+    {
+        Assert.Equal(0, (await Farmctl.RunAsync("certs", "init", "--out", Ca)).ExitCode);
+
+        var issue = await Farmctl.RunAsync("certs", "issue", "node1", "--role", "socks", "--ca", Ca, "--out", Members);
+
+        Assert.Equal(2, issue.ExitCode);
+        Assert.Contains("--ca-dir", issue.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Members), "certs issue wrote certificates although --ca is the admin CA file");
+    }
+
+    [Fact]
+    public async Task Issue_WithoutOrWithAnUnknownRole_UsageErrorWithoutWriting()
+    {
+        Assert.Equal(0, (await Farmctl.RunAsync("certs", "init", "--out", Ca)).ExitCode);
+
+        var none = await Farmctl.RunAsync("certs", "issue", "node1", "--ca-dir", Ca, "--out", Members);
+        var unknown = await Farmctl.RunAsync("certs", "issue", "node1", "--role", "admin", "--ca-dir", Ca, "--out", Members);
+
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("--role lighthouse|socks is required", none.Error, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("'admin' is not a role", unknown.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Members), "certs issue wrote a certificate without a role");
+    }
+
+    [Fact]
     public async Task Issue_BadArguments_UsageOrFailureWithoutWriting()
     {
-        var badIp = await Farmctl.RunAsync("certs", "issue", "node1", "--ca", Ca, "--out", Members, "--ip", "not-an-ip");
-        var noCa = await Farmctl.RunAsync("certs", "issue", "node1", "--ca", Ca, "--out", Members);
-        var noName = await Farmctl.RunAsync("certs", "issue", "--ca", Ca, "--out", Members);
+        var badIp = await Farmctl.RunAsync("certs", "issue", "node1", "--role", "socks", "--ca-dir", Ca, "--out", Members, "--ip", "not-an-ip");
+        var noCa = await Farmctl.RunAsync("certs", "issue", "node1", "--role", "socks", "--ca-dir", Ca, "--out", Members);
+        var noName = await Farmctl.RunAsync("certs", "issue", "--role", "socks", "--ca-dir", Ca, "--out", Members);
 
         Assert.Equal(2, badIp.ExitCode);
         Assert.Contains("not an IP address", badIp.Error, StringComparison.Ordinal);

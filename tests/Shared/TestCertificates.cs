@@ -7,7 +7,7 @@ namespace Farm.Tests.Shared;
 /// <summary>
 /// The certificates members use in tests, made once per test run into a temp directory: the farm's
 /// CA with one member certificate every member presents, and a rogue CA with a certificate of its own
-/// (a member of another farm, or an attacker's). Members get them by <see cref="Environment"/> or
+/// (a member of another farm, or an attacker's), both for both roles. Members get them by <see cref="Environment"/> or
 /// <see cref="Settings"/>; cluster TLS is then on wherever the product turns it on.
 /// </summary>
 public static class TestCertificates
@@ -19,9 +19,11 @@ public static class TestCertificates
         return directory;
     });
 
-    private static readonly Lazy<TestCertificateSet> FarmSet = new(() => Make("farm"));
+    private static readonly Lazy<TestCertificateSet> FarmSet = new(() => Make("farm", "lighthouse", "socks"));
 
-    private static readonly Lazy<TestCertificateSet> RogueSet = new(() => Make("rogue"));
+    private static readonly Lazy<TestCertificateSet> RogueSet = new(() => Make("rogue", "lighthouse", "socks"));
+
+    private static readonly Lazy<TestCertificateSet> LighthouseOnlySet = new(() => Make("lighthouse-only", "lighthouse"));
 
     /// <summary>Certificates from the farm's CA.</summary>
     public static TestCertificateSet Farm => FarmSet.Value;
@@ -29,13 +31,16 @@ public static class TestCertificates
     /// <summary>A certificate from another CA, with that CA as its trust anchor.</summary>
     public static TestCertificateSet Rogue => RogueSet.Value;
 
+    /// <summary>A certificate issued for role <c>lighthouse</c> only, with its own CA as trust anchor.</summary>
+    public static TestCertificateSet LighthouseOnly => LighthouseOnlySet.Value;
+
     /// <summary>The farm's certificates as member environment variables.</summary>
     public static Dictionary<string, string> Environment() => Farm.Environment();
 
     /// <summary>The farm's certificates as in-process configuration.</summary>
     public static Dictionary<string, string?> Settings() => Farm.Settings();
 
-    private static TestCertificateSet Make(string name)
+    private static TestCertificateSet Make(string name, params string[] roles)
     {
         var directory = Path.Combine(Root.Value, name);
         Directory.CreateDirectory(directory);
@@ -51,6 +56,11 @@ public static class TestCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
+        foreach (var role in roles)
+        {
+            names.AddUri(new Uri($"urn:farm:role:{role}"));
+        }
+
         request.CertificateExtensions.Add(names.Build());
         using var member = request.Create(ca, now.AddDays(-1), now.AddDays(29), RandomNumberGenerator.GetBytes(16));
 

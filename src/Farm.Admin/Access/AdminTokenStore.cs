@@ -1,12 +1,14 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Farm.Shared.Admin;
+using Farm.Shared.Security;
 
 namespace Farm.Admin.Access;
 
 /// <summary>
 /// The member's generated admin token: 32 random bytes (base64url) written once to a file only its
-/// user can read (0600 in a 0700 directory it creates) and read back on later starts.
+/// user can read (0600 in a 0700 directory it creates) and read back on later starts, only while the
+/// file and its directory are that user's and no one else may write them.
 /// </summary>
 public static class AdminTokenStore
 {
@@ -17,12 +19,17 @@ public static class AdminTokenStore
     /// <summary>The token in <paramref name="path"/>, made first when there is none; whether it was made now.</summary>
     public static (string Token, bool Created) LoadOrCreate(string path)
     {
+        var directory = Path.GetDirectoryName(path)!;
+        if (Directory.Exists(directory) && FileOwnership.Problem(directory, "admin token directory") is { } loose)
+        {
+            throw new InvalidOperationException($"{loose}: another user could plant or swap the token; fix its owner or mode");
+        }
+
         if (Read(path) is { } existing)
         {
             return (existing, false);
         }
 
-        var directory = Path.GetDirectoryName(path)!;
         if (!Directory.Exists(directory))
         {
             if (OperatingSystem.IsWindows())
@@ -68,6 +75,16 @@ public static class AdminTokenStore
         if (!info.Exists)
         {
             return null;
+        }
+
+        if (info.LinkTarget is not null)
+        {
+            throw new InvalidOperationException($"admin token file {path} is a symbolic link; delete it to generate a new token");
+        }
+
+        if (FileOwnership.Problem(path, "admin token file") is { } foreign)
+        {
+            throw new InvalidOperationException($"{foreign}: another user could have planted it; delete it to generate a new token");
         }
 
         if (!OperatingSystem.IsWindows() && (info.UnixFileMode & GroupOrOthers) != 0)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Farm.Shared.Cluster.Tls;
 
 namespace Farm.Cli.Certs;
 
@@ -15,9 +16,10 @@ public static class CertsCommand
 
     public const string Usage = """
         certs init --out DIR [--farm-name farm]           make the farm's CA: DIR/ca.crt, DIR/ca.key (0600)
-        certs issue <member> --ca DIR --out DIR [--ip a.b.c.d ...] [--dns name ...]
-                                          a member certificate signed by the CA: DIR/<member>.crt,
-                                          DIR/<member>.key (0600) and a copy of ca.crt
+        certs issue <member> --role lighthouse|socks --ca-dir DIR --out DIR [--ip a.b.c.d ...] [--dns name ...]
+                                          a member certificate signed by the CA for the role(s) given
+                                          (--role again for both): DIR/<member>.crt, DIR/<member>.key
+                                          (0600) and a copy of ca.crt
         """;
 
     public static ExitCode Run(TextWriter output, IReadOnlyList<string> words)
@@ -31,6 +33,7 @@ public static class CertsCommand
         var rest = words.Skip(1).ToList();
         var addresses = TakeAll(rest, "ip").Select(ParseAddress).ToList();
         var names = TakeAll(rest, "dns");
+        var roles = TakeAll(rest, "role");
         var args = Arguments.Parse($"certs {command}", rest, new HashSet<string>());
         switch (command)
         {
@@ -39,9 +42,9 @@ public static class CertsCommand
                     var farm = args.Option("farm-name") ?? "farm";
                     var directory = args.Required("out");
                     args.Done();
-                    if (addresses.Count > 0 || names.Count > 0)
+                    if (addresses.Count > 0 || names.Count > 0 || roles.Count > 0)
                     {
-                        throw CliException.Usage("certs init: --ip and --dns belong to 'certs issue'");
+                        throw CliException.Usage("certs init: --ip, --dns and --role belong to 'certs issue'");
                     }
 
                     var authority = FarmCertificateAuthority.CreateAuthority(farm, DateTimeOffset.UtcNow);
@@ -55,7 +58,7 @@ public static class CertsCommand
             case "issue":
                 {
                     var member = args.NextRequired("the member's name");
-                    var caDirectory = args.Required("ca");
+                    var caDirectory = args.Required("ca-dir");
                     var directory = args.Required("out");
                     args.Done();
                     if (member.IndexOfAny(['/', '\\', ',', '=', '+']) >= 0 || member.StartsWith('.'))
@@ -63,8 +66,18 @@ public static class CertsCommand
                         throw CliException.Usage($"certs issue: '{member}' is not a member name (letters, digits, '-', '.')");
                     }
 
+                    if (roles.Count == 0)
+                    {
+                        throw CliException.Usage("certs issue: --role lighthouse|socks is required: the role the member may join with (--role again for both)");
+                    }
+
+                    if (roles.FirstOrDefault(r => !CertificateRoles.Known.Contains(r)) is { } unknown)
+                    {
+                        throw CliException.Usage($"certs issue: '{unknown}' is not a role (lighthouse, socks)");
+                    }
+
                     var authority = ReadAuthority(caDirectory);
-                    var issued = FarmCertificateAuthority.Issue(authority, member, addresses, names, DateTimeOffset.UtcNow);
+                    var issued = FarmCertificateAuthority.Issue(authority, member, roles.Distinct().ToList(), addresses, names, DateTimeOffset.UtcNow);
                     Directory.CreateDirectory(directory);
                     WriteNew(Path.Combine(directory, member + ".key"), issued.Key, secret: true);
                     WriteNew(Path.Combine(directory, member + ".crt"), issued.Certificate, secret: false);

@@ -26,7 +26,7 @@ public static class LighthouseHosting
             : new PolicySeed(DefaultPolicy.SourceName, DefaultPolicy.ReadText);
         var actorSystem = configuration.GetSection(FarmClusterOptions.Section).Get<FarmClusterOptions>()?.ActorSystem ?? "farm";
 
-        services.AddFarmClusterMember(configuration, DefaultPort, tlsWhenStandalone: true);
+        services.AddFarmClusterMember(configuration, Role, DefaultPort, tlsWhenStandalone: true);
         services.AddSingleton<IPolicyEnforcer, PolicyKeeper>();
         services.AddAkka(actorSystem, (akka, sp) => akka
             .ConfigureLoggers(loggers =>

@@ -19,7 +19,7 @@ public static class NodeClusterHosting
 
     public static IServiceCollection AddNodeCluster(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddFarmClusterMember(configuration, DefaultPort);
+        services.AddFarmClusterMember(configuration, Role, DefaultPort);
         services.AddSingleton<PolicyHistory>();
         services.AddSingleton<IPolicyEnforcer, NodePolicyEnforcer>();
         return services;

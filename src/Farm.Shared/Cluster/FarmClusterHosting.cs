@@ -22,10 +22,11 @@ public static class FarmClusterHosting
 
     /// <summary>Binds <c>Farm:Cluster</c> (plus the classic variables) and registers readiness and the policy applier.</summary>
     /// <param name="defaultPort">The role's remoting port when <c>Farm:Cluster:Port</c> is not set.</param>
+    /// <param name="role">The role this member joins with; its certificate must name it.</param>
     /// <param name="tlsWhenStandalone">Whether TLS is on by default without seeds (a lighthouse: others dial it).</param>
-    public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration, int defaultPort, bool tlsWhenStandalone = false)
+    public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration, string role, int defaultPort, bool tlsWhenStandalone = false)
     {
-        services.AddSingleton(sp => ClusterTls.Decide(sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value, tlsWhenStandalone));
+        services.AddSingleton(sp => ClusterTls.Decide(sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value, role, tlsWhenStandalone));
         services.Configure<FarmClusterOptions>(configuration.GetSection(FarmClusterOptions.Section));
         services.PostConfigure<FarmClusterOptions>(o => o.ApplyClassicEnvironment(Environment.GetEnvironmentVariable));
         services.TryAddSingleton(TimeProvider.System);

@@ -121,19 +121,37 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
     }
 
     /// <summary>
-    /// A node process that is no member of this farm, told the lighthouse as its seed: <paramref name="tls"/>
-    /// replaces the farm's certificate settings (none, or another CA's). It listens on 127.0.0.1 ports of
-    /// its own and enforces <paramref name="policy"/> from its policy file.
+    /// Node <paramref name="node"/> alone, as the README runs it on a fresh machine: no seeds and no
+    /// certificate settings. Returns once it is Up and enforces <paramref name="policy"/> as version 1.
     /// </summary>
-    public async Task<(MemberProcess Process, int ClusterPort)> StartOutsiderAsync(string name, IReadOnlyDictionary<string, string> tls, string policy)
+    public async Task<MemberProcess> StartStandaloneNodeAsync(int node, string policy)
+    {
+        await File.WriteAllTextAsync(PolicyFile(node), policy);
+        var environment = WithoutClusterTls(CommonEnvironment($"node{node}", _nodePorts[node - 1]));
+        environment["FARM__SOCKS__LISTENERS__0"] = SocksProxy(node);
+        environment["FARM__POLICY__FILE"] = PolicyFile(node);
+        environment["FARM__SESSIONLOG__NODENAME"] = $"node{node}";
+        var process = Track(MemberProcess.Start($"node{node}", Dll("Farm.Node"), environment, Clock));
+        Nodes[node] = process;
+
+        // Either scheme: the test names the node's address without presuming its transport.
+        await process.WaitForLineAsync(t => t.Contains($"@127.0.0.1:{RemotingPort(node)} ", StringComparison.Ordinal) && t.TrimEnd().EndsWith(" is Up", StringComparison.Ordinal), StartTimeout);
+        await process.WaitForPolicyAsync(1, StartTimeout);
+        return process;
+    }
+
+    public int RemotingPort(int node) => _nodePorts[node - 1];
+
+    /// <summary>
+    /// A node process that is no member of this farm, told <paramref name="seed"/> (by default the
+    /// lighthouse) as its seed: <paramref name="tls"/> replaces the farm's certificate settings (none,
+    /// or another CA's). It listens on 127.0.0.1 ports of its own and enforces <paramref name="policy"/>
+    /// from its policy file.
+    /// </summary>
+    public async Task<(MemberProcess Process, int ClusterPort)> StartOutsiderAsync(string name, IReadOnlyDictionary<string, string> tls, string policy, string? seed = null)
     {
         var port = FreePorts.On("127.0.0.1");
-        var environment = CommonEnvironment(name, port);
-        foreach (var key in environment.Keys.Where(k => k.StartsWith("FARM__CLUSTER__TLS__", StringComparison.Ordinal)).ToList())
-        {
-            environment.Remove(key);
-        }
-
+        var environment = WithoutClusterTls(CommonEnvironment(name, port));
         foreach (var (key, value) in tls)
         {
             environment[key] = value;
@@ -141,7 +159,7 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
 
         var file = Path.Combine(_directory.FullName, $"{name}.policy");
         await File.WriteAllTextAsync(file, policy);
-        environment["FARM__CLUSTER__SEEDS__0"] = LighthouseAddress;
+        environment["FARM__CLUSTER__SEEDS__0"] = seed ?? LighthouseAddress;
         environment["FARM__SOCKS__LISTENERS__0"] = $"127.0.0.1:{FreePorts.On("127.0.0.1")}";
         environment["FARM__POLICY__FILE"] = file;
         environment["FARM__SESSIONLOG__NODENAME"] = name;
@@ -214,6 +232,16 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         ["FARM__CLUSTER__SPLITBRAIN__STABLEAFTER"] = "00:00:03",
         ["DOTNET_gcServer"] = "0",
     };
+
+    private static Dictionary<string, string> WithoutClusterTls(Dictionary<string, string> environment)
+    {
+        foreach (var key in environment.Keys.Where(k => k.StartsWith("FARM__CLUSTER__TLS__", StringComparison.Ordinal)).ToList())
+        {
+            environment.Remove(key);
+        }
+
+        return environment;
+    }
 
     private static int PortOf(Dictionary<string, int> ports, string member)
     {

@@ -53,6 +53,20 @@ public sealed class ClusterTlsStartupTests
         Assert.Contains("is not signed by the CA", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NodeWithSeeds_CertificateForAnotherRole_ExitsWithOneLineNamingTheRole()
+    {
+        var environment = TestCertificates.LighthouseOnly.Environment();
+        environment["FARM__CLUSTER__SEEDS__0"] = $"akka.tcp://farm@127.0.0.1:{TestPorts.Next()}";
+
+        var result = await RunAsync("Farm.Node.dll", "farm-node", environment);
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("farm-node: Farm:Cluster:Tls:Certificate:", line, StringComparison.Ordinal);
+        Assert.Contains("is not issued for role 'socks' (it names lighthouse)", line, StringComparison.Ordinal);
+    }
+
     private static async Task<ProcessRunner.Result> RunAsync(string dll, string program, Dictionary<string, string> environment)
     {
         var data = Directory.CreateTempSubdirectory($"{program}-tls-");

@@ -17,17 +17,30 @@ public sealed class ClusterTls
 
     public bool Enabled => Material is not null || Problem is not null;
 
+    /// <param name="role">The role this member joins with: its certificate must be issued for it.</param>
     /// <param name="onWhenStandalone">A lighthouse is the farm's seed: it uses TLS even without seeds of its own.</param>
-    public static ClusterTls Decide(FarmClusterOptions options, bool onWhenStandalone)
+    public static ClusterTls Decide(FarmClusterOptions options, string role, bool onWhenStandalone)
     {
-        if (!(options.Tls.Enabled ?? (onWhenStandalone || !options.IsStandalone)))
+        // A node without seeds is never plain, whatever Enabled says: any local process could otherwise
+        // join it and write the farm policy by replication, around the admin token. Without certificates
+        // of its own it trusts a private CA only it ever held.
+        var standaloneNode = options.IsStandalone && !onWhenStandalone;
+        if (standaloneNode && string.IsNullOrWhiteSpace(options.Tls.Certificate))
+        {
+            return new ClusterTls(ClusterTlsMaterial.Private(DateTimeOffset.UtcNow), null);
+        }
+
+        if (!standaloneNode && options.Tls.Enabled == false)
         {
             return new ClusterTls(null, null);
         }
 
         try
         {
-            return new ClusterTls(ClusterTlsMaterial.Load(options.Tls), null);
+            var material = ClusterTlsMaterial.Load(options.Tls);
+            return material.Roles.Contains(role)
+                ? new ClusterTls(material, null)
+                : new ClusterTls(null, $"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.Certificate)}: {options.Tls.Certificate} is not issued for role '{role}' (it names {(material.Roles.Count == 0 ? "no role" : string.Join(", ", material.Roles.Order(StringComparer.Ordinal)))}): issue one with `farmctl certs issue <member> --role {role}`");
         }
         catch (ClusterTlsException e)
         {

@@ -5,7 +5,10 @@ public sealed class ClusterTlsOptions
 {
     public const string Section = FarmClusterOptions.Section + ":Tls";
 
-    /// <summary>Unset: on for a lighthouse or any member with seeds, off for a standalone node only.</summary>
+    /// <summary>
+    /// Unset or true: on. False turns it off for a lighthouse or a member with seeds (a farm measured in
+    /// clear); a node without seeds always uses TLS, with a private certificate when given none.
+    /// </summary>
     public bool? Enabled { get; set; }
 
     /// <summary>This member's certificate (PEM), signed by the farm's CA.</summary>

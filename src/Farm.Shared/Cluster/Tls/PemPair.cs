@@ -1,4 +1,4 @@
-namespace Farm.Cli.Certs;
+namespace Farm.Shared.Cluster.Tls;
 
 /// <summary>A certificate and its private key, PEM-encoded.</summary>
 public sealed record PemPair(string Certificate, string Key);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Farm.Cli.Certs;
+namespace Farm.Shared.Cluster.Tls;
 
 /// <summary>
 /// Makes the farm's CA and the member certificates it signs (ECDSA P-256), as PEM text. Pure: the
@@ -25,8 +25,8 @@ public static class FarmCertificateAuthority
         return new PemPair(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 
-    /// <summary>A certificate for <paramref name="member"/> signed by the CA in <paramref name="authority"/>.</summary>
-    public static PemPair Issue(PemPair authority, string member, IReadOnlyList<IPAddress> addresses, IReadOnlyList<string> names, DateTimeOffset now)
+    /// <summary>A certificate for <paramref name="member"/> running <paramref name="roles"/>, signed by the CA in <paramref name="authority"/>.</summary>
+    public static PemPair Issue(PemPair authority, string member, IReadOnlyCollection<string> roles, IReadOnlyList<IPAddress> addresses, IReadOnlyList<string> names, DateTimeOffset now)
     {
         using var caCertificate = X509Certificate2.CreateFromPem(authority.Certificate, authority.Key);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -45,6 +45,11 @@ public static class FarmCertificateAuthority
         foreach (var address in addresses)
         {
             alternative.AddIpAddress(address);
+        }
+
+        foreach (var role in roles)
+        {
+            alternative.AddUri(CertificateRoles.UriFor(role));
         }
 
         request.CertificateExtensions.Add(alternative.Build());
