@@ -33,8 +33,7 @@ public sealed class DeadNodeDnsTests(ITestOutputHelper output) : ClusterTestBase
         Output.WriteLine($"SIGKILL to disappearance from {FarmName}: {gone.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms (bound {KilledBound.TotalMilliseconds} ms)");
         Assert.True(gone <= KilledBound, $"node 2 left DNS after {gone.TotalMilliseconds:F0} ms, over {KilledBound.TotalMilliseconds} ms");
         Assert.Equal([Farm.SocksAddress(1), Farm.SocksAddress(3)], (await Dig.ShortAsync(Farm.DnsAddress, Farm.DnsPort, FarmName, "A")).Order());
-        var metrics = await Http.GetAsync(Farm.TelemetryUrl(FarmHarness.LighthouseName) + "/metrics");
-        Assert.Equal(0, MetricsText.Value(metrics, "farm_dns_nodes_served", "node=\"node2\""));
+        var metrics = await ScrapeUntilAsync(text => MetricsText.Value(text, "farm_dns_nodes_served", "node=\"node2\"") == 0);
         Assert.Equal(1, MetricsText.Value(metrics, "farm_dns_nodes_served", "node=\"node1\""));
     }
 
@@ -85,8 +84,22 @@ public sealed class DeadNodeDnsTests(ITestOutputHelper output) : ClusterTestBase
             await Task.Delay(300);
         }
 
-        Assert.Equal(0, MetricsText.Value(await Http.GetAsync(Farm.TelemetryUrl(FarmHarness.LighthouseName) + "/metrics"), "farm_dns_nodes_served", "node=\"node3\""));
+        await ScrapeUntilAsync(text => MetricsText.Value(text, "farm_dns_nodes_served", "node=\"node3\"") == 0);
         await AssertAllowedAsync(3);
+    }
+
+    /// <summary>The lighthouse's scrape once it satisfies <paramref name="expected"/>: the exporter caches a scrape for a moment.</summary>
+    private async Task<string> ScrapeUntilAsync(Func<string, bool> expected)
+    {
+        var clock = Stopwatch.StartNew();
+        string text;
+        while (!expected(text = await Http.GetAsync(Farm.TelemetryUrl(FarmHarness.LighthouseName) + "/metrics")))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), "the lighthouse's metrics never showed it");
+            await Task.Delay(100);
+        }
+
+        return text;
     }
 
     /// <summary>Polls the farm name until <paramref name="address"/> is gone; the time it took since <paramref name="clock"/> started.</summary>

@@ -38,7 +38,7 @@ public sealed class StopDrainTests(ITestOutputHelper output) : ClusterTestBase(o
             var dnsGone = await WhenAsync(async () => !(await Dig.ShortAsync(Farm.DnsAddress, Farm.DnsPort, FarmName, "A")).Contains(Farm.SocksAddress(2)), clock);
             Assert.False(Farm.Node(2).HasExited, "the node exited before DNS dropped it");
             Assert.Equal(503, await ReadyStatusAsync(2));
-            Assert.Equal(1, MetricsText.Value(await Http.GetAsync(Farm.TelemetryUrl("node2") + "/metrics"), "farm_node_draining"));
+            await DrainingMetricAsync(2);
             await WaitUntilAsync(() => !Listens(Farm.SocksAddress(2), Farm.SocksPort(2)), "the listener stayed open while draining");
 
             var result = await download;
@@ -76,6 +76,37 @@ public sealed class StopDrainTests(ITestOutputHelper output) : ClusterTestBase(o
         Assert.True(closed >= deadline - TimeSpan.FromMilliseconds(200), $"the session was closed after {closed.TotalSeconds:F2} s, before the {deadline.TotalSeconds} s deadline");
         Assert.True(closed <= deadline + TimeSpan.FromSeconds(3), $"the session was closed after {closed.TotalSeconds:F2} s, long after the {deadline.TotalSeconds} s deadline");
         Assert.Equal(0, Farm.Node(2).ExitCode);
+    }
+
+    [Fact]
+    public async Task NodeDrain_NotReadyAndDrainingWhileItsSessionRuns_ThenLeavesAndExitsZero()
+    {
+        await Farm.StartAllAsync(FarmPolicies.Allow(Server.Endpoint.Port));
+        Assert.Equal(200, await ReadyStatusAsync(3));
+        Assert.Equal(0, MetricsText.Value(await Http.GetAsync(Farm.TelemetryUrl("node3") + "/metrics"), "farm_node_draining"));
+        var session = await HeldSession.OpenAsync(Farm.SocksAddress(3), Farm.SocksPort(3), Server.Endpoint);
+
+        await Http.PostJsonAsync(Farm.AdminUrl("node3") + "/node/drain", "{}", FarmHarness.AdminToken);
+        Assert.Equal(503, await ReadyStatusAsync(3));
+        await DrainingMetricAsync(3);
+        Assert.False(Farm.Node(3).HasExited, "the node went while its session was open");
+
+        // The last session ends: the node leaves the farm and its process exits 0, so that a
+        // restart-on-failure policy leaves it down.
+        session.Dispose();
+        Assert.True(await Farm.Node(3).WaitForExitAsync(TimeSpan.FromSeconds(30)), "the drained node did not exit");
+        Assert.Equal(0, Farm.Node(3).ExitCode);
+    }
+
+    /// <summary>Waits (briefly: the exporter caches a scrape for a moment) for <c>farm_node_draining 1</c>.</summary>
+    private async Task DrainingMetricAsync(int node)
+    {
+        var clock = Stopwatch.StartNew();
+        while (MetricsText.Value(await Http.GetAsync(Farm.TelemetryUrl($"node{node}") + "/metrics"), "farm_node_draining") != 1)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"node {node} never reported farm_node_draining 1");
+            await Task.Delay(100);
+        }
     }
 
     private async Task<int> ReadyStatusAsync(int node)
