@@ -3,8 +3,11 @@ using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
 using Akka.Hosting;
+using Akka.Remote;
 using Farm.Lighthouse.Dns;
+using Farm.Lighthouse.Probing;
 using Farm.Shared.Discovery;
+using Microsoft.Extensions.Options;
 
 namespace Farm.Lighthouse.Discovery;
 
@@ -12,19 +15,30 @@ namespace Farm.Lighthouse.Discovery;
 /// Keeps <see cref="FarmDirectory"/> in step with the cluster: membership and reachability events
 /// plus the replicated <c>farm-nodes</c> advertisements, replacing the whole member list on every
 /// change that alters it. It also prunes the advertisement of each removed incarnation, so the map
-/// does not grow with every restart.
+/// does not grow with every restart. Clients must never wait on a dead node, so it also probes each
+/// socks node's listeners (<see cref="SocksListenerProbe"/>) and drops a node whose association with
+/// this lighthouse is lost at once, without waiting for the failure detector.
 /// </summary>
-public sealed class FarmDirectoryFeedActor : ReceiveActor
+public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
 {
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly FarmDirectory _directory;
+    private readonly DnsProbeOptions _probe;
+    private readonly CancellationTokenSource _stopping = new();
     private MembershipView _view = MembershipView.Empty;
+    private ProbeTally _tally;
+    private bool _probing;
 
-    public FarmDirectoryFeedActor(FarmDirectory directory)
+    // Bumped by every lost association: a round that started before it must not clear the lost node.
+    private long _epoch;
+
+    public FarmDirectoryFeedActor(FarmDirectory directory, DnsProbeOptions probe)
     {
         _directory = directory;
+        _probe = probe;
+        _tally = ProbeTally.Start(probe.FailuresToDrop);
         Receive<ClusterEvent.CurrentClusterState>(state =>
         {
             var view = _view;
@@ -46,6 +60,9 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor
         Receive<ClusterEvent.ReachableMember>(e => Show(_view.WithReachability(e.Member, reachable: true)));
         Receive<Changed>(changed => changed.Key.Equals(NodeAdvertisement.Key),
             changed => Show(_view with { Advertisements = changed.Get(NodeAdvertisement.Key).Entries }));
+        Receive<DisassociatedEvent>(lost => Lost(lost.RemoteAddress));
+        Receive<ProbeTick>(_ => StartRound());
+        Receive<ProbeRound>(Record);
         Receive<IUpdateResponse>(response =>
         {
             if (!response.IsSuccessful)
@@ -58,9 +75,78 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         _replicator.Tell(Dsl.Subscribe(NodeAdvertisement.Key, Self));
+        Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
+        if (_probe.Enabled)
+        {
+            Timers.StartPeriodicTimer(nameof(ProbeTick), ProbeTick.Instance, _probe.Interval);
+        }
     }
 
-    protected override void PostStop() => _cluster.Unsubscribe(Self);
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe(Self);
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private void Lost(Address address)
+    {
+        var names = _view.NamesAt(address).ToList();
+        if (names.Count == 0)
+            return;
+
+        _epoch++;
+        _tally = _tally.Lost(names);
+        _log.Warning("association with {0} lost: {1} out of DNS until its listeners answer a probe", address, string.Join(", ", names));
+        Show(_view with { Failing = _tally.Failing });
+    }
+
+    private void StartRound()
+    {
+        if (_probing)
+            return;
+
+        var targets = _directory.Current.Where(node => string.Equals(node.Role, NodeAdvert.SocksRole, StringComparison.Ordinal)).ToList();
+        if (targets.Count == 0)
+        {
+            Record(new ProbeRound(_epoch, new Dictionary<string, bool>()));
+            return;
+        }
+
+        _probing = true;
+        var epoch = _epoch;
+        var timeout = _probe.Timeout;
+        var stopping = _stopping.Token;
+        ProbeAllAsync(targets, epoch, timeout, stopping).PipeTo(Self);
+    }
+
+    private static async Task<ProbeRound> ProbeAllAsync(List<NodeAdvert> targets, long epoch, TimeSpan timeout, CancellationToken stopping)
+    {
+        // A node is alive when every endpoint it advertises answers: DNS hands out each of them.
+        var probes = targets.Select(async node => (node.Name, Alive: node.Socks.Count > 0 && (await Task.WhenAll(node.Socks.Select(endpoint =>
+            SocksListenerProbe.ProbeAsync(endpoint, timeout, stopping))).ConfigureAwait(false)).All(GreetingReply.IsAlive)));
+        var results = await Task.WhenAll(probes).ConfigureAwait(false);
+        return new ProbeRound(epoch, results.ToDictionary(result => result.Name, result => result.Alive, StringComparer.Ordinal));
+    }
+
+    private void Record(ProbeRound round)
+    {
+        _probing = false;
+        if (round.Epoch != _epoch)
+            return;
+
+        var failingBefore = _tally.Failing;
+        _tally = _tally.Record(round.Alive);
+        var failing = _tally.Failing;
+        foreach (var name in failing.Except(failingBefore))
+            _log.Warning("{0}: SOCKS listener probe failed {1} times in a row, out of DNS", name, _probe.FailuresToDrop);
+        foreach (var name in failingBefore.Except(failing).Where(round.Alive.ContainsKey))
+            _log.Info("{0}: SOCKS listener answers its probe again", name);
+        Show(_view with { Failing = failing });
+    }
 
     private void Show(MembershipView view)
     {
@@ -84,6 +170,7 @@ public static class FarmDirectoryFeedActorHosting
         builder.WithActors((system, registry, resolver) =>
         {
             var directory = resolver.GetService<FarmDirectory>();
-            registry.Register<FarmDirectoryFeedActor>(system.ActorOf(Props.Create(() => new FarmDirectoryFeedActor(directory)), "farm-directory"));
+            var probe = resolver.GetService<IOptions<DnsOptions>>().Value.Probe;
+            registry.Register<FarmDirectoryFeedActor>(system.ActorOf(Props.Create(() => new FarmDirectoryFeedActor(directory, probe)), "farm-directory"));
         });
 }

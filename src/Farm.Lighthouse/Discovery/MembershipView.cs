@@ -19,6 +19,9 @@ public sealed record MembershipView(
         [],
         ImmutableDictionary<string, NodeAdvertisement>.Empty);
 
+    /// <summary>Node names a listener probe or a lost association took out of DNS (see <see cref="Probing.ProbeTally"/>).</summary>
+    public ImmutableHashSet<string> Failing { get; init; } = [];
+
     public MembershipView WithMember(Member member) =>
         member.Status == MemberStatus.Removed
             ? this with { Members = Members.Remove(member.UniqueAddress), Unreachable = Unreachable.Remove(member.UniqueAddress) }
@@ -29,7 +32,8 @@ public sealed record MembershipView(
         this with { Unreachable = reachable ? Unreachable.Remove(member.UniqueAddress) : Unreachable.Add(member.UniqueAddress) };
 
     /// <summary>
-    /// Every Up member that has advertised, healthy when also reachable and not draining. Members that
+    /// Every Up member that has advertised, healthy when also reachable, not draining and not failing its
+    /// listener probe. Members that
     /// are joining, leaving or gone are left out entirely: neither DNS nor Prometheus should find them.
     /// </summary>
     public ImmutableArray<NodeAdvert> Directory() =>
@@ -42,6 +46,13 @@ public sealed record MembershipView(
                 entry.Advertisement.Socks,
                 entry.Advertisement.Metrics,
                 entry.Advertisement.Role,
-                Healthy: !Unreachable.Contains(entry.Member.UniqueAddress) && !entry.Advertisement.Draining))
+                Healthy: !Unreachable.Contains(entry.Member.UniqueAddress) && !entry.Advertisement.Draining && !Failing.Contains(entry.Advertisement.Name)))
             .OrderBy(advert => advert.Name, StringComparer.Ordinal)];
+
+    /// <summary>The advertised names of the members at a remote address (one per incarnation still known).</summary>
+    public IEnumerable<string> NamesAt(Akka.Actor.Address address) =>
+        Members.Keys
+            .Where(member => member.Address.Equals(address))
+            .Select(member => Advertisements.TryGetValue(NodeAdvertisement.EntryKey(member), out var advertisement) ? advertisement.Name : null)
+            .OfType<string>();
 }

@@ -38,6 +38,9 @@ public sealed class DnsOptions
     /// <summary>Caps on DNS over TCP: connections in total and per source, idle timeout, queries per connection.</summary>
     public DnsTcpOptions Tcp { get; set; } = new();
 
+    /// <summary>The SOCKS listener probe that takes a node out of DNS when it stops answering.</summary>
+    public DnsProbeOptions Probe { get; set; } = new();
+
     public IReadOnlyList<string> EffectiveListen => Listen.Count > 0 ? Listen : [DefaultListen];
 
     public string EffectiveHostmaster => string.IsNullOrWhiteSpace(Hostmaster) ? $"hostmaster.{Domain}" : Hostmaster;

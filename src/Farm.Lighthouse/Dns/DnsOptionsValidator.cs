@@ -56,6 +56,17 @@ public sealed class DnsOptionsValidator : IValidateOptions<DnsOptions>
                 .Select(address => $"Farm:Dns:NameServers address '{address}' of '{server.Name}' is not an IP address."));
         }
 
+        var probe = options.Probe;
+        if (probe.Interval <= TimeSpan.Zero || probe.Timeout <= TimeSpan.Zero || probe.Timeout > probe.Interval)
+        {
+            errors.Add($"Farm:Dns:Probe:Timeout {probe.Timeout} must be positive and at most Farm:Dns:Probe:Interval {probe.Interval} (written hh:mm:ss.fff).");
+        }
+
+        if (probe.FailuresToDrop < 1)
+        {
+            errors.Add($"Farm:Dns:Probe:FailuresToDrop {probe.FailuresToDrop} must be at least 1.");
+        }
+
         var limit = options.RateLimit;
         if (!(limit.ResponsesPerSecond >= 0) || !(limit.Burst >= 1) || limit.Slip < 0 || limit.MaxSources < 1)
         {

@@ -18,12 +18,15 @@ public sealed class LighthouseMetrics
     private readonly Func<Akka.Cluster.Cluster?> _cluster;
     private readonly Func<DnsQueryCounters?> _dns;
     private readonly Func<TcpConnectionGate?> _tcp;
+    private readonly Func<FarmDirectory?> _directory;
 
     /// <param name="cluster">The cluster extension, or null while the actor system is not up yet.</param>
     /// <param name="dns">The DNS responder's counters, or null when DNS is not wired.</param>
     /// <param name="tcp">The DNS-over-TCP connection caps, or null when DNS is not wired.</param>
-    public LighthouseMetrics(IMeterFactory meterFactory, Func<Akka.Cluster.Cluster?> cluster, Func<DnsQueryCounters?> dns, Func<TcpConnectionGate?> tcp)
+    /// <param name="directory">The members DNS hands out, or null when discovery is not wired.</param>
+    public LighthouseMetrics(IMeterFactory meterFactory, Func<Akka.Cluster.Cluster?> cluster, Func<DnsQueryCounters?> dns, Func<TcpConnectionGate?> tcp, Func<FarmDirectory?> directory)
     {
+        _directory = directory;
         _cluster = cluster;
         _dns = dns;
         _tcp = tcp;
@@ -32,6 +35,7 @@ public sealed class LighthouseMetrics
         meter.CreateObservableCounter("farm.dns.responses.limited", ReadDnsLimited, "{query}", "UDP DNS queries over the per-source rate limit, by action: drop (no reply) or slip (empty truncated reply).");
         meter.CreateObservableCounter("farm.dns.tcp.refused", ReadTcpRefused, "{connection}", "DNS-over-TCP connections closed as they were accepted, by the cap they would exceed: connection-cap (all sources) or source-cap.");
         meter.CreateObservableGauge("farm.dns.tcp.open", ReadTcpOpen, "{connection}", "DNS-over-TCP connections open now.");
+        meter.CreateObservableGauge("farm.dns.nodes.served", ReadServed, "{node}", "1 for each socks node DNS hands out under the farm name, 0 for one it holds back (unreachable, draining or failing its listener probe).");
         meter.CreateObservableGauge("farm.cluster.members", ReadMembers, "{member}", "Cluster members as this lighthouse sees them, by member status.");
         meter.CreateObservableGauge("farm.cluster.unreachable", ReadUnreachable, "{member}", "Cluster members this lighthouse's failure detector marks unreachable.");
     }
@@ -74,6 +78,13 @@ public sealed class LighthouseMetrics
         : [];
 
     private IEnumerable<Measurement<int>> ReadTcpOpen() => _tcp() is { } gate ? [new Measurement<int>(gate.Open)] : [];
+
+    private IEnumerable<Measurement<int>> ReadServed() =>
+        _directory() is { } directory
+            ? directory.Current
+                .Where(node => string.Equals(node.Role, NodeAdvert.SocksRole, StringComparison.Ordinal))
+                .Select(node => new Measurement<int>(node.ServesClients ? 1 : 0, new KeyValuePair<string, object?>("node", node.Name)))
+            : [];
 
     private IEnumerable<Measurement<int>> ReadMembers()
     {

@@ -21,7 +21,7 @@ public static class LighthouseTelemetryHosting
     public static IServiceCollection AddLighthouseTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddFarmTelemetry(configuration, ServiceName, LighthouseMetrics.MeterName, PolicyMetrics.MeterName);
-        services.AddSingleton(sp => new LighthouseMetrics(sp.GetRequiredService<IMeterFactory>(), () => ClusterOf(sp), sp.GetService<DnsQueryCounters>, sp.GetService<TcpConnectionGate>));
+        services.AddSingleton(sp => new LighthouseMetrics(sp.GetRequiredService<IMeterFactory>(), () => ClusterOf(sp), sp.GetService<DnsQueryCounters>, sp.GetService<TcpConnectionGate>, sp.GetService<FarmDirectory>));
 
         // As instrumentation of the provider, the metrics exist from start even before any subsystem
         // asks for them: the cluster gauges have no other owner.

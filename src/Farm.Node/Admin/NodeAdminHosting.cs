@@ -11,7 +11,7 @@ public static class NodeAdminHosting
 {
     public static IServiceCollection AddNodeAdmin(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDrain();
+        services.AddDrain(configuration);
         services.TryAddSingleton<IPolicyAdmin, ClusterPolicyAdmin>();
         services.AddSingleton<IAdminEndpoints, NodeAdminEndpoints>();
         services.AddFarmAdmin(configuration);

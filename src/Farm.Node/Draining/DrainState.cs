@@ -22,6 +22,15 @@ public sealed class DrainState
         Changed?.Invoke(true);
     }
 
+    /// <summary>Brings the deadline forward (a stop during an open-ended drain); a later one never pushes it back.</summary>
+    internal void Tighten(DateTimeOffset deadline)
+    {
+        if (Deadline is not { } current || deadline < current)
+        {
+            Deadline = deadline;
+        }
+    }
+
     internal void End()
     {
         Deadline = null;

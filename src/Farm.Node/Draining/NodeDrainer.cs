@@ -29,6 +29,7 @@ public sealed partial class NodeDrainer(
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private CancellationTokenSource? _waiting;
+    private TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task<DrainStatus> DrainAsync(TimeSpan? deadline, CancellationToken cancel)
     {
@@ -37,17 +38,7 @@ public sealed partial class NodeDrainer(
         {
             if (!state.Draining)
             {
-                state.Begin(deadline is { } d ? time.GetUtcNow() + d : null);
-                await AdvertiseAsync(draining: true, cancel).ConfigureAwait(false);
-
-                // A confirmed write is in every member's replica, but a lighthouse's DNS and PAC directory
-                // hears of it on its replicator's next notify tick; two ticks pass before the listeners close.
-                await Task.Delay(2 * FarmClusterHosting.SubscriberNotifyInterval, time, cancel).ConfigureAwait(false);
-                var listenerRef = await listeners.GetAsync(cancel).ConfigureAwait(false);
-                await listenerRef.Ask<ListenersChanged>(StopAccepting.Instance, AskTimeout, cancel).ConfigureAwait(false);
-                _waiting = new CancellationTokenSource();
-                _ = FinishAsync(state.Deadline, _waiting.Token);
-                LogDraining(state.Deadline);
+                await BeginAsync(deadline is { } d ? time.GetUtcNow() + d : null, cancel).ConfigureAwait(false);
             }
 
             return await StatusAsync(cancel).ConfigureAwait(false);
@@ -56,6 +47,36 @@ public sealed partial class NodeDrainer(
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The drain on stop: begins one (or brings a running drain's deadline forward to <paramref name="deadline"/>
+    /// from now) and returns once no session is open, those past the deadline closed.
+    /// </summary>
+    public async Task DrainToEndAsync(TimeSpan deadline, CancellationToken cancel)
+    {
+        Task drained;
+        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            var until = time.GetUtcNow() + deadline;
+            if (!state.Draining)
+            {
+                await BeginAsync(until, cancel).ConfigureAwait(false);
+            }
+            else
+            {
+                state.Tighten(until);
+            }
+
+            drained = _drained.Task;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await drained.WaitAsync(cancel).ConfigureAwait(false);
     }
 
     public async Task<DrainStatus> UndrainAsync(CancellationToken cancel)
@@ -96,6 +117,22 @@ public sealed partial class NodeDrainer(
         return new DrainStatus(state.Draining, open, state.Deadline, message);
     }
 
+    private async Task BeginAsync(DateTimeOffset? deadline, CancellationToken cancel)
+    {
+        _drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        state.Begin(deadline);
+        await AdvertiseAsync(draining: true, cancel).ConfigureAwait(false);
+
+        // A confirmed write is in every member's replica, but a lighthouse's DNS and PAC directory
+        // hears of it on its replicator's next notify tick; two ticks pass before the listeners close.
+        await Task.Delay(2 * FarmClusterHosting.SubscriberNotifyInterval, time, cancel).ConfigureAwait(false);
+        var listenerRef = await listeners.GetAsync(cancel).ConfigureAwait(false);
+        await listenerRef.Ask<ListenersChanged>(StopAccepting.Instance, AskTimeout, cancel).ConfigureAwait(false);
+        _waiting = new CancellationTokenSource();
+        _ = FinishAsync(_drained, _waiting.Token);
+        LogDraining(state.Deadline);
+    }
+
     private async Task AdvertiseAsync(bool draining, CancellationToken cancel)
     {
         var advertiserRef = await advertiser.GetAsync(cancel).ConfigureAwait(false);
@@ -109,19 +146,22 @@ public sealed partial class NodeDrainer(
         return count.Open;
     }
 
-    private async Task FinishAsync(DateTimeOffset? deadline, CancellationToken undrained)
+    private async Task FinishAsync(TaskCompletionSource drained, CancellationToken undrained)
     {
         try
         {
             while (await OpenAsync(undrained).ConfigureAwait(false) > 0)
             {
-                if (deadline is { } d && time.GetUtcNow() >= d)
+                // Read each time: a stop during the drain brings the deadline forward.
+                if (state.Deadline is { } d && time.GetUtcNow() >= d)
                 {
                     await KillOpenAsync(undrained).ConfigureAwait(false);
                 }
 
                 await Task.Delay(Poll, time, undrained).ConfigureAwait(false);
             }
+
+            drained.TrySetResult();
 
             if (ClusterAccess.TryGet(system, out var cluster))
             {
@@ -132,6 +172,11 @@ public sealed partial class NodeDrainer(
         catch (OperationCanceledException)
         {
             // Undrained before the sessions ended: the node stays.
+        }
+        catch (Exception e) when (e is AskTimeoutException or InvalidOperationException)
+        {
+            // The actor system is going (downed, or stopped another way): no session outlives it.
+            drained.TrySetResult();
         }
     }
 

@@ -2,6 +2,7 @@ using Akka.Hosting;
 using Farm.Node.Admin;
 using Farm.Node.Cluster;
 using Farm.Node.Discovery;
+using Farm.Node.Draining;
 using Farm.Node.Listening;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
@@ -41,6 +42,7 @@ public static class NodeHosting
                 loggers.AddLoggerFactory();
             })
             .AddNodeCluster(services)
+            .AddDrainOnStop()
             .AddSessionsActor()
             .AddSocksListeners()
             .AddNodeAdvertiser());

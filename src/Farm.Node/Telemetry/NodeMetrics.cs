@@ -61,7 +61,7 @@ public sealed class NodeMetrics
         HandshakeFailure.NoAcceptableMethod,
     ];
 
-    public NodeMetrics(IMeterFactory meterFactory, PolicyHolder policy, IPolicyEnforcer? enforcer, int maxSessions, SourceConnections sources)
+    public NodeMetrics(IMeterFactory meterFactory, PolicyHolder policy, IPolicyEnforcer? enforcer, int maxSessions, SourceConnections sources, Func<bool>? draining = null)
     {
         var meter = meterFactory.Create(MeterName);
         _open = meter.CreateUpDownCounter<long>("farm.sessions.open", "{session}", "Client connections held by the node, in any step; what the session cap counts.");
@@ -86,8 +86,7 @@ public sealed class NodeMetrics
         meter.CreateObservableGauge("farm.sessions.sources", () => sources.Sources, "{source}", "Sources (an IPv4 address or an IPv6 /64) holding an open connection: what the per-source caps count.");
         meter.CreateObservableGauge("farm.sessions.limit", () => maxSessions, "{session}", "The node's session cap (Farm:Socks:MaxSessions).");
 
-        // No drain command exists yet; the series is exported so alerts and dashboards can rely on it.
-        meter.CreateObservableGauge("farm.node.draining", () => 0, "{state}", "1 while the node is draining (accepting no new sessions), else 0.");
+        meter.CreateObservableGauge("farm.node.draining", () => draining?.Invoke() == true ? 1 : 0, "{state}", "1 while the node is draining (accepting no new sessions), else 0.");
 
         // Counters with a fixed label set start at zero, so rate() and alerts see them before the first event.
         foreach (var reason in new[] { "client-rule", "session-cap", "source-cap", "handshake-cap" })

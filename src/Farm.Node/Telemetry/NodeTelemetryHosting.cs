@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Farm.Node.Draining;
 using Farm.Node.Policy;
 using Farm.Node.Sessions;
 using Farm.Node.Sources;
@@ -28,7 +29,8 @@ public static class NodeTelemetryHosting
                 sp.GetRequiredService<PolicyHolder>(),
                 sp.GetService<IPolicyEnforcer>(),
                 sp.GetRequiredService<SessionCaps>().MaxSessions,
-                sp.GetRequiredService<SourceConnections>());
+                sp.GetRequiredService<SourceConnections>(),
+                sp.GetService<DrainState>() is { } drain ? () => drain.Draining : null);
         });
         return services;
     }

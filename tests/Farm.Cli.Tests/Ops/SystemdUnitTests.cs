@@ -72,6 +72,9 @@ public sealed partial class SystemdUnitTests : IDisposable
         Assert.True(timeout > int.Parse(drain.Groups[1].Value, CultureInfo.InvariantCulture), $"TimeoutStopSec={timeout} leaves no time after the drain deadline");
         Assert.Contains("Environment=FARM__ADMIN__LISTEN=127.0.0.1:9110", lines);
         Assert.Contains("127.0.0.1:9110 node drain", stop, StringComparison.Ordinal);
+
+        // SIGTERM alone (systemd's kill after a failed ExecStop) drains to the same deadline.
+        Assert.Contains($"Environment=FARM__DRAIN__DEADLINE=00:00:{int.Parse(drain.Groups[1].Value, CultureInfo.InvariantCulture):D2}", lines);
     }
 
     /// <summary>The unit with /opt/farm's executables replaced by the ones this build made (verify needs them to exist).</summary>

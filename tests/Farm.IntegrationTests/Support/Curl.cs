@@ -41,4 +41,14 @@ public static class Curl
 
         return new Result(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>Downloads <paramref name="url"/> through the proxy into <paramref name="file"/>; the result's body is empty.</summary>
+    public static async Task<Result> DownloadThroughAsync(string proxy, string url, string file, TimeSpan timeout)
+    {
+        var result = await Tool.RunAsync(
+            "curl",
+            ["--silent", "--show-error", "--max-time", ((int)timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "--socks5", proxy, "--output", file, url],
+            timeout + TimeSpan.FromSeconds(5));
+        return new Result(result.ExitCode, string.Empty, result.Error);
+    }
 }

@@ -36,6 +36,12 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
     /// <summary>Environment settings the lighthouse starts with on top of the common ones.</summary>
     public Dictionary<string, string> LighthouseSettings { get; } = [];
 
+    /// <summary>Environment settings every member starts with, overriding the common ones.</summary>
+    public Dictionary<string, string> MemberSettings { get; } = [];
+
+    /// <summary>Environment settings one node (1..3) starts with on top of the others.</summary>
+    public Dictionary<int, Dictionary<string, string>> NodeSettings { get; } = [];
+
     public MemberProcess? Lighthouse { get; private set; }
 
     public MemberProcess?[] Nodes { get; } = new MemberProcess?[NodeCount + 1];
@@ -115,6 +121,11 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         environment["FARM__POLICY__FILE"] = PolicyFile(node);
         environment["FARM__SESSIONLOG__PATH"] = SessionLog(node);
         environment["FARM__SESSIONLOG__NODENAME"] = $"node{node}";
+        foreach (var (key, value) in NodeSettings.GetValueOrDefault(node) ?? [])
+        {
+            environment[key] = value;
+        }
+
         var process = Track(MemberProcess.Start($"node{node}", Dll("Farm.Node"), environment, Clock));
         Nodes[node] = process;
         return process;
@@ -216,7 +227,18 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
 
     // A restarted member keeps its admin and telemetry ports, so the test's URLs stay valid. Members
     // present the farm's test certificate: the farm runs with mutual TLS between members, as by default.
-    private Dictionary<string, string> CommonEnvironment(string name, int port) => new(TestCertificates.Environment())
+    private Dictionary<string, string> CommonEnvironment(string name, int port)
+    {
+        var environment = BaseEnvironment(name, port);
+        foreach (var (key, value) in MemberSettings)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    private Dictionary<string, string> BaseEnvironment(string name, int port) => new(TestCertificates.Environment())
     {
         ["FARM__CLUSTER__HOSTNAME"] = "127.0.0.1",
         ["FARM__CLUSTER__PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -33,5 +33,22 @@ public sealed class HeldSession : IDisposable
         }
     }
 
+    /// <summary>Waits until the node closes the session (a read returns end of stream or fails).</summary>
+    public async Task WaitClosedAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            var buffer = new byte[256];
+            while (await _client.GetStream().ReadAsync(buffer, deadline.Token) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // Reset by the node: closed all the same.
+        }
+    }
+
     public void Dispose() => _client.Dispose();
 }

@@ -26,6 +26,8 @@ public sealed partial class MemberProcess
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public int LineCount
     {
         get
@@ -68,6 +70,29 @@ public sealed partial class MemberProcess
     }
 
     public void Hangup() => Signals.Send(Pid, Signals.Hangup);
+
+    /// <summary>SIGTERM, as <c>docker compose stop</c> and <c>systemctl stop</c> send it; no waiting.</summary>
+    public void Terminate() => Signals.Send(Pid, Signals.Terminate);
+
+    /// <summary>SIGSTOP: the process is frozen with its sockets open, as a machine that went silent.</summary>
+    public void Freeze() => Signals.Send(Pid, Signals.Stop);
+
+    public void Thaw() => Signals.Send(Pid, Signals.Continue);
+
+    /// <summary>Waits for the process to exit by itself; false when it has not within <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     public void KillHard()
     {

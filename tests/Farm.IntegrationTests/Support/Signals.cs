@@ -7,6 +7,8 @@ public static class Signals
 {
     public const int Hangup = 1;
     public const int Terminate = 15;
+    public const int Continue = 18;
+    public const int Stop = 19;
 
     public static void Send(int pid, int signal)
     {
