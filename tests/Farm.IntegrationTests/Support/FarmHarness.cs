@@ -36,6 +36,9 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
     /// <summary>Environment settings the lighthouse starts with on top of the common ones.</summary>
     public Dictionary<string, string> LighthouseSettings { get; } = [];
 
+    /// <summary>Extra environment for every node started from now on.</summary>
+    public Dictionary<string, string> NodeSettings { get; } = [];
+
     public MemberProcess? Lighthouse { get; private set; }
 
     public MemberProcess?[] Nodes { get; } = new MemberProcess?[NodeCount + 1];
@@ -115,6 +118,11 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         environment["FARM__POLICY__FILE"] = PolicyFile(node);
         environment["FARM__SESSIONLOG__PATH"] = SessionLog(node);
         environment["FARM__SESSIONLOG__NODENAME"] = $"node{node}";
+        foreach (var (key, value) in NodeSettings)
+        {
+            environment[key] = value;
+        }
+
         var process = Track(MemberProcess.Start($"node{node}", Dll("Farm.Node"), environment, Clock));
         Nodes[node] = process;
         return process;
