@@ -67,6 +67,49 @@ public sealed partial class DetachedNodeTests(ITestOutputHelper output) : Cluste
         await AssertAllowedAsync(1);
     }
 
+    [Fact]
+    public async Task NodeCutOffFromEveryPeer_DownsItself_AndFinishesItsDownload_AndServesNewClients()
+    {
+        await Farm.StartAllAsync(Policy(), nodes: 2);
+        var node = Farm.Node(Victim);
+        var peers = new[] { Farm.Lighthouse!, Farm.Node(1) };
+
+        // Detection (2 s heartbeat pause) and the split-brain resolver (3 s stable-after) take several
+        // seconds: 8 MiB in 64 KiB chunks every 150 ms lasts about 20 s.
+        await using var slow = new PacedSource(8 << 20, 64 << 10, TimeSpan.FromMilliseconds(150));
+        var download = new SocksDownload();
+        var transfer = download.RunAsync(Farm.SocksAddress(Victim), Farm.SocksPort(Victim), slow.Endpoint, DownloadTimeout);
+        var mark = node.LineCount;
+        try
+        {
+            // Both peers fall silent at once: from node 2 the rest of the farm is unreachable, and as
+            // the minority it downs itself, exactly as on its side of a network partition.
+            foreach (var peer in peers)
+            {
+                peer.Pause();
+            }
+
+            var detached = await node.WaitForLineAsync(t => t.Contains("node detached", StringComparison.Ordinal), TimeSpan.FromSeconds(40), mark);
+            Assert.False(transfer.IsCompleted, $"the download ended before the node detached; the test proves nothing: {(transfer.IsCompleted ? transfer.Result.Error : null)}");
+            Output.WriteLine($"detached at {detached.At}");
+            await AssertAllowedAsync(Victim);
+        }
+        finally
+        {
+            foreach (var peer in peers)
+            {
+                peer.Resume();
+            }
+        }
+
+        var result = await transfer;
+        Assert.True(result.Error is null, $"download through the cut-off node broke after {result.Bytes} of {slow.Length} bytes: {result.Error}");
+        Assert.Equal(slow.Sha256, result.Sha256);
+        Assert.False(node.HasExited, "the cut-off node's process exited");
+        await AssertAllowedAsync(Victim);
+        await AssertAllowedAsync(1);
+    }
+
     public override async Task DisposeAsync()
     {
         try
@@ -80,7 +123,7 @@ public sealed partial class DetachedNodeTests(ITestOutputHelper output) : Cluste
     }
 
     private string Policy() =>
-        FarmPolicies.Allow(Server.Endpoint.Port) + $"pass connect from 127.0.0.0/8 to 127.0.0.1 port {_source.Endpoint.Port} name paced-source\n";
+        FarmPolicies.Allow(Server.Endpoint.Port) + "pass connect from 127.0.0.0/8 to 127.0.0.1 name paced-sources\n";
 
     private async Task<(SocksDownload Download, Task<(long Bytes, string Sha256, string? Error)> Transfer)> StartDownloadAsync()
     {

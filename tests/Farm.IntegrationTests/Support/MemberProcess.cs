@@ -64,6 +64,17 @@ public sealed partial class MemberProcess
 
     public void Hangup() => Signals.Send(Pid, Signals.Hangup);
 
+    /// <summary>SIGSTOP: the member falls silent to its peers (a pause as long as any partition) until <see cref="Resume"/>.</summary>
+    public void Pause() => Signals.Send(Pid, Signals.Stop);
+
+    public void Resume()
+    {
+        if (!_process.HasExited)
+        {
+            Signals.Send(Pid, Signals.Continue);
+        }
+    }
+
     public void KillHard()
     {
         if (!_process.HasExited)

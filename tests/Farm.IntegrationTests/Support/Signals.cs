@@ -8,6 +8,10 @@ public static class Signals
     public const int Hangup = 1;
     public const int Terminate = 15;
 
+    // Linux numbers (x86-64 and arm64 alike).
+    public const int Continue = 18;
+    public const int Stop = 19;
+
     public static void Send(int pid, int signal)
     {
         if (Kill(pid, signal) != 0)
