@@ -90,7 +90,7 @@ public sealed partial class DetachedNodeTests(ITestOutputHelper output) : Cluste
             }
 
             var detached = await node.WaitForLineAsync(t => t.Contains("node detached", StringComparison.Ordinal), TimeSpan.FromSeconds(40), mark);
-            Assert.False(transfer.IsCompleted, $"the download ended before the node detached; the test proves nothing: {(transfer.IsCompleted ? transfer.Result.Error : null)}");
+            Assert.False(transfer.IsCompleted, $"the download ended before the node detached; the test proves nothing: {(transfer.IsCompleted ? (await transfer).Error : null)}");
             Output.WriteLine($"detached at {detached.At}");
             await AssertAllowedAsync(Victim);
         }
@@ -132,7 +132,7 @@ public sealed partial class DetachedNodeTests(ITestOutputHelper output) : Cluste
         var started = System.Diagnostics.Stopwatch.StartNew();
         while (download.Received == 0)
         {
-            Assert.False(transfer.IsCompleted, $"the download ended before its first byte: {(transfer.IsCompleted ? transfer.Result.Error : null)}");
+            Assert.False(transfer.IsCompleted, $"the download ended before its first byte: {(transfer.IsCompleted ? (await transfer).Error : null)}");
             Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), "no byte of the download arrived within 10 s");
             await Task.Delay(20);
         }
