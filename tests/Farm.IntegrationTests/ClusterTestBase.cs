@@ -16,7 +16,7 @@ public abstract class ClusterTestBase(ITestOutputHelper output) : IAsyncLifetime
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         try
         {

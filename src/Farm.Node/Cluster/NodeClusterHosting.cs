@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Farm.Node.Detaching;
 using Farm.Node.Policy;
 using Farm.Shared.Cluster;
 using Farm.Shared.Replication;
@@ -22,12 +23,13 @@ public static class NodeClusterHosting
         services.AddFarmClusterMember(configuration, Role, DefaultPort);
         services.AddSingleton<PolicyHistory>();
         services.AddSingleton<IPolicyEnforcer, NodePolicyEnforcer>();
+        services.AddNodeDetaching(configuration);
         return services;
     }
 
     public static AkkaConfigurationBuilder AddNodeCluster(this AkkaConfigurationBuilder builder, IServiceProvider services)
     {
-        builder.WithFarmCluster(services, Role, DefaultPort).AddPolicyReplica();
+        builder.WithFarmCluster(services, Role, DefaultPort).AddPolicyReplica().AddNodeDetaching();
         if (services.GetRequiredService<IOptions<FarmClusterOptions>>().Value.IsStandalone)
         {
             var source = services.GetRequiredService<PolicyFileSource>();

@@ -77,7 +77,13 @@ public sealed partial class MemberProcess
     /// <summary>SIGSTOP: the process is frozen with its sockets open, as a machine that went silent.</summary>
     public void Freeze() => Signals.Send(Pid, Signals.Stop);
 
-    public void Thaw() => Signals.Send(Pid, Signals.Continue);
+    public void Thaw()
+    {
+        if (!_process.HasExited)
+        {
+            Signals.Send(Pid, Signals.Continue);
+        }
+    }
 
     /// <summary>Waits for the process to exit by itself; false when it has not within <paramref name="timeout"/>.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)

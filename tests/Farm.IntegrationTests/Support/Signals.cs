@@ -5,6 +5,7 @@ namespace Farm.IntegrationTests.Support;
 /// <summary>Sends POSIX signals by process id: .NET only offers SIGKILL (Process.Kill).</summary>
 public static class Signals
 {
+    // Linux numbers (x86-64 and arm64 alike).
     public const int Hangup = 1;
     public const int Terminate = 15;
     public const int Continue = 18;

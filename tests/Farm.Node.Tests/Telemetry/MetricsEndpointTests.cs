@@ -24,6 +24,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         "farm_bind_sessions_total", "farm_bind_peers_refused_total", "farm_policy_version", "farm_node_draining",
         "process_cpu_time_seconds_total", "dotnet_process_memory_working_set_bytes", "dotnet_gc_collections_total",
         "dotnet_thread_pool_thread_count_total",
+        "farm_node_detached",
     ];
 
     // Every label a farm_* series may carry; none can hold a user, a client address or a destination.
