@@ -21,7 +21,7 @@ public sealed class StopDrainTests(ITestOutputHelper output) : ClusterTestBase(o
     public async Task Sigterm_DownloadWithinTheDeadline_FinishesByteExact_DnsDroppedFirst_NotReadyWhileDraining_ExitsZero()
     {
         // 1.5 MB at 300 kB/s: about 5 s, well inside the 20 s deadline.
-        await using var blob = new PacedHttpServer(1_536 * 1024, 300 * 1024);
+        await using var blob = PacedSource.Http(1_536 * 1024, 300 * 1024);
         Farm.NodeSettings[2] = new() { ["FARM__DRAIN__DEADLINE"] = "00:00:20" };
         await Farm.StartAllAsync(FarmPolicies.Allow(blob.Endpoint.Port));
         await WaitForAnswerAsync(answer => answer.Length == FarmHarness.NodeCount);
@@ -44,7 +44,7 @@ public sealed class StopDrainTests(ITestOutputHelper output) : ClusterTestBase(o
             var result = await download;
             var finished = clock.Elapsed;
             Assert.True(result.ExitCode == 0, $"curl exit {result.ExitCode}: {result.Error}");
-            Assert.Equal(blob.Sha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file))));
+            Assert.Equal(blob.Sha256, Convert.ToHexString(SHA256.HashData(await File.ReadAllBytesAsync(file))));
             Assert.True(await Farm.Node(2).WaitForExitAsync(TimeSpan.FromSeconds(20)), "the node did not exit after its last session");
             var exited = clock.Elapsed;
             Assert.Equal(0, Farm.Node(2).ExitCode);
