@@ -7,7 +7,10 @@ namespace Farm.Lighthouse.Tests.Probing;
 /// <summary>The probe against real loopback sockets: what it sends and how it judges each kind of answer.</summary>
 public sealed class SocksListenerProbeTests
 {
+    // Only the test of a silent listener waits the timeout out; the others answer, so a generous timeout keeps a
+    // loaded machine (thread pool still warming up on the first case) from reading as a dead node.
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(15);
 
     [Theory]
     [InlineData(new byte[] { 5, 0 }, ProbeOutcome.Answered)]
@@ -33,7 +36,7 @@ public sealed class SocksListenerProbeTests
             return greeting;
         });
 
-        var outcome = await SocksListenerProbe.ProbeAsync((IPEndPoint)listener.LocalEndpoint, Timeout, CancellationToken.None);
+        var outcome = await SocksListenerProbe.ProbeAsync((IPEndPoint)listener.LocalEndpoint, AnswerTimeout, CancellationToken.None);
 
         Assert.Equal(expected, outcome);
         Assert.Equal(new byte[] { 5, 2, 0, 2 }, await serve);
@@ -48,7 +51,7 @@ public sealed class SocksListenerProbeTests
         var endpoint = (IPEndPoint)listener.LocalEndpoint;
         listener.Stop();
 
-        var outcome = await SocksListenerProbe.ProbeAsync(endpoint, Timeout, CancellationToken.None);
+        var outcome = await SocksListenerProbe.ProbeAsync(endpoint, AnswerTimeout, CancellationToken.None);
 
         Assert.Equal(ProbeOutcome.Refused, outcome);
         Assert.False(GreetingReply.IsAlive(outcome));
@@ -81,7 +84,7 @@ public sealed class SocksListenerProbeTests
             client.Shutdown(SocketShutdown.Both);
         });
 
-        var outcome = await SocksListenerProbe.ProbeAsync((IPEndPoint)listener.LocalEndpoint, Timeout, CancellationToken.None);
+        var outcome = await SocksListenerProbe.ProbeAsync((IPEndPoint)listener.LocalEndpoint, AnswerTimeout, CancellationToken.None);
         await serve;
 
         Assert.Equal(ProbeOutcome.ClosedByNode, outcome);
