@@ -17,6 +17,7 @@
 #   FARM_SCRAPE_INTERVAL  shortens the repository's scrape, rule and discovery intervals
 #                         (for example 1s); unset keeps the repository's own
 #   FARM_SKIP_BUILD=1     run the existing Release build instead of building first
+#   FARM_EXTRA_RULES      policy lines placed before the farm's own (bench/soak/run.sh opens UDP with it)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -122,6 +123,7 @@ farm_policy() {
   cat <<EOF
 # Written by ops/local-farm.sh: loopback destinations are open, the farm's own ports are not.
 block any to 127.0.0.0/8, ::1 port ${ports// /,} name local-farm-ports log warning
+${FARM_EXTRA_RULES:-}
 pass connect from 127.0.0.0/8, ::1 to 127.0.0.0/8, ::1 name local-loopback
 
 EOF

@@ -11,6 +11,8 @@ const string Usage = """
                         [--scenarios bulk,connect,pingpong,idle] [--servers PORT[@PID]] [--out results.json]
       Farm.Bench serve PORT [--spread N]
       Farm.Bench auth-flood PROXY_HOST:PORT ECHO_HOST:PORT USER [SECONDS] [FLOOD_PER_SECOND]
+      Farm.Bench soak --node NAME=HOST:PORT@PID ... [--minutes M] [--warmup-minutes W] [--sample-seconds S]
+                      [--idle N] [--churn PER_S] [--datagrams PER_S] [--out samples.csv]
       Farm.Bench report results.json
     """;
 
@@ -34,6 +36,8 @@ try
             Console.WriteLine(await Farm.Bench.Scenarios.AuthFloodScenario.RunAsync(
                 IPEndPoint.Parse(proxy), IPEndPoint.Parse(echo), user, TimeSpan.FromSeconds(seconds), rate, stop.Token));
             return 0;
+        case ["soak", .. var soak]:
+            return await new Farm.Bench.Soak.SoakRun(Farm.Bench.Soak.SoakOptions.Parse(soak), Console.Error).RunAsync(stop.Token);
         case ["report", var path]:
             var file = await ResultsFile.ReadAsync(path);
             Console.WriteLine(ResultsTable.Render(file.Results, file.Targets));

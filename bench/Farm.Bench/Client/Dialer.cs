@@ -20,6 +20,29 @@ public sealed class Dialer(Target target, IReadOnlyList<IPAddress> sources)
 
     public async Task<Socket> ConnectAsync(IPEndPoint destination, CancellationToken ct)
     {
+        var socket = await ConnectToAsync(target.Proxy ?? destination, ct);
+        try
+        {
+            if (target.Proxy is not null)
+            {
+                await Socks5Handshake.ConnectAsync(socket, destination, ct);
+            }
+
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A TCP connection to the proxy itself, for a request other than CONNECT.</summary>
+    public Task<Socket> ConnectToProxyAsync(CancellationToken ct) =>
+        ConnectToAsync(target.Proxy ?? throw new InvalidOperationException("the direct target has no proxy"), ct);
+
+    private async Task<Socket> ConnectToAsync(IPEndPoint endpoint, CancellationToken ct)
+    {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -30,12 +53,7 @@ public sealed class Dialer(Target target, IReadOnlyList<IPAddress> sources)
                 socket.Bind(new IPEndPoint(sources[(int)index], 0));
             }
 
-            await socket.ConnectAsync(target.Proxy ?? destination, ct);
-            if (target.Proxy is not null)
-            {
-                await Socks5Handshake.ConnectAsync(socket, destination, ct);
-            }
-
+            await socket.ConnectAsync(endpoint, ct);
             return socket;
         }
         catch
