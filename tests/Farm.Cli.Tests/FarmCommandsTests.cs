@@ -110,6 +110,53 @@ public sealed class FarmCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PolicyPalette_OnTheLighthouse_AnswersAsANodeDoesAndItsWritesAreEnforced()
+    {
+        var onNode = await Farmctl.RunAsync(Node1.Admin, "policy", "show");
+        var onLighthouse = await Farmctl.RunAsync(Lighthouse.Admin, "policy", "show");
+
+        Assert.Equal(0, onLighthouse.ExitCode);
+        Assert.StartsWith("# version 1 by ", onLighthouse.Lines[0], StringComparison.Ordinal);
+        Assert.Equal(onNode.Lines[1..], onLighthouse.Lines[1..]);
+        string[] question = ["policy", "test", "--from", "127.0.0.1", "--to", $"127.0.0.1:{_echo.Endpoint.Port}"];
+        var testOnNode = await Farmctl.RunAsync([Node1.Admin, .. question], null);
+        var testOnLighthouse = await Farmctl.RunAsync([Lighthouse.Admin, .. question], null);
+        Assert.Equal(0, testOnLighthouse.ExitCode);
+        Assert.Equal("pass: decided by test-loopback (policy version 1)", testOnLighthouse.Lines[0]);
+        Assert.Equal(testOnNode.Lines[0], testOnLighthouse.Lines[0]);
+
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, "client pass from 10.0.0.0/8 name ten-only\npass connect to any name outbound\n");
+            var apply = await Farmctl.RunAsync(Lighthouse.Admin, "policy", "apply", file);
+
+            Assert.Equal(0, apply.ExitCode);
+            Assert.Contains("now enforcing version 2", apply.Output, StringComparison.Ordinal);
+            var refused = await Eventually.UntilAsync(
+                () => Record.ExceptionAsync(() => SocksClient.ConnectAsync(Node2.Socks!, _echo.Endpoint)),
+                e => e is IOException or SocketException,
+                Settle);
+            Assert.True(refused is IOException or SocketException, $"node 2 admits a loopback client under the policy applied through the lighthouse: {refused}");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        var history = await Farmctl.RunAsync(Lighthouse.Admin, "policy", "history");
+        Assert.Equal(0, history.ExitCode);
+        Assert.Equal(["1", "*2"], history.Lines.Select(l => l.Split(" | ")[0].Trim()).ToArray());
+
+        // A reload re-applies the file the lighthouse seeded the farm with: loopback clients pass again.
+        var reload = await Farmctl.RunAsync(Lighthouse.Admin, "policy", "reload");
+        Assert.Equal(0, reload.ExitCode);
+        Assert.Contains("now enforcing version 3", reload.Output, StringComparison.Ordinal);
+        using var admitted = await SocksClient.ConnectAsync(Node2.Socks!, _echo.Endpoint);
+        Assert.Equal(0, admitted.Reply);
+    }
+
+    [Fact]
     public async Task ClusterLeave_NodeByAddress_IsGoneFromTheLighthouseView()
     {
         var leave = await Farmctl.RunAsync(Lighthouse.Admin, "cluster", "leave", Node2.Address);

@@ -1,5 +1,7 @@
 using Akka.Hosting;
+using Farm.Admin.Policy;
 using Farm.Lighthouse.Discovery;
+using Farm.Lighthouse.Policy;
 using Farm.Shared.Cluster;
 using Farm.Shared.Policy;
 using Farm.Shared.Replication;
@@ -27,7 +29,11 @@ public static class LighthouseHosting
         var actorSystem = configuration.GetSection(FarmClusterOptions.Section).Get<FarmClusterOptions>()?.ActorSystem ?? "farm";
 
         services.AddFarmClusterMember(configuration, Role, DefaultPort, tlsWhenStandalone: true);
-        services.AddSingleton<IPolicyEnforcer, PolicyKeeper>();
+        services.AddSingleton(seed);
+        services.AddSingleton<PolicyHistory>();
+        services.AddSingleton<PolicyKeeper>();
+        services.AddSingleton<IPolicyEnforcer>(sp => sp.GetRequiredService<PolicyKeeper>());
+        services.AddPolicyAdmin<LighthousePolicyAdmin>();
         services.AddAkka(actorSystem, (akka, sp) => akka
             .ConfigureLoggers(loggers =>
             {

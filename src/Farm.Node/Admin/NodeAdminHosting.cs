@@ -1,8 +1,8 @@
 using Farm.Admin;
+using Farm.Admin.Policy;
 using Farm.Node.Draining;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Farm.Node.Admin;
 
@@ -12,7 +12,7 @@ public static class NodeAdminHosting
     public static IServiceCollection AddNodeAdmin(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDrain(configuration);
-        services.TryAddSingleton<IPolicyAdmin, ClusterPolicyAdmin>();
+        services.AddPolicyAdmin<ClusterPolicyAdmin>();
         services.AddSingleton<IAdminEndpoints, NodeAdminEndpoints>();
         services.AddFarmAdmin(configuration);
         return services;

@@ -4,9 +4,10 @@ namespace Farm.Shared.Replication;
 
 /// <summary>
 /// A member that serves no clients (the lighthouse) still compiles each version, so a policy the nodes
-/// would fail to compile is noticed there too, and reports the version it holds.
+/// would fail to compile is noticed there too, reports the version it holds and keeps its history, so it
+/// answers the policy palette like any member.
 /// </summary>
-public sealed class PolicyKeeper : IPolicyEnforcer
+public sealed class PolicyKeeper(PolicyHistory history) : IPolicyEnforcer
 {
     private long _version;
     private DurableStoreDamage? _damage;
@@ -22,7 +23,9 @@ public sealed class PolicyKeeper : IPolicyEnforcer
 
     public void Enforce(PolicyEnvelope envelope, PolicyDocument document, bool ownLocalFile)
     {
-        Current = CompiledPolicy.Compile(document);
+        var compiled = CompiledPolicy.Compile(document);
+        Current = compiled;
+        history.Record(envelope.Version, envelope.Author, $"farm:{envelope.Author}", envelope.Timestamp, compiled.RuleCount, envelope.Text, ownLocalFile);
         Volatile.Write(ref _version, envelope.Version);
         Volatile.Write(ref _damage, null);
         Volatile.Write(ref _refusedVersion, null);

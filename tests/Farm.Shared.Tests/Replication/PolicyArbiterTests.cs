@@ -34,7 +34,7 @@ public sealed class PolicyArbiterTests : IAsyncLifetime
         cluster.Join(cluster.SelfAddress);
         await up.Task.WaitAsync(Timeout);
 
-        _keeper = new PolicyKeeper();
+        _keeper = new PolicyKeeper(new PolicyHistory());
         _system.ActorOf(Props.Create(() => new PolicyReplicaActor(_keeper)), PolicyReplicaActorHosting.Name);
         ActorRegistry.For(_system).Register<PolicyArbiterActor>(_system.ActorOf(Props.Create(() => new PolicyArbiterActor(TimeProvider.System)), PolicyArbiterActorHosting.Name));
         _applier = new PolicyApplier(_system);

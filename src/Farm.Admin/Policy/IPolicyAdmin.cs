@@ -1,10 +1,10 @@
 using Farm.Shared.Admin;
 
-namespace Farm.Node.Admin;
+namespace Farm.Admin.Policy;
 
 /// <summary>
-/// What the admin endpoint's policy palette needs; <see cref="ClusterPolicyAdmin"/> serves it from
-/// the replicated policy.
+/// What the admin endpoint's policy palette needs from a member. Every member serves it from the
+/// replicated policy it holds, so any member answers <c>farmctl policy</c>.
 /// </summary>
 public interface IPolicyAdmin
 {
@@ -25,4 +25,7 @@ public interface IPolicyAdmin
 
     /// <summary>Re-reads the member's policy file (or embedded default) and applies it, as SIGHUP does.</summary>
     Task<PolicyApplyResult> ReloadAsync(string author, long? expected, CancellationToken cancel);
+
+    /// <summary>Decides the request as this member would, without sending it; <see cref="FormatException"/> on a malformed request.</summary>
+    Task<PolicyTestResult> TestAsync(PolicyTestRequest request, CancellationToken cancel);
 }

@@ -1,6 +1,6 @@
 using Farm.Shared.Admin;
 
-namespace Farm.Node.Policy;
+namespace Farm.Shared.Replication;
 
 /// <summary>
 /// The policy versions this member has enforced, with their text, newest last, so that "policy
