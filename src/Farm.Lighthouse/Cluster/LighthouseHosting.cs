@@ -5,6 +5,7 @@ using Farm.Shared.Policy;
 using Farm.Shared.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Farm.Lighthouse.Cluster;
 
@@ -28,6 +29,7 @@ public static class LighthouseHosting
 
         services.AddFarmClusterMember(configuration, Role, DefaultPort, tlsWhenStandalone: true);
         services.AddSingleton<IPolicyEnforcer, PolicyKeeper>();
+        services.TryAddSingleton<MemberLosses>();
         services.AddAkka(actorSystem, (akka, sp) => akka
             .ConfigureLoggers(loggers =>
             {
