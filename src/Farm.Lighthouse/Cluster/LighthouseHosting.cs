@@ -21,6 +21,7 @@ public static class LighthouseHosting
 
     public static IServiceCollection AddLighthouse(this IServiceCollection services, IConfiguration configuration)
     {
+        // The seed for a farm without a policy; an explicit file is also compared with the farm's policy once Up.
         var policy = configuration.GetSection(LighthousePolicyOptions.Section).Get<LighthousePolicyOptions>() ?? new LighthousePolicyOptions();
         var seed = policy.File is { } file
             ? new PolicySeed(file, () => File.ReadAllText(file))
@@ -40,6 +41,7 @@ public static class LighthouseHosting
             .AddPolicyReplica()
             .AddPolicyArbiter(Role)
             .AddPolicySeederSingleton(seed, Role)
+            .AddPolicyFileAtStartWhen(policy.File)
             .AddLighthouseAdvertiser()
             .AddFarmDirectoryFeed());
         return services;
