@@ -21,9 +21,11 @@ public sealed partial class AlertFiringTests(ITestOutputHelper output) : Cluster
     [Fact]
     public async Task OnlySocksNodeKilled_TooFewSocksNodesFires()
     {
-        // One lighthouse and one node split 1:1, where keep-majority keeps the lower address, which may be the
-        // node's: keep-oldest makes the lighthouse the side that stays and downs the dead node.
-        Farm.MemberSettings["FARM__CLUSTER__SPLITBRAIN__STRATEGY"] = "keep-oldest";
+        // One lighthouse and one node split 1:1: keep-majority keeps the lower address, which may be the node's,
+        // and keep-oldest downs an oldest that is alone. A quorum of one makes the lighthouse the side that
+        // stays and downs the dead node, so service discovery drops it.
+        Farm.MemberSettings["FARM__CLUSTER__SPLITBRAIN__STRATEGY"] = "static-quorum";
+        Farm.MemberSettings["FARM__CLUSTER__SPLITBRAIN__QUORUMSIZE"] = "1";
         await Farm.StartAllAsync("client pass from 127.0.0.0/8\npass connect from 127.0.0.0/8 to any\n", nodes: 1);
         var rules = Directory.CreateTempSubdirectory("farm-alert-rules-");
         try
