@@ -21,11 +21,6 @@ public sealed partial class AlertFiringTests(ITestOutputHelper output) : Cluster
     [Fact]
     public async Task OnlySocksNodeKilled_TooFewSocksNodesFires()
     {
-        // One lighthouse and one node split 1:1: keep-majority keeps the lower address, which may be the node's,
-        // and keep-oldest downs an oldest that is alone. A quorum of one makes the lighthouse the side that
-        // stays and downs the dead node, so service discovery drops it.
-        Farm.MemberSettings["FARM__CLUSTER__SPLITBRAIN__STRATEGY"] = "static-quorum";
-        Farm.MemberSettings["FARM__CLUSTER__SPLITBRAIN__QUORUMSIZE"] = "1";
         await Farm.StartAllAsync("client pass from 127.0.0.0/8\npass connect from 127.0.0.0/8 to any\n", nodes: 1);
         var rules = Directory.CreateTempSubdirectory("farm-alert-rules-");
         try
@@ -53,11 +48,9 @@ public sealed partial class AlertFiringTests(ITestOutputHelper output) : Cluster
                     (await prometheus.AlertsAsync()).Any(a => a.Name == Alert && a.State == "firing"));
                 Output.WriteLine($"{Alert} firing {killedAt.Elapsed.TotalSeconds:F1} s after SIGKILL (for: {ShortFor}, 1 s scrape and evaluation)");
 
-                // Service discovery drops the node once the cluster has removed it; the alert must not resolve then.
-                await WaitUntilAsync("the dead node dropped from service discovery", Settle, async () =>
-                    (await prometheus.ActiveTargetsAsync()).All(t => t.Labels["role"] != "socks"));
-                Output.WriteLine($"the dead node left service discovery {killedAt.Elapsed.TotalSeconds:F1} s after SIGKILL");
-                await Task.Delay(TimeSpan.FromSeconds(5));
+                // The cluster then removes the node, so its lighthouse series go too (or, split 1:1, the resolver
+                // may down the lighthouse instead, whose series then go): the alert must not resolve either way.
+                await Task.Delay(TimeSpan.FromSeconds(15));
                 var alert = Assert.Single(await prometheus.AlertsAsync(), a => a.Name == Alert);
                 Assert.Equal("firing", alert.State);
                 Assert.Equal("DNS hands out 0 SOCKS nodes, fewer than the farm's minimum", alert.Annotations["summary"]);
