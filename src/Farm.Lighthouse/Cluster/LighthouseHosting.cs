@@ -7,6 +7,7 @@ using Farm.Shared.Policy;
 using Farm.Shared.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Farm.Lighthouse.Cluster;
 
@@ -22,6 +23,7 @@ public static class LighthouseHosting
 
     public static IServiceCollection AddLighthouse(this IServiceCollection services, IConfiguration configuration)
     {
+        // The seed for a farm without a policy; an explicit file is also compared with the farm's policy once Up.
         var policy = configuration.GetSection(LighthousePolicyOptions.Section).Get<LighthousePolicyOptions>() ?? new LighthousePolicyOptions();
         var seed = policy.File is { } file
             ? new PolicySeed(file, () => File.ReadAllText(file))
@@ -34,6 +36,7 @@ public static class LighthouseHosting
         services.AddSingleton<PolicyKeeper>();
         services.AddSingleton<IPolicyEnforcer>(sp => sp.GetRequiredService<PolicyKeeper>());
         services.AddPolicyAdmin<LighthousePolicyAdmin>();
+        services.TryAddSingleton<MemberLosses>();
         services.AddAkka(actorSystem, (akka, sp) => akka
             .ConfigureLoggers(loggers =>
             {
@@ -44,6 +47,7 @@ public static class LighthouseHosting
             .AddPolicyReplica()
             .AddPolicyArbiter(Role)
             .AddPolicySeederSingleton(seed, Role)
+            .AddPolicyFileAtStartWhen(policy.File)
             .AddLighthouseAdvertiser()
             .AddFarmDirectoryFeed());
         return services;

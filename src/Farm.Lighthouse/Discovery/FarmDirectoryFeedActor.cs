@@ -25,6 +25,7 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly FarmDirectory _directory;
+    private readonly MemberLosses _losses;
     private readonly DnsProbeOptions _probe;
     private readonly CancellationTokenSource _stopping = new();
     private MembershipView _view = MembershipView.Empty;
@@ -34,9 +35,10 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
     // Bumped by every lost association: a round that started before it must not clear the lost node.
     private long _epoch;
 
-    public FarmDirectoryFeedActor(FarmDirectory directory, DnsProbeOptions probe)
+    public FarmDirectoryFeedActor(FarmDirectory directory, MemberLosses losses, DnsProbeOptions probe)
     {
         _directory = directory;
+        _losses = losses;
         _probe = probe;
         _tally = ProbeTally.Start(probe.FailuresToDrop);
         Receive<ClusterEvent.CurrentClusterState>(state =>
@@ -50,6 +52,12 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
         });
         Receive<ClusterEvent.MemberRemoved>(removed =>
         {
+            if (MemberLosses.IsLoss(removed.PreviousStatus))
+            {
+                _losses.Record(removed.Member);
+                _log.Warning("member {0} lost: removed from the cluster without leaving", removed.Member.Address);
+            }
+
             Show(_view.WithMember(removed.Member));
             var key = NodeAdvertisement.EntryKey(removed.Member.UniqueAddress);
             _replicator.Tell(Dsl.Update(NodeAdvertisement.Key, LWWDictionary<string, NodeAdvertisement>.Empty, WriteLocal.Instance,
@@ -170,7 +178,8 @@ public static class FarmDirectoryFeedActorHosting
         builder.WithActors((system, registry, resolver) =>
         {
             var directory = resolver.GetService<FarmDirectory>();
+            var losses = resolver.GetService<MemberLosses>();
             var probe = resolver.GetService<IOptions<DnsOptions>>().Value.Probe;
-            registry.Register<FarmDirectoryFeedActor>(system.ActorOf(Props.Create(() => new FarmDirectoryFeedActor(directory, probe)), "farm-directory"));
+            registry.Register<FarmDirectoryFeedActor>(system.ActorOf(Props.Create(() => new FarmDirectoryFeedActor(directory, losses, probe)), "farm-directory"));
         });
 }

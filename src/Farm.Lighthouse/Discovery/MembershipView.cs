@@ -46,7 +46,8 @@ public sealed record MembershipView(
                 entry.Advertisement.Socks,
                 entry.Advertisement.Metrics,
                 entry.Advertisement.Role,
-                Healthy: !Unreachable.Contains(entry.Member.UniqueAddress) && !entry.Advertisement.Draining && !Failing.Contains(entry.Advertisement.Name)))
+                Healthy: !Unreachable.Contains(entry.Member.UniqueAddress) && !entry.Advertisement.Draining && !Failing.Contains(entry.Advertisement.Name),
+                ProbeFailing: Failing.Contains(entry.Advertisement.Name)))
             .OrderBy(advert => advert.Name, StringComparer.Ordinal)];
 
     /// <summary>The advertised names of the members at a remote address (one per incarnation still known).</summary>

@@ -7,8 +7,9 @@ namespace Farm.Lighthouse.Dns;
 /// <param name="Socks">The SOCKS endpoints clients can reach, which may differ from the addresses the node binds.</param>
 /// <param name="Metrics">The metrics endpoint Prometheus scrapes, if the member serves one.</param>
 /// <param name="Role"><see cref="SocksRole"/> or <see cref="LighthouseRole"/>.</param>
-/// <param name="Healthy">Up, reachable and not draining: only such socks members are handed out under the farm name.</param>
-public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IPEndPoint? Metrics, string Role, bool Healthy)
+/// <param name="Healthy">Up, reachable, not draining and answering its listener probe: only such socks members are handed out under the farm name.</param>
+/// <param name="ProbeFailing">Its SOCKS listeners failed the lighthouse's probe (or its association was lost): held back from DNS for that reason.</param>
+public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IPEndPoint? Metrics, string Role, bool Healthy, bool ProbeFailing = false)
 {
     public const string SocksRole = "socks";
 
@@ -23,7 +24,8 @@ public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IP
         && Socks.SequenceEqual(other.Socks)
         && Equals(Metrics, other.Metrics)
         && string.Equals(Role, other.Role, StringComparison.Ordinal)
-        && Healthy == other.Healthy;
+        && Healthy == other.Healthy
+        && ProbeFailing == other.ProbeFailing;
 
-    public override int GetHashCode() => HashCode.Combine(Name, Socks.Count, Metrics, Role, Healthy);
+    public override int GetHashCode() => HashCode.Combine(Name, Socks.Count, Metrics, Role, Healthy, ProbeFailing);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Akka.Cluster;
 using ARSoft.Tools.Net.Dns;
+using Farm.Lighthouse.Discovery;
 using Farm.Lighthouse.Dns;
 
 namespace Farm.Lighthouse.Telemetry;
@@ -19,14 +20,17 @@ public sealed class LighthouseMetrics
     private readonly Func<DnsQueryCounters?> _dns;
     private readonly Func<TcpConnectionGate?> _tcp;
     private readonly Func<FarmDirectory?> _directory;
+    private readonly Func<MemberLosses?> _losses;
 
     /// <param name="cluster">The cluster extension, or null while the actor system is not up yet.</param>
     /// <param name="dns">The DNS responder's counters, or null when DNS is not wired.</param>
     /// <param name="tcp">The DNS-over-TCP connection caps, or null when DNS is not wired.</param>
     /// <param name="directory">The members DNS hands out, or null when discovery is not wired.</param>
-    public LighthouseMetrics(IMeterFactory meterFactory, Func<Akka.Cluster.Cluster?> cluster, Func<DnsQueryCounters?> dns, Func<TcpConnectionGate?> tcp, Func<FarmDirectory?> directory)
+    /// <param name="losses">The members this lighthouse saw removed without leaving, or null when the cluster is not wired.</param>
+    public LighthouseMetrics(IMeterFactory meterFactory, Func<Akka.Cluster.Cluster?> cluster, Func<DnsQueryCounters?> dns, Func<TcpConnectionGate?> tcp, Func<FarmDirectory?> directory, Func<MemberLosses?> losses)
     {
         _directory = directory;
+        _losses = losses;
         _cluster = cluster;
         _dns = dns;
         _tcp = tcp;
@@ -36,6 +40,9 @@ public sealed class LighthouseMetrics
         meter.CreateObservableCounter("farm.dns.tcp.refused", ReadTcpRefused, "{connection}", "DNS-over-TCP connections closed as they were accepted, by the cap they would exceed: connection-cap (all sources) or source-cap.");
         meter.CreateObservableGauge("farm.dns.tcp.open", ReadTcpOpen, "{connection}", "DNS-over-TCP connections open now.");
         meter.CreateObservableGauge("farm.dns.nodes.served", ReadServed, "{node}", "1 for each socks node DNS hands out under the farm name, 0 for one it holds back (unreachable, draining or failing its listener probe).");
+        meter.CreateObservableGauge("farm.dns.nodes.handed.out", ReadHandedOut, "{node}", "Socks nodes DNS hands out under the farm name now; 0 when there is none, so an alert sees the last node go.");
+        meter.CreateObservableGauge("farm.dns.probe.failing", ReadProbeFailing, "{node}", "1 for each socks node cluster member whose SOCKS listeners fail the lighthouse's probe (or whose association was lost), else 0.");
+        meter.CreateObservableCounter("farm.cluster.members.lost", ReadLost, "{member}", "Members this lighthouse saw removed from the cluster without leaving (downed after a crash, a partition or cluster down), by role.");
         meter.CreateObservableGauge("farm.cluster.members", ReadMembers, "{member}", "Cluster members as this lighthouse sees them, by member status.");
         meter.CreateObservableGauge("farm.cluster.unreachable", ReadUnreachable, "{member}", "Cluster members this lighthouse's failure detector marks unreachable.");
     }
@@ -85,6 +92,25 @@ public sealed class LighthouseMetrics
                 .Where(node => string.Equals(node.Role, NodeAdvert.SocksRole, StringComparison.Ordinal))
                 .Select(node => new Measurement<int>(node.ServesClients ? 1 : 0, new KeyValuePair<string, object?>("node", node.Name)))
             : [];
+
+    private IEnumerable<Measurement<int>> ReadHandedOut() =>
+        _directory() is { } directory ? [new Measurement<int>(directory.Current.Count(node => node.ServesClients))] : [];
+
+    private IEnumerable<Measurement<int>> ReadProbeFailing() =>
+        _directory() is { } directory
+            ? directory.Current
+                .Where(node => string.Equals(node.Role, NodeAdvert.SocksRole, StringComparison.Ordinal))
+                .Select(node => new Measurement<int>(node.ProbeFailing ? 1 : 0, new KeyValuePair<string, object?>("node", node.Name)))
+            : [];
+
+    // Both roles from zero: an increase() sees the first loss, which it would not on a series that appears at 1.
+    private IEnumerable<Measurement<long>> ReadLost() => _losses() is { } losses
+        ?
+        [
+            new Measurement<long>(losses.Socks, new KeyValuePair<string, object?>("role", NodeAdvert.SocksRole)),
+            new Measurement<long>(losses.Lighthouses, new KeyValuePair<string, object?>("role", NodeAdvert.LighthouseRole)),
+        ]
+        : [];
 
     private IEnumerable<Measurement<int>> ReadMembers()
     {

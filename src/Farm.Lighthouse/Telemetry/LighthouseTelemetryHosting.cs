@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Akka.Actor;
+using Farm.Lighthouse.Discovery;
 using Farm.Lighthouse.Dns;
 using Farm.Shared.Replication;
 using Farm.Shared.Telemetry;
@@ -21,7 +22,7 @@ public static class LighthouseTelemetryHosting
     public static IServiceCollection AddLighthouseTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddFarmTelemetry(configuration, ServiceName, LighthouseMetrics.MeterName, PolicyMetrics.MeterName);
-        services.AddSingleton(sp => new LighthouseMetrics(sp.GetRequiredService<IMeterFactory>(), () => ClusterOf(sp), sp.GetService<DnsQueryCounters>, sp.GetService<TcpConnectionGate>, sp.GetService<FarmDirectory>));
+        services.AddSingleton(sp => new LighthouseMetrics(sp.GetRequiredService<IMeterFactory>(), () => ClusterOf(sp), sp.GetService<DnsQueryCounters>, sp.GetService<TcpConnectionGate>, sp.GetService<FarmDirectory>, sp.GetService<MemberLosses>));
 
         // As instrumentation of the provider, the metrics exist from start even before any subsystem
         // asks for them: the cluster gauges have no other owner.

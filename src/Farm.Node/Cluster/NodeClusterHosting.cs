@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Farm.Node.Detaching;
+using Farm.Node.Options;
 using Farm.Node.Policy;
 using Farm.Shared.Cluster;
 using Farm.Shared.Replication;
@@ -30,6 +31,7 @@ public static class NodeClusterHosting
     public static AkkaConfigurationBuilder AddNodeCluster(this AkkaConfigurationBuilder builder, IServiceProvider services)
     {
         builder.WithFarmCluster(services, Role, DefaultPort).AddPolicyReplica().AddNodeDetaching();
+        builder.AddPolicyFileAtStartWhen(services.GetRequiredService<IOptions<PolicyOptions>>().Value.File);
         if (services.GetRequiredService<IOptions<FarmClusterOptions>>().Value.IsStandalone)
         {
             var source = services.GetRequiredService<PolicyFileSource>();

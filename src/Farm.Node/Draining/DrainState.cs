@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Farm.Node.Telemetry;
+
 namespace Farm.Node.Draining;
 
 /// <summary>
@@ -7,6 +10,11 @@ namespace Farm.Node.Draining;
 public sealed class DrainState
 {
     private volatile bool _draining;
+
+    // The deadline as a timestamp, so that an alert can tell a drain stuck past it (the node should have left by then).
+    public DrainState(IMeterFactory meters) =>
+        meters.Create(NodeMetrics.MeterName).CreateObservableGauge(
+            "farm.node.drain.deadline.timestamp", ReadDeadline, "s", "While the node drains with a deadline: when open sessions are closed, in seconds since the Unix epoch; 0 otherwise.");
 
     public bool Draining => _draining;
 
@@ -30,6 +38,8 @@ public sealed class DrainState
             Deadline = deadline;
         }
     }
+
+    private double ReadDeadline() => _draining && Deadline is { } deadline ? deadline.ToUnixTimeMilliseconds() / 1000.0 : 0;
 
     internal void End()
     {

@@ -187,6 +187,15 @@ public sealed partial class MemberProcess
         }
     }
 
+    /// <summary>How many lines so far match.</summary>
+    public int CountLines(Func<string, bool> match)
+    {
+        lock (_lines)
+        {
+            return _lines.Count(l => match(l.Text));
+        }
+    }
+
     public string Tail(int count)
     {
         lock (_lines)

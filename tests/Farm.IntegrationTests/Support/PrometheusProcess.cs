@@ -33,17 +33,18 @@ public sealed class PrometheusProcess : IAsyncDisposable
     /// The repository's prometheus.yml with the lighthouse's service discovery address replaced by
     /// <paramref name="lighthouseTelemetry"/>, every interval shortened to <paramref name="interval"/>
     /// so a test sees scrapes, rule evaluations and discovery changes within seconds, and the rule
-    /// files read from the repository itself. Fails if the repository file no longer has a setting
-    /// it rewrites, rather than silently testing something else.
+    /// files read from the repository itself (or from <paramref name="rulesDirectory"/>, a test's copy of
+    /// them). Fails if the repository file no longer has a setting it rewrites, rather than silently
+    /// testing something else.
     /// </summary>
-    public static string ConfigFor(string lighthouseTelemetry, string interval)
+    public static string ConfigFor(string lighthouseTelemetry, string interval, string? rulesDirectory = null)
     {
         var text = File.ReadAllText(RepoFiles.Path("ops", "prometheus", "prometheus.yml"));
         text = Rewrite(text, @"(?m)^(\s*scrape_interval:\s*)\S+", $"${{1}}{interval}");
         text = Rewrite(text, @"(?m)^(\s*evaluation_interval:\s*)\S+", $"${{1}}{interval}");
         text = Rewrite(text, @"(?m)^(\s*refresh_interval:\s*)\S+", $"${{1}}{interval}");
         text = Rewrite(text, @"http://lighthouse:9464/sd/prometheus", $"http://{lighthouseTelemetry}/sd/prometheus");
-        text = Rewrite(text, @"(?m)^(\s*-\s*)rules/", $"${{1}}{RepoFiles.Path("ops", "prometheus", "rules")}/");
+        text = Rewrite(text, @"(?m)^(\s*-\s*)rules/", $"${{1}}{rulesDirectory ?? RepoFiles.Path("ops", "prometheus", "rules")}/");
         return text;
     }
 
@@ -125,6 +126,17 @@ public sealed class PrometheusProcess : IAsyncDisposable
             r.GetProperty("query").GetString()!,
             r.GetProperty("health").GetString()!,
             r.TryGetProperty("lastError", out var error) ? error.GetString() ?? "" : "")))];
+    }
+
+    /// <summary>Every alert Prometheus holds now (pending or firing), from <c>/api/v1/alerts</c>.</summary>
+    public async Task<IReadOnlyList<Alert>> AlertsAsync()
+    {
+        using var document = await GetAsync("api/v1/alerts");
+        return [.. document.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray().Select(a => new Alert(
+            a.GetProperty("labels").GetProperty("alertname").GetString()!,
+            a.GetProperty("state").GetString()!,
+            a.GetProperty("labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+            a.GetProperty("annotations").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!)))];
     }
 
     public string Tail(int count)
@@ -228,6 +240,8 @@ public sealed class PrometheusProcess : IAsyncDisposable
     public sealed record Target(string Instance, string Health, IReadOnlyDictionary<string, string> Labels, string LastError);
 
     public sealed record Sample(IReadOnlyDictionary<string, string> Labels, double Value);
+
+    public sealed record Alert(string Name, string State, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations);
 
     public sealed record Rule(string Group, string Type, string Name, string Query, string Health, string LastError);
 }

@@ -80,12 +80,40 @@ public sealed partial class OpsArtifactsTests
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
     }
 
+    public static TheoryData<string> RuleTestFiles() => [.. RuleTestFileNames()];
+
     [Fact]
-    public async Task Rules_PassPromtoolUnitTests()
+    public async Task Rules_PassPromtoolCheckRules()
     {
-        var result = await ProcessRunner.RunAsync("promtool", ["test", "rules", RepoFiles.Path("ops", "prometheus", "rules", "farm.rules.test.yml")], TimeSpan.FromSeconds(60));
+        var result = await ProcessRunner.RunAsync("promtool", ["check", "rules", RepoFiles.Path("ops", "prometheus", "rules", "farm.rules.yml")], TimeSpan.FromSeconds(60));
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleTestFiles))]
+    public async Task Rules_PassPromtoolUnitTests(string file)
+    {
+        var result = await ProcessRunner.RunAsync("promtool", ["test", "rules", RepoFiles.Path("ops", "prometheus", "tests", file)], TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Contains("SUCCESS", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryAlert_HasARunbookLine_AndAPromtoolTestThatFiresIt()
+    {
+        var rules = YamlJson.Load(RepoFiles.Path("ops", "prometheus", "rules", "farm.rules.yml"))!;
+        var alerts = rules["groups"]!.AsArray().SelectMany(g => g!["rules"]!.AsArray()).OfType<JsonObject>()
+            .Where(r => r["alert"] is not null).Select(r => (Name: r["alert"]!.GetValue<string>(), Rule: r)).ToList();
+        var fired = RuleTestFileNames().Select(f => YamlJson.Load(RepoFiles.Path("ops", "prometheus", "tests", f))!)
+            .SelectMany(t => t["tests"]!.AsArray()).SelectMany(t => t!["alert_rule_test"]?.AsArray() ?? [])
+            .OfType<JsonObject>().Where(a => a["exp_alerts"]!.AsArray().Count > 0).Select(a => a["alertname"]!.GetValue<string>()).ToHashSet();
+
+        Assert.Contains(alerts, a => a.Name == "FarmTooFewSocksNodes");
+        Assert.All(alerts, a => Assert.True(fired.Contains(a.Name), $"{a.Name}: no promtool test expects it to fire"));
+        Assert.All(alerts, a => Assert.False(
+            string.IsNullOrWhiteSpace(a.Rule["annotations"]?["runbook"]?.GetValue<string>()), $"{a.Name} has no runbook annotation"));
     }
 
     [Fact]
@@ -94,15 +122,37 @@ public sealed partial class OpsArtifactsTests
         await using var http = new LoopbackHttpServer();
         await using var node = await FarmNodeHost.StartAsync();
         await using var lighthouse = await LighthouseHost.StartAsync();
+
+        // The lighthouse's per-node series exist once a node has joined it and advertised itself.
+        await using var member = await FarmNodeHost.StartAsync(settings: new Dictionary<string, string?> { ["Farm:Cluster:Seeds:0"] = lighthouse.SeedAddress });
         await FarmTraffic.SendAsync(node, http);
+        var lighthouseNames = await LighthouseNamesAsync(lighthouse, "farm_dns_probe_failing");
         var exported = (await PrometheusScrape.GetAsync(node.TelemetryUri)).Names
-            .Union((await PrometheusScrape.GetAsync(lighthouse.TelemetryUri)).Names)
+            .Union(lighthouseNames)
             .ToHashSet();
 
         var used = Expressions().SelectMany(e => MetricName().Matches(e).Select(m => (Expression: e, Metric: m.Value))).ToList();
 
         Assert.Contains(used, u => u.Metric == "farm_cluster_members");
         Assert.All(used, u => Assert.True(exported.Contains(u.Metric), $"{u.Metric} (in {u.Expression}) is not exported"));
+    }
+
+    private static IEnumerable<string> RuleTestFileNames() =>
+        Directory.GetFiles(RepoFiles.Path("ops", "prometheus", "tests"), "*.yml").Select(Path.GetFileName).OfType<string>().Order();
+
+    private static async Task<IReadOnlySet<string>> LighthouseNamesAsync(LighthouseHost lighthouse, string awaited)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var names = (await PrometheusScrape.GetAsync(lighthouse.TelemetryUri)).Names;
+            if (names.Contains(awaited) || DateTime.UtcNow > deadline)
+            {
+                return names;
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     private static IEnumerable<string> Expressions()

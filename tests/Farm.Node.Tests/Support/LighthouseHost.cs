@@ -1,4 +1,5 @@
 using Farm.Lighthouse.Cluster;
+using Farm.Lighthouse.Discovery;
 using Farm.Lighthouse.Telemetry;
 using Farm.Shared.Telemetry;
 using Farm.Tests.Shared;
@@ -43,6 +44,7 @@ public sealed class LighthouseHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddLighthouseTelemetry(builder.Configuration);
         builder.Services.AddLighthouse(builder.Configuration);
+        builder.Services.AddLighthouseDiscovery();
         var host = builder.Build();
         await host.StartAsync();
         return new LighthouseHost(host, port);
