@@ -40,12 +40,23 @@ public sealed class TwoLighthousesTests(ITestOutputHelper output) : ClusterTestB
         var transfer = download.RunAsync(Farm.SocksAddress(1), Farm.SocksPort(1), source.Endpoint, TimeSpan.FromSeconds(90));
         await WaitForFirstByteAsync(download, transfer);
 
+        var mark = Farm.Node(2).LineCount;
+        var killedAt = Farm.Clock.Elapsed;
         var killed = Stopwatch.StartNew();
         Farm.Lighthouse!.KillHard();
         Assert.False(transfer.IsCompleted, "the download ended before the kill; the test proves nothing");
 
-        var (applied, attempts) = await ApplyUntilAppliedAsync(2, FarmPolicies.Allow(Server.Endpoint.Port, revision: 1) + "pass connect from 127.0.0.0/8 to 127.0.0.1 name paced-sources\n", killed);
+        var revised = FarmPolicies.Allow(Server.Endpoint.Port, revision: 1) + "pass connect from 127.0.0.0/8 to 127.0.0.1 name paced-sources\n";
+        var (applied, attempts, _) = await PolicyApply.UntilAppliedAsync(Farm.AdminUrl("node2"), FarmHarness.AdminToken, revised, killed, ApplyGiveUp, ApplyAttempt, Output.WriteLine);
         Output.WriteLine($"SIGKILL of lighthouse 1 to a succeeded policy apply through node 2: {Ms(applied)} ms ({attempts} attempts of at most {ApplyAttempt.TotalSeconds} s; the brief's goal 5000 ms)");
+        foreach (var (step, text) in new[] { ("unreachable", " is unreachable"), ("downed", " [lighthouse] is Down"), ("removed", " [lighthouse] is Removed") })
+        {
+            var line = await Farm.Node(2).WaitForLineAsync(t => t.Contains(Farm.LighthouseAddress + text, StringComparison.Ordinal), Converge, mark);
+            Output.WriteLine($"  node 2 saw lighthouse 1 {step} at {Ms(line.At - killedAt)} ms");
+        }
+
+        var found = await Farm.Node(2).WaitForLineAsync(t => t.Contains("Singleton identified at [" + Farm.LighthouseAddressOf(2), StringComparison.Ordinal), Converge, mark);
+        Output.WriteLine($"  node 2 found the arbiter on lighthouse 2 at {Ms(found.At - killedAt)} ms");
 
         var result = await transfer;
         Output.WriteLine($"download through node 1 ended {Ms(killed.Elapsed)} ms after the kill");
@@ -68,43 +79,6 @@ public sealed class TwoLighthousesTests(ITestOutputHelper output) : ClusterTestB
     }
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture);
-
-    /// <summary>POSTs the policy to the node's admin API, again after every failed or overlong attempt; the time from <paramref name="since"/> to the first success.</summary>
-    private async Task<(TimeSpan At, int Attempts)> ApplyUntilAppliedAsync(int node, string text, Stopwatch since)
-    {
-        var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["text"] = text, ["author"] = "two-lighthouses-test" });
-        var attempts = 0;
-        string last = "no attempt";
-        while (since.Elapsed < ApplyGiveUp)
-        {
-            attempts++;
-            using var http = new HttpClient { Timeout = ApplyAttempt };
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Farm.AdminUrl($"node{node}") + "/policy/apply"))
-            {
-                Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", FarmHarness.AdminToken);
-            try
-            {
-                using var response = await http.SendAsync(request);
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-                if (response.IsSuccessStatusCode)
-                {
-                    return (since.Elapsed, attempts);
-                }
-            }
-            catch (TaskCanceledException)
-            {
-                last = $"no answer within {ApplyAttempt.TotalSeconds} s";
-            }
-
-            Output.WriteLine($"apply attempt {attempts} at {Ms(since.Elapsed)} ms: {last}");
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"no policy apply through node {node} succeeded within {ApplyGiveUp.TotalSeconds} s of the kill; last: {last}");
-        return default;
-    }
 
     private static async Task<string> CurlAsync(string url)
     {
