@@ -24,7 +24,7 @@ public sealed class FarmHarness(FarmLayout? layout = null, int lighthouses = 1) 
 
     /// <summary>The bearer token every member's admin endpoint is configured with.</summary>
     public const string AdminToken = "integration-admin-token";
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(40);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("farm-it-");
     private readonly List<MemberProcess> _started = [];
