@@ -61,6 +61,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task NodeKilled_OnlyItsOpenSessionsAreLost_AndDnsListsTheLiveNodes()
     {
         await StartAsync();
+        await UnderWayAsync(3);
 
         var killedAt = _farm.Clock.Elapsed;
         var killed = Stopwatch.StartNew();
@@ -69,7 +70,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
         Report("node SIGKILL", $"DNS on both lighthouses lists only the live nodes {Ms(recovered)} ms after the kill");
 
         await Task.Delay(TimeSpan.FromSeconds(2));
-        await FinishAsync("node SIGKILL", killedAt, lossAllowedOn: 3);
+        var results = await FinishAsync("node SIGKILL", killedAt, lossAllowedOn: 3);
+        Assert.Contains(results, r => r.Node == 3 && r.Outcome == SessionOutcome.Lost && r.Started < killedAt);
     }
 
     [Fact]
@@ -131,6 +133,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
             await _farm.Node(node).WaitForPolicyAsync(2, Recover);
         }
 
+        await UnderWayAsync(1);
         var killedAt = _farm.Clock.Elapsed;
         _farm.Node(1).KillHard();
         var restartedAt = _farm.Clock.Elapsed;
@@ -173,7 +176,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Stops the traffic and asserts what every scenario must hold; prints the session tally.</summary>
     /// <param name="faultAt">When the fault struck, on the farm's clock: a lost session must have been under way then.</param>
     /// <param name="lossAllowedOn">The killed node, whose open sessions die with it; none elsewhere.</param>
-    private async Task FinishAsync(string scenario, TimeSpan faultAt, int? lossAllowedOn = null)
+    private async Task<IReadOnlyList<SessionResult>> FinishAsync(string scenario, TimeSpan faultAt, int? lossAllowedOn = null)
     {
         var results = await _traffic!.StopAsync();
         await _forbidden.StopAsync();
@@ -192,6 +195,18 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, _forbidden.Passed);
         Assert.Equal(0, _forbidden.Reached);
         Assert.True(_forbidden.Refused > 0, "no request for the refused destination was answered: the check proves nothing");
+        return results;
+    }
+
+    /// <summary>Returns once a session through <paramref name="node"/> is under way, not yet half done: the fault then strikes one in flight.</summary>
+    private async Task UnderWayAsync(int node)
+    {
+        var waiting = Stopwatch.StartNew();
+        while (_traffic!.UnderWay(node) is var received && (received == 0 || received > _source.Length / 2))
+        {
+            Assert.True(waiting.Elapsed < Recover, $"no session through node {node} got under way");
+            await Task.Delay(10);
+        }
     }
 
     /// <summary>Polls the farm name on each of <paramref name="lighthouses"/> until it lists exactly <paramref name="nodes"/>; the time since <paramref name="since"/> started.</summary>

@@ -12,7 +12,8 @@ namespace Farm.ChaosTests.Traffic;
 /// </summary>
 public static class VerifiedSession
 {
-    public static async Task<(SessionOutcome Outcome, long Bytes, string? Error)> RunAsync(string proxyAddress, int proxyPort, PacedSource source, TimeSpan timeout)
+    /// <param name="progress">Told the bytes received so far after every read.</param>
+    public static async Task<(SessionOutcome Outcome, long Bytes, string? Error)> RunAsync(string proxyAddress, int proxyPort, PacedSource source, TimeSpan timeout, Action<long>? progress = null)
     {
         using var deadline = new CancellationTokenSource(timeout);
         using var client = new TcpClient(AddressFamily.InterNetwork);
@@ -54,6 +55,7 @@ public static class VerifiedSession
 
                 hash.AppendData(buffer, 0, read);
                 received += read;
+                progress?.Invoke(received);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)

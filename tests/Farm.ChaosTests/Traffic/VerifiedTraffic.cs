@@ -18,6 +18,7 @@ public sealed class VerifiedTraffic(FarmHarness farm, PacedSource source, Stopwa
     private static readonly TimeSpan PauseWhenUnavailable = TimeSpan.FromMilliseconds(200);
 
     private readonly ConcurrentQueue<SessionResult> _results = new();
+    private readonly ConcurrentDictionary<int, long> _underWay = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
 
@@ -35,12 +36,16 @@ public sealed class VerifiedTraffic(FarmHarness farm, PacedSource source, Stopwa
 
     public int Completed(int node) => _results.Count(r => r.Node == node && r.Outcome == SessionOutcome.Intact);
 
+    /// <summary>Bytes the session now under way through <paramref name="node"/> has received (0: none under way, or none yet).</summary>
+    public long UnderWay(int node) => _underWay.GetValueOrDefault(node);
+
     private async Task LoopAsync(int node)
     {
         for (var i = 0; i < MaxSessionsPerNode && !_stop.IsCancellationRequested; i++)
         {
             var started = clock.Elapsed;
-            var (outcome, bytes, error) = await VerifiedSession.RunAsync(farm.SocksAddress(node), farm.SocksPort(node), source, SessionTimeout);
+            var (outcome, bytes, error) = await VerifiedSession.RunAsync(farm.SocksAddress(node), farm.SocksPort(node), source, SessionTimeout, received => _underWay[node] = received);
+            _underWay[node] = 0;
             _results.Enqueue(new SessionResult(node, started, clock.Elapsed, outcome, bytes, error));
             if (outcome == SessionOutcome.Unavailable)
             {
