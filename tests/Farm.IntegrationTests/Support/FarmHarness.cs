@@ -28,7 +28,10 @@ public sealed class FarmHarness(FarmLayout? layout = null, int lighthouses = 1) 
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("farm-it-");
     private readonly List<MemberProcess> _started = [];
-    private readonly int[] _lighthousePorts = [.. Enumerable.Range(0, lighthouses).Select(_ => FreePorts.On("127.0.0.1"))];
+    // Ascending, as ops/local-farm.sh's 4053, 4054 and compose's lighthouse, lighthouse2: when Akka sees two
+    // lighthouses as Up at once it takes the lower address as the older, and the first seed must be that one,
+    // or its singletons wait for a hand-over from the second that never comes (observed with random ports).
+    private readonly int[] _lighthousePorts = [.. Enumerable.Range(0, lighthouses).Select(_ => FreePorts.On("127.0.0.1")).Order()];
     private readonly Dictionary<int, int> _dnsPorts = [];
     private readonly int[] _nodePorts = [.. Enumerable.Range(0, NodeCount).Select(_ => FreePorts.On("127.0.0.1"))];
     private readonly FarmLayout _layout = layout ?? FarmLayout.Loopback;
