@@ -36,6 +36,13 @@ public sealed class TwoLighthousesTests(ITestOutputHelper output) : ClusterTestB
             Assert.Equal(["ns1.farm.test.", "ns2.farm.test."], (await Dig.ShortAsync(Farm.DnsAddressOf(lighthouse), Farm.DnsPortOf(lighthouse), FarmHarness.Domain, "NS")).Order());
         }
 
+        // The kill is meant to take the arbiter with it; how it moved during the start is printed for the report.
+        Assert.True(Farm.Lighthouse!.HasLine(t => t.Contains("policy-arbiter] Singleton manager started singleton actor", StringComparison.Ordinal)), "lighthouse 1 never started the policy arbiter");
+        foreach (var line in Farm.Lighthouse.Tail(5000).Split(Environment.NewLine).Where(t => t.Contains("policy-arbiter] Oldest", StringComparison.Ordinal) || t.Contains("policy-arbiter] ClusterSingletonManager state change", StringComparison.Ordinal)))
+        {
+            Output.WriteLine($"lighthouse 1 before the kill: {line.Trim()}");
+        }
+
         var download = new SocksDownload();
         var transfer = download.RunAsync(Farm.SocksAddress(1), Farm.SocksPort(1), source.Endpoint, TimeSpan.FromSeconds(90));
         await WaitForFirstByteAsync(download, transfer);
