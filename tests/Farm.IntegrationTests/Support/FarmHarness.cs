@@ -28,9 +28,7 @@ public sealed class FarmHarness(FarmLayout? layout = null, int lighthouses = 1) 
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("farm-it-");
     private readonly List<MemberProcess> _started = [];
-    // Ascending, as ops/local-farm.sh's 4053, 4054 and compose's lighthouse, lighthouse2: when Akka sees two
-    // lighthouses as Up at once it takes the lower address as the older, and the first seed must be that one,
-    // or its singletons wait for a hand-over from the second that never comes (observed with random ports).
+    // Ascending, as in ops/local-farm.sh (4053, 4054): the first seed has the lowest address.
     private readonly int[] _lighthousePorts = [.. Enumerable.Range(0, lighthouses).Select(_ => FreePorts.On("127.0.0.1")).Order()];
     private readonly Dictionary<int, int> _dnsPorts = [];
     private readonly int[] _nodePorts = [.. Enumerable.Range(0, NodeCount).Select(_ => FreePorts.On("127.0.0.1"))];
