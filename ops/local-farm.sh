@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The docker-compose topology as processes on this machine, for trying the farm and looking at the
-# dashboards' queries without Docker: a lighthouse, three SOCKS nodes on 127.0.0.11-13:1080 and
-# Debian's prometheus with the repository's ops/prometheus configuration, discovering every member
-# through the lighthouse's /sd/prometheus. Everything listens on loopback only. Members talk over
+# dashboards' queries without Docker: two lighthouses (DNS on 127.0.0.1 and 127.0.0.2), three SOCKS
+# nodes on 127.0.0.11-13:1080 and Debian's prometheus with the repository's ops/prometheus
+# configuration, discovering every member through the lighthouses' /sd/prometheus. Everything listens on loopback only. Members talk over
 # mutual TLS: the first start makes a farm CA and one certificate per member with farmctl under
 # $FARM_RUN_DIR/certs (kept for later starts).
 #
@@ -12,8 +12,8 @@
 #   FARM_RUN_DIR          run directory: PIDs, logs, cluster data, Prometheus storage
 #                         (default ${TMPDIR:-/tmp}/farm-local-$USER)
 #   FARM_PORT_OFFSET      added to every port below, for a second farm or a port already taken
-#                         (default 0: cluster 4053 and 4061-4063, admin 9110-9113, metrics
-#                         9464-9467, lighthouse DNS 5353, SOCKS 1080, Prometheus 9090)
+#                         (default 0: cluster 4053, 4054 and 4061-4063, admin 9110-9114, metrics
+#                         9464-9468, lighthouse DNS 5353, SOCKS 1080, Prometheus 9090)
 #   FARM_SCRAPE_INTERVAL  shortens the repository's scrape, rule and discovery intervals
 #                         (for example 1s); unset keeps the repository's own
 #   FARM_SKIP_BUILD=1     run the existing Release build instead of building first
@@ -32,12 +32,17 @@ lighthouse_cluster=$((4053 + offset))
 lighthouse_admin=$((9110 + offset))
 lighthouse_telemetry=$((9464 + offset))
 lighthouse_dns=$((5353 + offset))
+# The second lighthouse: its own ports, and DNS on its own address so that the two NS records differ.
+lighthouse2_cluster=$((4054 + offset))
+lighthouse2_admin=$((9114 + offset))
+lighthouse2_telemetry=$((9468 + offset))
+lighthouse2_dns_address=127.0.0.2
 node_cluster() { echo $((4060 + offset + $1)); }
 node_admin() { echo $((9110 + offset + $1)); }
 node_telemetry() { echo $((9464 + offset + $1)); }
 node_socks() { echo "127.0.0.1$1:$((1080 + offset))"; }
 
-members=(prometheus node3 node2 node1 lighthouse) # stop order: the scraper first, the seed last
+members=(prometheus node3 node2 node1 lighthouse2 lighthouse) # stop order: the scraper first, the first seed last
 
 pid_of() { cat "$run/$1.pid" 2>/dev/null || true; }
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
@@ -70,9 +75,9 @@ wait_http() {
 make_certs() {
   local farmctl=(dotnet "$repo/src/Farm.Cli/bin/Release/$tfm/farmctl.dll") name
   [ -f "$run/certs/ca/ca.key" ] || "${farmctl[@]}" certs init --out "$run/certs/ca" >/dev/null
-  for name in lighthouse "${nodes[@]/#/node}"; do
+  for name in lighthouse lighthouse2 "${nodes[@]/#/node}"; do
     [ -f "$run/certs/members/$name.key" ] ||
-      "${farmctl[@]}" certs issue "$name" --role "$([ "$name" = lighthouse ] && echo lighthouse || echo socks)" \
+      "${farmctl[@]}" certs issue "$name" --role "$([[ $name == lighthouse* ]] && echo lighthouse || echo socks)" \
         --ca-dir "$run/certs/ca" --out "$run/certs/members" --ip 127.0.0.1 >/dev/null
   done
 }
@@ -87,28 +92,41 @@ member_environment() {
   export FARM__CLUSTER__DATADIRECTORY="$run/$name/ddata"
   export FARM__ADMIN__LISTEN="127.0.0.1:$admin"
   export FARM__TELEMETRY__LISTEN="127.0.0.1:$telemetry"
+  # Both lighthouses are seeds, in one order for every member: the first forms the farm, either lets a member (re)join.
+  export FARM__CLUSTER__SEEDS__0="akka.ssl.tcp://farm@127.0.0.1:$lighthouse_cluster"
+  export FARM__CLUSTER__SEEDS__1="akka.ssl.tcp://farm@127.0.0.1:$lighthouse2_cluster"
+}
+
+# A lighthouse's DNS on its own address, naming both lighthouses as the zone's name servers.
+lighthouse_dns_environment() {
+  export FARM__DNS__LISTEN__0="$1:$lighthouse_dns"
+  export FARM__DNS__NAMESERVERS__0__NAME=ns1.farm.test
+  export FARM__DNS__NAMESERVERS__0__ADDRESSES__0=127.0.0.1
+  export FARM__DNS__NAMESERVERS__1__NAME=ns2.farm.test
+  export FARM__DNS__NAMESERVERS__1__ADDRESSES__0=$lighthouse2_dns_address
 }
 
 protected_ports() {
-  local ports=("$lighthouse_cluster" "$lighthouse_admin" "$lighthouse_telemetry" "$prometheus_port") n
+  local ports=("$lighthouse_cluster" "$lighthouse_admin" "$lighthouse_telemetry" "$lighthouse2_cluster" "$lighthouse2_admin" "$lighthouse2_telemetry" "$prometheus_port") n
   for n in "${nodes[@]}"; do
     ports+=("$(node_cluster "$n")" "$(node_admin "$n")" "$(node_telemetry "$n")")
   done
   echo "${ports[@]}"
 }
 
-# The repository's prometheus.yml, pointed at the local lighthouse and the repository's rule files.
+# The repository's prometheus.yml, pointed at the local lighthouses and the repository's rule files.
 prometheus_config() {
   local config
   config="$(sed \
     -e "s#http://lighthouse:9464/sd/prometheus#http://127.0.0.1:$lighthouse_telemetry/sd/prometheus#" \
+    -e "s#http://lighthouse2:9464/sd/prometheus#http://127.0.0.1:$lighthouse2_telemetry/sd/prometheus#" \
     -e "s#^\(\s*-\s*\)rules/#\1$repo/ops/prometheus/rules/#" \
     "$repo/ops/prometheus/prometheus.yml")"
   if [ -n "${FARM_SCRAPE_INTERVAL:-}" ]; then
     config="$(sed -E "s#^(\s*(scrape_interval|evaluation_interval|refresh_interval):\s*)\S+#\1$FARM_SCRAPE_INTERVAL#" <<<"$config")"
   fi
-  grep -q "127.0.0.1:$lighthouse_telemetry/sd/prometheus" <<<"$config" || {
-    echo "ops/prometheus/prometheus.yml no longer names http://lighthouse:9464/sd/prometheus" >&2
+  grep -q "127.0.0.1:$lighthouse_telemetry/sd/prometheus" <<<"$config" && grep -q "127.0.0.1:$lighthouse2_telemetry/sd/prometheus" <<<"$config" || {
+    echo "ops/prometheus/prometheus.yml no longer names http://lighthouse:9464/sd/prometheus and http://lighthouse2:9464/sd/prometheus" >&2
     exit 1
   }
   echo "$config"
@@ -141,7 +159,7 @@ start() {
 
   # Fail before starting anything when another program (or another farm) holds one of the ports.
   local port address taken=()
-  for address in $(protected_ports | tr ' ' '\n' | sed 's/^/127.0.0.1:/') 127.0.0.1:$lighthouse_dns $(for n in "${nodes[@]}"; do node_socks "$n"; done); do
+  for address in $(protected_ports | tr ' ' '\n' | sed 's/^/127.0.0.1:/') 127.0.0.1:$lighthouse_dns $lighthouse2_dns_address:$lighthouse_dns $(for n in "${nodes[@]}"; do node_socks "$n"; done); do
     port=${address##*:}
     if (exec 3<>"/dev/tcp/${address%:*}/$port") 2>/dev/null; then
       taken+=("$address")
@@ -169,14 +187,18 @@ start() {
 
   (
     member_environment lighthouse "$lighthouse_cluster" "$lighthouse_admin" "$lighthouse_telemetry"
-    export FARM__DNS__LISTEN__0="127.0.0.1:$lighthouse_dns"
+    lighthouse_dns_environment 127.0.0.1
     launch lighthouse dotnet "$repo/src/Farm.Lighthouse/bin/Release/$tfm/Farm.Lighthouse.dll"
+  )
+  (
+    member_environment lighthouse2 "$lighthouse2_cluster" "$lighthouse2_admin" "$lighthouse2_telemetry"
+    lighthouse_dns_environment "$lighthouse2_dns_address"
+    launch lighthouse2 dotnet "$repo/src/Farm.Lighthouse/bin/Release/$tfm/Farm.Lighthouse.dll"
   )
   local n
   for n in "${nodes[@]}"; do
     (
       member_environment "node$n" "$(node_cluster "$n")" "$(node_admin "$n")" "$(node_telemetry "$n")"
-      export FARM__CLUSTER__SEEDS__0="akka.ssl.tcp://farm@127.0.0.1:$lighthouse_cluster"
       export FARM__SOCKS__LISTENERS__0="$(node_socks "$n")"
       export FARM__SESSIONLOG__PATH="$run/node$n-sessions.jsonl"
       export FARM__SESSIONLOG__NODENAME="node$n"
@@ -185,6 +207,7 @@ start() {
   done
 
   wait_http lighthouse "http://127.0.0.1:$lighthouse_telemetry/healthz/ready"
+  wait_http lighthouse2 "http://127.0.0.1:$lighthouse2_telemetry/healthz/ready"
   for n in "${nodes[@]}"; do
     wait_http "node$n" "http://127.0.0.1:$(node_telemetry "$n")/healthz/ready"
   done
@@ -200,8 +223,9 @@ start() {
 Farm started; run directory $run (PIDs, logs, session records, certs).
   Cluster      mutual TLS between members; CA and member certificates in $run/certs
   Prometheus   http://127.0.0.1:$prometheus_port/targets  (config $run/prometheus.yml)
-  Lighthouse   metrics and service discovery http://127.0.0.1:$lighthouse_telemetry/sd/prometheus
-               DNS: dig @127.0.0.1 -p $lighthouse_dns socks.farm.test
+  Lighthouses  metrics and service discovery http://127.0.0.1:$lighthouse_telemetry/sd/prometheus
+               and http://127.0.0.1:$lighthouse2_telemetry/sd/prometheus
+               DNS: dig @127.0.0.1 -p $lighthouse_dns socks.farm.test (or @$lighthouse2_dns_address)
   SOCKS nodes  $(for n in "${nodes[@]}"; do printf '%s  ' "$(node_socks "$n")"; done)
 Try it against a server on this machine (loopback destinations are allowed, the farm's ports are not):
   python3 -m http.server 8000 --bind 127.0.0.1 &
@@ -231,7 +255,7 @@ stop() {
 
 status() {
   local name pid running=0
-  for name in lighthouse node1 node2 node3 prometheus; do
+  for name in lighthouse lighthouse2 node1 node2 node3 prometheus; do
     pid="$(pid_of "$name")"
     if alive "$pid"; then
       echo "$name: running (pid $pid)"
@@ -247,7 +271,7 @@ status() {
     discovered="$(grep -o '"health":"' <<<"$targets" | wc -l || true)"
     echo "prometheus: $up of $discovered discovered targets up (http://127.0.0.1:$prometheus_port/targets)"
   fi
-  [ $running -eq 5 ]
+  [ $running -eq 6 ]
 }
 
 case "${1:-}" in

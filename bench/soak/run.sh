@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak: mixed load for a long time against a 3-node farm (ops/local-farm.sh: a lighthouse, three nodes,
+# Soak: mixed load for a long time against a 3-node farm (ops/local-farm.sh: two lighthouses, three nodes,
 # Prometheus, all on loopback), sampling each node's resident memory, descriptors and threads. Judged flat
 # when the median of the last window is within 5 % of the median right after the warm-up. See bench/README.md.
 #

@@ -3,12 +3,12 @@ using Xunit.Abstractions;
 
 namespace Farm.IntegrationTests;
 
-/// <summary>A fresh farm and test HTTP server per test; both are torn down (every process killed) whatever happens.</summary>
-public abstract class ClusterTestBase(ITestOutputHelper output) : IAsyncLifetime
+/// <summary>A fresh farm (of <paramref name="lighthouses"/> lighthouses) and test HTTP server per test; both are torn down (every process killed) whatever happens.</summary>
+public abstract class ClusterTestBase(ITestOutputHelper output, int lighthouses = 1) : IAsyncLifetime
 {
     protected static readonly TimeSpan Converge = TimeSpan.FromSeconds(15);
 
-    protected FarmHarness Farm { get; } = new();
+    protected FarmHarness Farm { get; } = new(lighthouses: lighthouses);
 
     protected LoopbackHttpServer Server { get; } = new();
 
@@ -20,7 +20,7 @@ public abstract class ClusterTestBase(ITestOutputHelper output) : IAsyncLifetime
     {
         try
         {
-            foreach (var member in new[] { Farm.Lighthouse }.Concat(Farm.Nodes).OfType<MemberProcess>())
+            foreach (var member in Farm.Lighthouses.Concat(Farm.Nodes).OfType<MemberProcess>())
             {
                 Output.WriteLine($"--- {member.Name} (pid {member.Pid}) last lines ---{Environment.NewLine}{member.Tail(8)}");
             }

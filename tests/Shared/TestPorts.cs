@@ -18,6 +18,7 @@ public static class TestPorts
         "Farm.IntegrationTests" => (15000, 8000),
         "Farm.Node.Tests" => (27000, 3000),
         "Farm.Lighthouse.Tests" => (30000, 2000),
+        "Farm.ChaosTests" => (32000, 700),
         _ => (23000, 4000),
     };
 

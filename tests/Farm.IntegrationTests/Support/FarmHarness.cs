@@ -5,31 +5,37 @@ using Farm.Tests.Shared;
 namespace Farm.IntegrationTests.Support;
 
 /// <summary>
-/// A farm of one lighthouse and three nodes, each a real process on loopback: remoting on 127.0.0.1,
-/// node SOCKS listeners on 127.0.0.11-13, durable data and policy files in a temp directory. Every
-/// process it started is killed by id when it is disposed, whatever the test did. Every member gets
-/// free admin and telemetry ports, the lighthouse a DNS port; a <see cref="FarmLayout"/> moves the
-/// SOCKS listeners and DNS elsewhere (a veth for namespace clients).
+/// A farm of one lighthouse (or <paramref name="lighthouses"/>) and three nodes, each a real process on
+/// loopback: remoting on 127.0.0.1, node SOCKS listeners on 127.0.0.11-13, durable data and policy files
+/// in a temp directory. Every process it started is killed by id when it is disposed, whatever the test
+/// did. Every member gets free admin and telemetry ports, each lighthouse a DNS port; a
+/// <see cref="FarmLayout"/> moves the SOCKS listeners and the first lighthouse's DNS elsewhere (a veth
+/// for namespace clients). With two or more lighthouses every member lists all of them as seeds, and
+/// each lighthouse names all of them as the zone's name servers.
 /// </summary>
-public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
+public sealed class FarmHarness(FarmLayout? layout = null, int lighthouses = 1) : IAsyncDisposable
 {
     public const string LighthouseName = "lighthouse";
+
+    /// <summary>The zone every test farm serves.</summary>
+    public const string Domain = "farm.test";
 
     public const int NodeCount = 3;
 
     /// <summary>The bearer token every member's admin endpoint is configured with.</summary>
     public const string AdminToken = "integration-admin-token";
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(40);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("farm-it-");
     private readonly List<MemberProcess> _started = [];
-    private readonly int _lighthousePort = FreePorts.On("127.0.0.1");
+    // Ascending, as in ops/local-farm.sh (4053, 4054): the first seed has the lowest address.
+    private readonly int[] _lighthousePorts = [.. Enumerable.Range(0, lighthouses).Select(_ => FreePorts.On("127.0.0.1")).Order()];
+    private readonly Dictionary<int, int> _dnsPorts = [];
     private readonly int[] _nodePorts = [.. Enumerable.Range(0, NodeCount).Select(_ => FreePorts.On("127.0.0.1"))];
     private readonly FarmLayout _layout = layout ?? FarmLayout.Loopback;
     private readonly Dictionary<string, int> _adminPorts = [];
     private readonly Dictionary<string, int> _telemetryPorts = [];
     private int[]? _socksPorts;
-    private int? _dnsPort;
 
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
@@ -42,11 +48,22 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
     /// <summary>Environment settings one node (1..3) starts with on top of the others.</summary>
     public Dictionary<int, Dictionary<string, string>> NodeSettings { get; } = [];
 
-    public MemberProcess? Lighthouse { get; private set; }
+    /// <summary>The first lighthouse: the first seed, and so the oldest member of a farm started together.</summary>
+    public MemberProcess? Lighthouse => Lighthouses[1];
+
+    /// <summary>Lighthouses 1..<see cref="LighthouseCount"/>; index 0 is unused.</summary>
+    public MemberProcess?[] Lighthouses { get; } = new MemberProcess?[lighthouses + 1];
+
+    public int LighthouseCount => lighthouses;
 
     public MemberProcess?[] Nodes { get; } = new MemberProcess?[NodeCount + 1];
 
-    public string LighthouseAddress => $"akka.ssl.tcp://farm@127.0.0.1:{_lighthousePort}";
+    public string LighthouseAddress => LighthouseAddressOf(1);
+
+    public string LighthouseAddressOf(int lighthouse) => $"akka.ssl.tcp://farm@127.0.0.1:{_lighthousePorts[lighthouse - 1]}";
+
+    /// <summary>The member name of lighthouse 1..n: <see cref="LighthouseName"/>, then <c>lighthouse2</c>, ...</summary>
+    public static string LighthouseNameOf(int lighthouse) => lighthouse == 1 ? LighthouseName : $"{LighthouseName}{lighthouse}";
 
     public string ClusterAddress(int node) => $"akka.ssl.tcp://farm@127.0.0.1:{_nodePorts[node - 1]}";
 
@@ -56,10 +73,24 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
 
     public int SocksPort(int node) => SocksPorts[node - 1];
 
-    /// <summary>The lighthouse's DNS port, on <see cref="FarmLayout.DnsAddress"/>.</summary>
-    public int DnsPort => _dnsPort ??= _layout.DnsPort ?? FreePorts.On(_layout.DnsAddress);
+    /// <summary>The first lighthouse's DNS port, on <see cref="FarmLayout.DnsAddress"/>.</summary>
+    public int DnsPort => DnsPortOf(1);
 
     public string DnsAddress => _layout.DnsAddress;
+
+    /// <summary>Where lighthouse 1..n answers DNS: the layout's address for the first, 127.0.0.n for the others.</summary>
+    public string DnsAddressOf(int lighthouse) => lighthouse == 1 ? _layout.DnsAddress : $"127.0.0.{lighthouse}";
+
+    public int DnsPortOf(int lighthouse)
+    {
+        if (!_dnsPorts.TryGetValue(lighthouse, out var port))
+        {
+            port = lighthouse == 1 && _layout.DnsPort is { } fixedPort ? fixedPort : FreePorts.On(DnsAddressOf(lighthouse));
+            _dnsPorts[lighthouse] = port;
+        }
+
+        return port;
+    }
 
     /// <summary>The telemetry base URL of a member: <see cref="LighthouseName"/> or <c>node1</c>..<c>node3</c>.</summary>
     public string TelemetryUrl(string member) => $"http://127.0.0.1:{_telemetryPorts[member]}";
@@ -80,7 +111,7 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
 
     public MemberProcess Node(int node) => Nodes[node] ?? throw new InvalidOperationException($"node {node} is not running");
 
-    /// <summary>Writes every member's policy file, then starts the lighthouse and the first <paramref name="nodes"/> nodes together.</summary>
+    /// <summary>Writes every member's policy file, then starts the lighthouses and the first <paramref name="nodes"/> nodes together.</summary>
     public async Task StartAllAsync(string policy, int nodes = NodeCount)
     {
         await File.WriteAllTextAsync(Path.Combine(_directory.FullName, "lighthouse.policy"), policy);
@@ -89,7 +120,11 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
             await File.WriteAllTextAsync(PolicyFile(i), policy);
         }
 
-        StartLighthouse();
+        for (var i = 1; i <= lighthouses; i++)
+        {
+            StartLighthouse(i);
+        }
+
         for (var i = 1; i <= nodes; i++)
         {
             StartNode(i);
@@ -98,25 +133,47 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         await WaitReadyAsync([.. Enumerable.Range(1, nodes)]);
     }
 
-    public MemberProcess StartLighthouse()
+    /// <summary>Starts lighthouse 1..n (again, after a kill: same ports and data directory).</summary>
+    public MemberProcess StartLighthouse(int lighthouse = 1)
     {
-        var environment = CommonEnvironment(LighthouseName, _lighthousePort);
+        var name = LighthouseNameOf(lighthouse);
+        var environment = CommonEnvironment(name, _lighthousePorts[lighthouse - 1]);
         environment["FARM__POLICY__FILE"] = Path.Combine(_directory.FullName, "lighthouse.policy");
-        environment["FARM__DNS__LISTEN__0"] = $"{DnsAddress}:{DnsPort}";
-        environment["FARM__SESSIONLOG__NODENAME"] = LighthouseName;
+        environment["FARM__DNS__LISTEN__0"] = $"{DnsAddressOf(lighthouse)}:{DnsPortOf(lighthouse)}";
+        environment["FARM__SESSIONLOG__NODENAME"] = name;
+        if (lighthouses > 1)
+        {
+            AddSeeds(environment);
+            for (var i = 1; i <= lighthouses; i++)
+            {
+                environment[$"FARM__DNS__NAMESERVERS__{i - 1}__NAME"] = $"ns{i}.{Domain}";
+                environment[$"FARM__DNS__NAMESERVERS__{i - 1}__ADDRESSES__0"] = DnsAddressOf(i);
+            }
+        }
+
         foreach (var (key, value) in LighthouseSettings)
         {
             environment[key] = value;
         }
 
-        Lighthouse = Track(MemberProcess.Start("lighthouse", Dll("Farm.Lighthouse"), environment, Clock));
-        return Lighthouse;
+        var process = Track(MemberProcess.Start(name, Dll("Farm.Lighthouse"), environment, Clock));
+        Lighthouses[lighthouse] = process;
+        return process;
+    }
+
+    /// <summary>Every lighthouse as a seed, in one order on every member: the first seed alone may form the farm.</summary>
+    private void AddSeeds(Dictionary<string, string> environment)
+    {
+        for (var i = 1; i <= lighthouses; i++)
+        {
+            environment[$"FARM__CLUSTER__SEEDS__{i - 1}"] = LighthouseAddressOf(i);
+        }
     }
 
     public MemberProcess StartNode(int node)
     {
         var environment = CommonEnvironment($"node{node}", _nodePorts[node - 1]);
-        environment["FARM__CLUSTER__SEEDS__0"] = LighthouseAddress;
+        AddSeeds(environment);
         environment["FARM__SOCKS__LISTENERS__0"] = SocksProxy(node);
         environment["FARM__POLICY__FILE"] = PolicyFile(node);
         environment["FARM__SESSIONLOG__PATH"] = SessionLog(node);
@@ -177,10 +234,13 @@ public sealed class FarmHarness(FarmLayout? layout = null) : IAsyncDisposable
         return (Track(MemberProcess.Start(name, Dll("Farm.Node"), environment, Clock)), port);
     }
 
-    /// <summary>Waits until the lighthouse and the given nodes each see themselves Up and enforce a farm policy.</summary>
+    /// <summary>Waits until the running lighthouses and the given nodes each see themselves Up and enforce a farm policy.</summary>
     public async Task WaitReadyAsync(int[] nodes)
     {
-        var waits = new List<Task> { WaitMemberReadyAsync(Lighthouse!, LighthouseAddress) };
+        var waits = Enumerable.Range(1, lighthouses)
+            .Where(i => Lighthouses[i] is { HasExited: false })
+            .Select(i => WaitMemberReadyAsync(Lighthouses[i]!, LighthouseAddressOf(i)))
+            .ToList();
         waits.AddRange(nodes.Select(n => WaitMemberReadyAsync(Node(n), ClusterAddress(n))));
         await Task.WhenAll(waits);
     }

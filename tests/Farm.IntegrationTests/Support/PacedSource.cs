@@ -37,6 +37,9 @@ public sealed class PacedSource : IAsyncDisposable
 
     public int Length => _payload.Length;
 
+    /// <summary>The bytes every connection gets, for a client that checks each one as it arrives.</summary>
+    public ReadOnlyMemory<byte> Payload => _payload;
+
     /// <summary>The payload's address in HTTP mode.</summary>
     public string Url => $"http://127.0.0.1:{Endpoint.Port}/blob";
 

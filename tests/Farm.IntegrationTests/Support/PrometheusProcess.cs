@@ -44,6 +44,9 @@ public sealed class PrometheusProcess : IAsyncDisposable
         text = Rewrite(text, @"(?m)^(\s*evaluation_interval:\s*)\S+", $"${{1}}{interval}");
         text = Rewrite(text, @"(?m)^(\s*refresh_interval:\s*)\S+", $"${{1}}{interval}");
         text = Rewrite(text, @"http://lighthouse:9464/sd/prometheus", $"http://{lighthouseTelemetry}/sd/prometheus");
+
+        // A test farm has one lighthouse: the second discovery source names it too (Prometheus keeps one of each target).
+        text = Rewrite(text, @"http://lighthouse2:9464/sd/prometheus", $"http://{lighthouseTelemetry}/sd/prometheus");
         text = Rewrite(text, @"(?m)^(\s*-\s*)rules/", $"${{1}}{rulesDirectory ?? RepoFiles.Path("ops", "prometheus", "rules")}/");
         return text;
     }
