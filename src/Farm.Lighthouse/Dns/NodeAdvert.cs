@@ -8,7 +8,8 @@ namespace Farm.Lighthouse.Dns;
 /// <param name="Metrics">The metrics endpoint Prometheus scrapes, if the member serves one.</param>
 /// <param name="Role"><see cref="SocksRole"/> or <see cref="LighthouseRole"/>.</param>
 /// <param name="Healthy">Up, reachable and not draining: only such socks members are handed out under the farm name.</param>
-public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IPEndPoint? Metrics, string Role, bool Healthy)
+/// <param name="Member">The member incarnation that advertised it (address and uid): unique even when names are not.</param>
+public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IPEndPoint? Metrics, string Role, bool Healthy, string Member = "")
 {
     public const string SocksRole = "socks";
 
@@ -23,7 +24,8 @@ public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IP
         && Socks.SequenceEqual(other.Socks)
         && Equals(Metrics, other.Metrics)
         && string.Equals(Role, other.Role, StringComparison.Ordinal)
-        && Healthy == other.Healthy;
+        && Healthy == other.Healthy
+        && string.Equals(Member, other.Member, StringComparison.Ordinal);
 
     public override int GetHashCode() => HashCode.Combine(Name, Socks.Count, Metrics, Role, Healthy);
 }

@@ -38,7 +38,8 @@ public sealed class ClusterPolicyAdmin(PolicyHolder holder, PolicyHistory histor
 
         return result.Outcome switch
         {
-            ApplyOutcome.Applied => new PolicyApplyResult(true, result.Version, []),
+            ApplyOutcome.Applied => new PolicyApplyResult(true, result.Version, [], Enforcing: result.Enforcing, Members: result.Members),
+            ApplyOutcome.Unknown => new PolicyApplyResult(false, holder.Current.Version, [], Unknown: result.Message),
             ApplyOutcome.Conflict => new PolicyApplyResult(false, result.Version, [], result.Message),
             ApplyOutcome.Invalid => new PolicyApplyResult(false, holder.Current.Version, [.. result.Errors.Select(e => new PolicyProblem(e.Line, e.Column, e.Message))]),
             _ => new PolicyApplyResult(false, holder.Current.Version, [new PolicyProblem(0, 0, result.Message)]),

@@ -187,6 +187,24 @@ public sealed partial class MemberProcess
         }
     }
 
+    /// <summary>How many lines so far match.</summary>
+    public int CountLines(Func<string, bool> match)
+    {
+        lock (_lines)
+        {
+            return _lines.Count(l => match(l.Text));
+        }
+    }
+
+    /// <summary>The first line so far that matches, or null.</summary>
+    public string? FirstLine(Func<string, bool> match)
+    {
+        lock (_lines)
+        {
+            return _lines.FirstOrDefault(l => match(l.Text))?.Text;
+        }
+    }
+
     public string Tail(int count)
     {
         lock (_lines)
