@@ -141,9 +141,9 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
         var failing = _tally.Failing;
         var names = _directory.Current.DistinctBy(node => node.Member, StringComparer.Ordinal).ToDictionary(node => node.Member, node => node.Name, StringComparer.Ordinal);
         foreach (var member in failing.Except(failingBefore))
-            _log.Warning("{0} ({1}): SOCKS listener probe failed {2} times in a row, out of DNS", names.GetValueOrDefault(member, member), member, _probe.FailuresToDrop);
+            _log.Warning("{0}: SOCKS listener probe failed {1} times in a row, out of DNS (member {2})", names.GetValueOrDefault(member, member), _probe.FailuresToDrop, member);
         foreach (var member in failingBefore.Except(failing).Where(round.Alive.ContainsKey))
-            _log.Info("{0} ({1}): SOCKS listener answers its probe again", names.GetValueOrDefault(member, member), member);
+            _log.Info("{0}: SOCKS listener answers its probe again (member {1})", names.GetValueOrDefault(member, member), member);
         Show(_view with { Failing = failing });
     }
 
