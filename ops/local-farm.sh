@@ -72,21 +72,24 @@ wait_http() {
 }
 
 # The farm's CA and a certificate per member, made once: members accept only peers the CA signed.
+# Each member's certificate and key sit in a directory of their own, and each member is given only
+# its own: no member is pointed at another's key (all run as one user here, so the files are
+# separated, not protected; on real hosts each member has only its own files).
 make_certs() {
   local farmctl=(dotnet "$repo/src/Farm.Cli/bin/Release/$tfm/farmctl.dll") name
   [ -f "$run/certs/ca/ca.key" ] || "${farmctl[@]}" certs init --out "$run/certs/ca" >/dev/null
   for name in lighthouse lighthouse2 "${nodes[@]/#/node}"; do
-    [ -f "$run/certs/members/$name.key" ] ||
+    [ -f "$run/certs/$name/$name.key" ] ||
       "${farmctl[@]}" certs issue "$name" --role "$([[ $name == lighthouse* ]] && echo lighthouse || echo socks)" \
-        --ca-dir "$run/certs/ca" --out "$run/certs/members" --ip 127.0.0.1 >/dev/null
+        --ca-dir "$run/certs/ca" --out "$run/certs/$name" --ip 127.0.0.1 >/dev/null
   done
 }
 
 member_environment() {
   local name=$1 cluster=$2 admin=$3 telemetry=$4
-  export FARM__CLUSTER__TLS__CERTIFICATE="$run/certs/members/$name.crt"
-  export FARM__CLUSTER__TLS__KEY="$run/certs/members/$name.key"
-  export FARM__CLUSTER__TLS__CA="$run/certs/members/ca.crt"
+  export FARM__CLUSTER__TLS__CERTIFICATE="$run/certs/$name/$name.crt"
+  export FARM__CLUSTER__TLS__KEY="$run/certs/$name/$name.key"
+  export FARM__CLUSTER__TLS__CA="$run/certs/$name/ca.crt"
   export FARM__CLUSTER__HOSTNAME=127.0.0.1
   export FARM__CLUSTER__PORT=$cluster
   export FARM__CLUSTER__DATADIRECTORY="$run/$name/ddata"

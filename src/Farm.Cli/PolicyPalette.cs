@@ -228,7 +228,14 @@ public static class PolicyPalette
         }
         else if (result.Applied)
         {
-            context.Out.WriteLine($"{verb}: now enforcing version {result.Version}");
+            context.Out.WriteLine(result is { Enforcing: { } enforcing, Members: { } members }
+                ? $"{verb} version {result.Version} ({enforcing} of {members} members enforce it)"
+                : $"{verb} version {result.Version}");
+        }
+        else if (result.Unknown is { } unknown)
+        {
+            // Nothing was refused: saying which version "stays" would be a guess.
+            context.Error.WriteLine($"outcome unknown: {unknown}");
         }
         else
         {

@@ -77,7 +77,7 @@ public sealed class NodeCommandsTests : IAsyncLifetime
 
             var apply = await Farmctl.RunAsync(_node.Admin, "policy", "apply", file);
             Assert.Equal(0, apply.ExitCode);
-            Assert.Contains("now enforcing version 2", apply.Output, StringComparison.Ordinal);
+            Assert.Equal("applied version 2 (1 of 1 members enforce it)", apply.Output.Trim());
             var refused = await Record.ExceptionAsync(() => SocksClient.ConnectAsync(_node.Socks, _echo.Endpoint));
             Assert.True(refused is IOException or SocketException, $"a loopback client is not admitted by the applied policy: {refused}");
 
@@ -119,7 +119,7 @@ public sealed class NodeCommandsTests : IAsyncLifetime
             var reload = await Farmctl.RunAsync(_node.Admin, "policy", "reload");
 
             Assert.Equal(0, reload.ExitCode);
-            Assert.Contains("reloaded: now enforcing version 3", reload.Output, StringComparison.Ordinal);
+            Assert.Equal("reloaded version 3 (1 of 1 members enforce it)", reload.Output.Trim());
 
             using var after = await SocksClient.ConnectAsync(_node.Socks, _echo.Endpoint);
             Assert.Equal(0, after.Reply);

@@ -48,7 +48,7 @@ public sealed class PolicyConflictTests : IAsyncLifetime
             Assert.True(results.Count(r => r.ExitCode == 0) == 1, detail);
             var winner = Array.FindIndex(results, r => r.ExitCode == 0);
             var loser = results[1 - winner];
-            Assert.Contains($"now enforcing version {next}", results[winner].Output, StringComparison.Ordinal);
+            Assert.Matches($@"^applied version {next} \([23] of 3 members enforce it\)$", results[winner].Output.Trim());
             Assert.Equal(1, loser.ExitCode);
             Assert.Contains($"conflict: version {next} was written by {nodes[winner].Address}", loser.Error, StringComparison.Ordinal);
             Assert.Contains("; re-run", loser.Error, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class PolicyConflictTests : IAsyncLifetime
         var garbage = await Farmctl.RunAsync(node.Admin, "policy", "apply", file, "--expect", "-1");
 
         Assert.True(applied.ExitCode == 0, applied.Error);
-        Assert.Contains($"now enforcing version {current + 1}", applied.Output, StringComparison.Ordinal);
+        Assert.Matches($@"^applied version {current + 1} \([23] of 3 members enforce it\)$", applied.Output.Trim());
         Assert.Equal(1, stale.ExitCode);
         Assert.Contains($"farmctl: conflict: version {current + 1} was written by {node.Address}", stale.Error, StringComparison.Ordinal);
         Assert.Equal(1, rollback.ExitCode);

@@ -19,7 +19,11 @@ public static class TestCertificates
         return directory;
     });
 
-    private static readonly Lazy<TestCertificateSet> FarmSet = new(() => Make("farm", "lighthouse", "socks"));
+    private static readonly Lazy<X509Certificate2> FarmAuthority = new(() => Authority("farm"));
+
+    private static readonly Lazy<TestCertificateSet> FarmSet = new(() => Issue(FarmAuthority.Value, "farm", "lighthouse", "socks"));
+
+    private static readonly Lazy<TestCertificateSet> FarmSocksOnlySet = new(() => Issue(FarmAuthority.Value, "farm-socks", "socks"));
 
     private static readonly Lazy<TestCertificateSet> RogueSet = new(() => Make("rogue", "lighthouse", "socks"));
 
@@ -27,6 +31,9 @@ public static class TestCertificates
 
     /// <summary>Certificates from the farm's CA.</summary>
     public static TestCertificateSet Farm => FarmSet.Value;
+
+    /// <summary>A certificate from the farm's CA issued for role <c>socks</c> only (one member's, as <c>farmctl certs issue --role socks</c> makes).</summary>
+    public static TestCertificateSet FarmSocksOnly => FarmSocksOnlySet.Value;
 
     /// <summary>A certificate from another CA, with that CA as its trust anchor.</summary>
     public static TestCertificateSet Rogue => RogueSet.Value;
@@ -42,15 +49,27 @@ public static class TestCertificates
 
     private static TestCertificateSet Make(string name, params string[] roles)
     {
-        var directory = Path.Combine(Root.Value, name);
-        Directory.CreateDirectory(directory);
+        using var ca = Authority(name);
+        return Issue(ca, name, roles);
+    }
+
+    private static X509Certificate2 Authority(string name)
+    {
         var now = DateTimeOffset.UtcNow;
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        // Not disposed: the farm's CA signs again later, through the key the certificate holds.
+        var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest($"CN={name} test CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        return caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+    }
 
+    private static TestCertificateSet Issue(X509Certificate2 ca, string name, params string[] roles)
+    {
+        var directory = Path.Combine(Root.Value, name);
+        Directory.CreateDirectory(directory);
+        var now = DateTimeOffset.UtcNow;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}-member", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));

@@ -45,7 +45,8 @@ public abstract class ReplicatedPolicyAdmin(PolicyHistory history, PolicyApplier
 
         return result.Outcome switch
         {
-            ApplyOutcome.Applied => new PolicyApplyResult(true, result.Version, []),
+            ApplyOutcome.Applied => new PolicyApplyResult(true, result.Version, [], Enforcing: result.Enforcing, Members: result.Members),
+            ApplyOutcome.Unknown => new PolicyApplyResult(false, Version, [], Unknown: result.Message),
             ApplyOutcome.Conflict => new PolicyApplyResult(false, result.Version, [], result.Message),
             ApplyOutcome.Invalid => new PolicyApplyResult(false, Version, [.. result.Errors.Select(e => new PolicyProblem(e.Line, e.Column, e.Message))]),
             _ => new PolicyApplyResult(false, Version, [new PolicyProblem(0, 0, result.Message)]),

@@ -102,13 +102,13 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
 
     private void Lost(Address address)
     {
-        var names = _view.NamesAt(address).ToList();
-        if (names.Count == 0)
+        var lost = _view.AdvertisedAt(address).ToList();
+        if (lost.Count == 0)
             return;
 
         _epoch++;
-        _tally = _tally.Lost(names);
-        _log.Warning("association with {0} lost: {1} out of DNS until its listeners answer a probe", address, string.Join(", ", names));
+        _tally = _tally.Lost(lost.Select(m => m.Member));
+        _log.Warning("association with {0} lost: {1} out of DNS until its listeners answer a probe", address, string.Join(", ", lost.Select(m => m.Name)));
         Show(_view with { Failing = _tally.Failing });
     }
 
@@ -128,31 +128,30 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
         var epoch = _epoch;
         var timeout = _probe.Timeout;
         var stopping = _stopping.Token;
-        ProbeAllAsync(targets, epoch, timeout, stopping).PipeTo(Self);
-    }
-
-    private static async Task<ProbeRound> ProbeAllAsync(List<NodeAdvert> targets, long epoch, TimeSpan timeout, CancellationToken stopping)
-    {
-        // A node is alive when every endpoint it advertises answers: DNS hands out each of them.
-        var probes = targets.Select(async node => (node.Name, Alive: node.Socks.Count > 0 && (await Task.WhenAll(node.Socks.Select(endpoint =>
-            SocksListenerProbe.ProbeAsync(endpoint, timeout, stopping))).ConfigureAwait(false)).All(GreetingReply.IsAlive)));
-        var results = await Task.WhenAll(probes).ConfigureAwait(false);
-        return new ProbeRound(epoch, results.ToDictionary(result => result.Name, result => result.Alive, StringComparer.Ordinal));
+        ListenerProbeRound.RunAsync(targets, timeout, stopping).PipeTo(Self, success: alive => new ProbeRound(epoch, alive), failure: e => new ProbeRound(epoch, new Dictionary<string, bool>(), e.Message));
     }
 
     private void Record(ProbeRound round)
     {
         _probing = false;
+        if (round.Failure is { } failure)
+        {
+            // The next tick starts a fresh round; the tally stays as it was.
+            _log.Error("SOCKS listener probe round failed: {0}", failure);
+            return;
+        }
+
         if (round.Epoch != _epoch)
             return;
 
         var failingBefore = _tally.Failing;
         _tally = _tally.Record(round.Alive);
         var failing = _tally.Failing;
-        foreach (var name in failing.Except(failingBefore))
-            _log.Warning("{0}: SOCKS listener probe failed {1} times in a row, out of DNS", name, _probe.FailuresToDrop);
-        foreach (var name in failingBefore.Except(failing).Where(round.Alive.ContainsKey))
-            _log.Info("{0}: SOCKS listener answers its probe again", name);
+        var names = _directory.Current.DistinctBy(node => node.Member, StringComparer.Ordinal).ToDictionary(node => node.Member, node => node.Name, StringComparer.Ordinal);
+        foreach (var member in failing.Except(failingBefore))
+            _log.Warning("{0}: SOCKS listener probe failed {1} times in a row, out of DNS (member {2})", names.GetValueOrDefault(member, member), _probe.FailuresToDrop, member);
+        foreach (var member in failingBefore.Except(failing).Where(round.Alive.ContainsKey))
+            _log.Info("{0}: SOCKS listener answers its probe again (member {1})", names.GetValueOrDefault(member, member), member);
         Show(_view with { Failing = failing });
     }
 

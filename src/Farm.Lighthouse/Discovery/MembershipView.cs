@@ -19,7 +19,7 @@ public sealed record MembershipView(
         [],
         ImmutableDictionary<string, NodeAdvertisement>.Empty);
 
-    /// <summary>Node names a listener probe or a lost association took out of DNS (see <see cref="Probing.ProbeTally"/>).</summary>
+    /// <summary>Members (<see cref="NodeAdvert.Member"/> keys) a listener probe or a lost association took out of DNS (see <see cref="Probing.ProbeTally"/>).</summary>
     public ImmutableHashSet<string> Failing { get; init; } = [];
 
     public MembershipView WithMember(Member member) =>
@@ -46,14 +46,16 @@ public sealed record MembershipView(
                 entry.Advertisement.Socks,
                 entry.Advertisement.Metrics,
                 entry.Advertisement.Role,
-                Healthy: !Unreachable.Contains(entry.Member.UniqueAddress) && !entry.Advertisement.Draining && !Failing.Contains(entry.Advertisement.Name),
-                ProbeFailing: Failing.Contains(entry.Advertisement.Name)))
+                Healthy: !Unreachable.Contains(entry.Member.UniqueAddress) && !entry.Advertisement.Draining && !Failing.Contains(NodeAdvertisement.EntryKey(entry.Member.UniqueAddress)),
+                ProbeFailing: Failing.Contains(NodeAdvertisement.EntryKey(entry.Member.UniqueAddress)),
+                Member: NodeAdvertisement.EntryKey(entry.Member.UniqueAddress)))
             .OrderBy(advert => advert.Name, StringComparer.Ordinal)];
 
-    /// <summary>The advertised names of the members at a remote address (one per incarnation still known).</summary>
-    public IEnumerable<string> NamesAt(Akka.Actor.Address address) =>
+    /// <summary>The advertised members at a remote address (one per incarnation still known): their keys and names.</summary>
+    public IEnumerable<(string Member, string Name)> AdvertisedAt(Akka.Actor.Address address) =>
         Members.Keys
             .Where(member => member.Address.Equals(address))
-            .Select(member => Advertisements.TryGetValue(NodeAdvertisement.EntryKey(member), out var advertisement) ? advertisement.Name : null)
-            .OfType<string>();
+            .Select(member => (Member: NodeAdvertisement.EntryKey(member), Found: Advertisements.TryGetValue(NodeAdvertisement.EntryKey(member), out var advertisement), Advertisement: advertisement))
+            .Where(entry => entry.Found)
+            .Select(entry => (entry.Member, entry.Advertisement!.Name));
 }

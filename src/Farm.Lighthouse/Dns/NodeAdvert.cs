@@ -9,7 +9,8 @@ namespace Farm.Lighthouse.Dns;
 /// <param name="Role"><see cref="SocksRole"/> or <see cref="LighthouseRole"/>.</param>
 /// <param name="Healthy">Up, reachable, not draining and answering its listener probe: only such socks members are handed out under the farm name.</param>
 /// <param name="ProbeFailing">Its SOCKS listeners failed the lighthouse's probe (or its association was lost): held back from DNS for that reason.</param>
-public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IPEndPoint? Metrics, string Role, bool Healthy, bool ProbeFailing = false)
+/// <param name="Member">The member incarnation that advertised it (address and uid): unique even when names are not.</param>
+public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IPEndPoint? Metrics, string Role, bool Healthy, bool ProbeFailing = false, string Member = "")
 {
     public const string SocksRole = "socks";
 
@@ -25,7 +26,8 @@ public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IP
         && Equals(Metrics, other.Metrics)
         && string.Equals(Role, other.Role, StringComparison.Ordinal)
         && Healthy == other.Healthy
-        && ProbeFailing == other.ProbeFailing;
+        && ProbeFailing == other.ProbeFailing
+        && string.Equals(Member, other.Member, StringComparison.Ordinal);
 
     public override int GetHashCode() => HashCode.Combine(Name, Socks.Count, Metrics, Role, Healthy, ProbeFailing);
 }

@@ -3,7 +3,8 @@ using System.Collections.Immutable;
 namespace Farm.Lighthouse.Probing;
 
 /// <summary>
-/// Consecutive failed probe rounds per node name, and the nodes that count as failing: those at
+/// Consecutive failed probe rounds per member (its <see cref="Dns.NodeAdvert.Member"/> key, not its name, which
+/// another member may share), and the members that count as failing: those at
 /// <c>FailuresToDrop</c> or more, or dropped at once because their cluster association was lost.
 /// One passing round clears a node. Pure: the directory feed applies rounds and losses.
 /// </summary>
@@ -23,6 +24,6 @@ public sealed record ProbeTally(int FailuresToDrop, ImmutableDictionary<string, 
         };
 
     /// <summary>The node's process is gone from the cluster's view (its association dropped): failing now, not after the next rounds.</summary>
-    public ProbeTally Lost(IEnumerable<string> names) =>
-        this with { Failures = Failures.SetItems(names.Select(name => KeyValuePair.Create(name, Math.Max(FailuresToDrop, Failures.GetValueOrDefault(name))))) };
+    public ProbeTally Lost(IEnumerable<string> members) =>
+        this with { Failures = Failures.SetItems(members.Select(member => KeyValuePair.Create(member, Math.Max(FailuresToDrop, Failures.GetValueOrDefault(member))))) };
 }

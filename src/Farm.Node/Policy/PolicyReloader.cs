@@ -57,6 +57,10 @@ public sealed partial class PolicyReloader(PolicyFileSource source, PolicyHolder
         {
             LogRefused(source.SourceName, holder.Current.Version, result.Message);
         }
+        else if (result.Outcome == ApplyOutcome.Unknown)
+        {
+            LogUnknown(source.SourceName, result.Message);
+        }
         else
         {
             LogApplied(source.SourceName, result.Message);
@@ -70,6 +74,9 @@ public sealed partial class PolicyReloader(PolicyFileSource source, PolicyHolder
 
     [LoggerMessage(Level = LogLevel.Information, Message = "policy {Source} applied to the farm: {Result}")]
     private partial void LogApplied(string source, string result);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "policy reload of {Source}: {Reason}")]
+    private partial void LogUnknown(string source, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "policy reload of {Source} refused, version {Version} stays: {Reason}")]
     private partial void LogRefused(string source, long version, string reason);

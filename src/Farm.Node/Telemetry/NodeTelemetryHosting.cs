@@ -3,6 +3,7 @@ using Farm.Node.Draining;
 using Farm.Node.Policy;
 using Farm.Node.Sessions;
 using Farm.Node.Sources;
+using Farm.Shared.Cluster.Tls;
 using Farm.Shared.Replication;
 using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -18,7 +19,7 @@ public static class NodeTelemetryHosting
 
     public static IServiceCollection AddNodeTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddFarmTelemetry(configuration, ServiceName, NodeMetrics.MeterName, PolicyMetrics.MeterName);
+        services.AddFarmTelemetry(configuration, ServiceName, NodeMetrics.MeterName, PolicyMetrics.MeterName, OutboundPeerCheck.MeterName);
         services.AddSingleton(sp =>
         {
             // Building the meter provider first means it already listens when the first session

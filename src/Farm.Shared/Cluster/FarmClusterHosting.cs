@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Akka.Cluster.Hosting;
 using Akka.Configuration;
@@ -10,6 +11,7 @@ using Farm.Shared.Replication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Farm.Shared.Cluster;
@@ -20,6 +22,9 @@ public static class FarmClusterHosting
     /// <summary>How often a member's replicator tells its local subscribers what changed.</summary>
     public static readonly TimeSpan SubscriberNotifyInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How long a peer's remoting address has to finish a TLS handshake before Akka may dial it.</summary>
+    public static readonly TimeSpan PeerProbeTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Binds <c>Farm:Cluster</c> (plus the classic variables) and registers readiness and the policy applier.</summary>
     /// <param name="defaultPort">The role's remoting port when <c>Farm:Cluster:Port</c> is not set.</param>
     /// <param name="role">The role this member joins with; its certificate must name it.</param>
@@ -27,6 +32,10 @@ public static class FarmClusterHosting
     public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration, string role, int defaultPort, bool tlsWhenStandalone = false)
     {
         services.AddSingleton(sp => ClusterTls.Decide(sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value, role, tlsWhenStandalone));
+        services.AddSingleton(sp => new OutboundPeerCheck(
+            new PeerCertificateProbe(sp.GetRequiredService<ClusterTls>().Material ?? throw new InvalidOperationException("cluster TLS is off: no peer check"), PeerProbeTimeout),
+            sp.GetRequiredService<ILogger<OutboundPeerCheck>>(),
+            sp.GetService<IMeterFactory>()));
         services.Configure<FarmClusterOptions>(configuration.GetSection(FarmClusterOptions.Section));
         services.PostConfigure<FarmClusterOptions>(o => o.ApplyClassicEnvironment(Environment.GetEnvironmentVariable));
         services.TryAddSingleton(TimeProvider.System);
@@ -85,6 +94,15 @@ public static class FarmClusterHosting
             .WithRemoting(remoting)
             .WithClustering(new ClusterOptions { Roles = [role], SeedNodes = [.. options.SeedsFor(tls.Enabled)] })
             .AddMembershipLog();
+        if (tls.Material is not null)
+        {
+            var check = services.GetRequiredService<OutboundPeerCheck>();
+            builder
+                .AddSetup(new PeerCheckSetup(check))
+                .AddHocon(PeerCheckConfig, HoconAddMode.Prepend)
+                .WithActors((system, _) => system.ActorOf(MemberRoleCheckActor.Props(check), "member-role-check"));
+        }
+
         if (options.IsStandalone)
         {
             // Joining by code rather than listing itself as seed also works with port 0 (tests).
@@ -97,6 +115,12 @@ public static class FarmClusterHosting
     /// <summary>The file in which this member keeps the farm's policy, whether or not it exists yet.</summary>
     public static string StoredPolicyPath(FarmClusterOptions options, string role, int defaultPort) =>
         Path.Combine(Path.GetFullPath(options.EffectiveDataDirectory(role, options.Port ?? defaultPort)), DurableFileDirectory.FileNameFor(PolicyEnvelope.Key.Id));
+
+    // Every outbound association first passes OutboundPeerCheck (PeerCheckingTransport says why).
+    internal static readonly Config PeerCheckConfig = ConfigurationFactory.ParseString($$"""
+        akka.remote.adapters.{{PeerCheckingTransportProvider.Name}} = "{{typeof(PeerCheckingTransportProvider).FullName}},{{typeof(PeerCheckingTransportProvider).Assembly.GetName().Name}}"
+        akka.remote.dot-netty.tcp.applied-adapters = [{{PeerCheckingTransportProvider.Name}}]
+        """);
 
     private static Config MemberConfig(FarmClusterOptions options, string dataDirectory)
     {

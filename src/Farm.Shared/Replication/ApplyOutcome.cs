@@ -16,4 +16,7 @@ public enum ApplyOutcome
 
     /// <summary>Not written: the farm is no longer on the version the write replaces (another apply came first).</summary>
     Conflict,
+
+    /// <summary>No answer in time: the write may or may not have been taken; <c>policy status</c> tells.</summary>
+    Unknown,
 }

@@ -3,11 +3,18 @@ using Farm.Shared.Policy;
 namespace Farm.Shared.Replication;
 
 /// <summary>What became of an apply: the version written, or the line:column errors, or why it failed.</summary>
-public sealed record ApplyResult(ApplyOutcome Outcome, long Version, IReadOnlyList<PolicyError> Errors, string Message)
+/// <param name="Enforcing">When applied: how many members enforced the version as the writer answered.</param>
+/// <param name="Members">When applied: how many members the farm had then.</param>
+public sealed record ApplyResult(ApplyOutcome Outcome, long Version, IReadOnlyList<PolicyError> Errors, string Message, int Enforcing = 0, int Members = 0)
 {
     public bool Succeeded => Outcome == ApplyOutcome.Applied;
 
-    public static ApplyResult Applied(long version) => new(ApplyOutcome.Applied, version, [], $"version {version} stored by a majority");
+    public static ApplyResult Applied(long version, int enforcing, int members) =>
+        new(ApplyOutcome.Applied, version, [], $"version {version} stored by a majority; {enforcing} of {members} members enforce it", enforcing, members);
+
+    /// <summary>No answer within the bound: whether the write was taken is not known here.</summary>
+    public static ApplyResult Unknown(string reason) =>
+        new(ApplyOutcome.Unknown, 0, [], $"{reason}; the outcome is unknown: check `farmctl policy status` before re-running");
 
     public static ApplyResult Invalid(IReadOnlyList<PolicyError> errors) =>
         new(ApplyOutcome.Invalid, 0, errors, "policy refused: " + string.Join("; ", errors));

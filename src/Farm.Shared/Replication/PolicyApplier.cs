@@ -38,7 +38,7 @@ public sealed class PolicyApplier(ActorSystem system)
         }
         catch (Exception e) when (e is AskTimeoutException or TimeoutException)
         {
-            return ApplyResult.Failed($"the farm's policy writer did not answer within {(wait * ArbiterSteps).TotalSeconds:0.#} s; the version is unknown, check `policy status`");
+            return ApplyResult.Unknown($"the farm's policy writer did not answer within {(wait * ArbiterSteps).TotalSeconds:0.#} s");
         }
 
         if (reply.Outcome == ApplyOutcome.Applied && await RefusedHereAsync(request.Nonce).ConfigureAwait(false) is { } refusal)
@@ -46,7 +46,7 @@ public sealed class PolicyApplier(ActorSystem system)
             return new ApplyResult(ApplyOutcome.NotConfirmed, reply.Version, [], $"version {reply.Version} was written and a majority of members enforce it, but this member does not: {refusal}");
         }
 
-        return new ApplyResult(reply.Outcome, reply.Version, [], reply.Message);
+        return new ApplyResult(reply.Outcome, reply.Version, [], reply.Message, reply.Enforcing, reply.Members);
     }
 
     private const int ArbiterSteps = 5;

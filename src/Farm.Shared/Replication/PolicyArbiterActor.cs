@@ -74,7 +74,7 @@ public sealed class PolicyArbiterActor : ReceiveActor
         }
         catch (AskTimeoutException)
         {
-            return new(ApplyOutcome.Failed, current.Version, $"the replicator did not answer within {apply.Timeout.TotalSeconds:0.#} s");
+            return Reply(ApplyResult.Unknown($"the replicator did not answer within {apply.Timeout.TotalSeconds:0.#} s"));
         }
 
         switch (written)
@@ -108,7 +108,7 @@ public sealed class PolicyArbiterActor : ReceiveActor
         }
 
         _log.Info("Policy version {0} written for {1} by {2}; {3} of {4} members enforce it", next.Version, apply.Author, apply.Writer, enforcing, members);
-        return Reply(ApplyResult.Applied(next.Version));
+        return Reply(ApplyResult.Applied(next.Version, enforcing, members));
     }
 
     /// <summary>
@@ -134,7 +134,7 @@ public sealed class PolicyArbiterActor : ReceiveActor
         return common is null || farm.Equals(common) || PolicyDescent.Of(common, farm).Accepted ? farm : common;
     }
 
-    private static PolicyWriteReply Reply(ApplyResult result) => new(result.Outcome, result.Version, result.Message);
+    private static PolicyWriteReply Reply(ApplyResult result) => new(result.Outcome, result.Version, result.Message, result.Enforcing, result.Members);
 
     private static ReadMajority ReadMajorityOf(TimeSpan timeout) => new(timeout);
 

@@ -41,6 +41,8 @@ public sealed class PolicyArbiterSerializer(ExtendedActorSystem system) : Serial
                     writer.Write((int)reply.Outcome);
                     writer.Write(reply.Version);
                     writer.Write(reply.Message);
+                    writer.Write(reply.Enforcing);
+                    writer.Write(reply.Members);
                     break;
                 default:
                     throw new ArgumentException($"Cannot serialize {obj.GetType()}", nameof(obj));
@@ -67,6 +69,12 @@ public sealed class PolicyArbiterSerializer(ExtendedActorSystem system) : Serial
         if (!Enum.IsDefined((ApplyOutcome)outcome))
             throw new SerializationException($"Unknown apply outcome {outcome}");
 
-        return new PolicyWriteReply((ApplyOutcome)outcome, reader.ReadInt64(), reader.ReadString());
+        var version = reader.ReadInt64();
+        var message = reader.ReadString();
+
+        // A reply from a member before the enforcement counts were added ends here.
+        return reader.BaseStream.Position < reader.BaseStream.Length
+            ? new PolicyWriteReply((ApplyOutcome)outcome, version, message, reader.ReadInt32(), reader.ReadInt32())
+            : new PolicyWriteReply((ApplyOutcome)outcome, version, message);
     }
 }

@@ -105,6 +105,18 @@ public sealed class MemberProcess : IAsyncDisposable
     /// <summary>Kills the member at once, as a crash would.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGSTOP: the member is frozen with its sockets open, so nothing it should answer is answered.</summary>
+    public void Freeze() => Signal(StopSignal);
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw()
+    {
+        if (!_process.HasExited)
+        {
+            Signal(ContinueSignal);
+        }
+    }
+
     public string Tail(int count)
     {
         lock (_lines)
@@ -112,6 +124,21 @@ public sealed class MemberProcess : IAsyncDisposable
             return string.Join(Environment.NewLine, _lines.TakeLast(count));
         }
     }
+
+    private const int StopSignal = 19;
+
+    private const int ContinueSignal = 18;
+
+    private void Signal(int signal)
+    {
+        if (Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {

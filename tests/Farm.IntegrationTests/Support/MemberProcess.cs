@@ -196,6 +196,15 @@ public sealed partial class MemberProcess
         }
     }
 
+    /// <summary>The first line so far that matches, or null.</summary>
+    public string? FirstLine(Func<string, bool> match)
+    {
+        lock (_lines)
+        {
+            return _lines.FirstOrDefault(l => match(l.Text))?.Text;
+        }
+    }
+
     public string Tail(int count)
     {
         lock (_lines)

@@ -32,7 +32,13 @@ public sealed partial class OpsArtifactsTests
         var compose = YamlJson.Load(RepoFiles.Path("docker-compose.yml"));
 
         AssertValid(RepoFiles.Schema("compose-spec.schema.json"), compose);
-        Assert.Equal(3, compose!["services"]!["socks"]!["deploy"]!["replicas"]!.GetValue<long>());
+        // Three nodes, each its own service mounting only its own certificate volume (issue 17, review finding 3).
+        foreach (var member in new[] { "lighthouse", "socks1", "socks2", "socks3" })
+        {
+            var service = compose!["services"]![member]!;
+            Assert.Equal($"certs-{member}:/certs:ro", Assert.Single(service["volumes"]!.AsArray(), v => v!.GetValue<string>().Contains("/certs", StringComparison.Ordinal))!.GetValue<string>());
+            Assert.Equal($"/certs/{member}.key", service["environment"]!["Farm__Cluster__Tls__Key"]!.GetValue<string>());
+        }
     }
 
     [Theory]

@@ -15,20 +15,27 @@ public static class FarmCertificateValidator
     public static CertificateValidationCallback For(X509Certificate2 authority) =>
         (certificate, _, peer, errors, log) =>
         {
-            if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+            if (Problem(certificate, errors, authority) is { } problem)
             {
-                log.Warning("cluster TLS: refused {0}: no certificate", peer);
-                return false;
-            }
-
-            if (!ChainsTo(certificate, authority))
-            {
-                log.Warning("cluster TLS: refused {0}: certificate {1} is not from the farm's CA", peer, certificate.Subject);
+                log.Warning("cluster TLS: refused {0}: {1}", peer, problem);
                 return false;
             }
 
             return true;
         };
+
+    /// <summary>Why a peer presenting <paramref name="certificate"/> is refused, or null when it chains to <paramref name="authority"/>.</summary>
+    public static string? Problem(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2 authority)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return "no certificate";
+        }
+
+        using var presented = certificate as X509Certificate2 is null ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
+        var full = presented ?? (X509Certificate2)certificate;
+        return ChainsTo(full, authority) ? null : $"certificate {full.Subject} is not from the farm's CA";
+    }
 
     /// <summary>Whether <paramref name="certificate"/> is valid now and signed by <paramref name="authority"/>.</summary>
     public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 authority)
