@@ -6,7 +6,7 @@ namespace Farm.Cli.Tests;
 /// <summary>Each failure is a clear message on standard error and the documented exit code.</summary>
 public sealed class ErrorTests : IAsyncLifetime
 {
-    private const string Token = "s3cret-token";
+    private const string Token = "s3cret-token-for-errors";
     private NodeHost _node = null!;
 
     public async Task InitializeAsync() =>
