@@ -68,6 +68,18 @@ public sealed class ErrorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ShortConfiguredToken_NodeRefusesToStartWithoutPrintingIt()
+    {
+        const string shortToken = "only-15-chars-x";
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            NodeHost.StartAsync(new Dictionary<string, string?> { ["Farm:Admin:Token"] = shortToken }));
+
+        Assert.Contains("Farm:Admin:Token is 15 characters, fewer than 16", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(shortToken, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AdminBeyondLoopbackWithoutToken_NodeRefusesToStart()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
