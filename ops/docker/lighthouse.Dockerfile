@@ -30,5 +30,5 @@ EXPOSE 53/udp 53/tcp 4053 9464
 USER $APP_UID
 # The runtime image has no curl: bash's /dev/tcp asks the telemetry endpoint for readiness.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9464 && printf 'GET /healthz/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9464 && printf 'GET /healthz/ready HTTP/1.0\\r\\nHost: 127.0.0.1:9464\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["dotnet", "Farm.Lighthouse.dll"]

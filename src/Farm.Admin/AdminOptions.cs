@@ -7,6 +7,9 @@ public sealed class AdminOptions
 {
     public const string Section = "Farm:Admin";
 
+    /// <summary>The shortest <see cref="Token"/> a member accepts.</summary>
+    public const int MinTokenLength = 16;
+
     /// <summary><c>address:port</c>; loopback by default so that a first run exposes nothing.</summary>
     public string Listen { get; set; } = "127.0.0.1:9110";
 
@@ -42,6 +45,13 @@ public sealed class AdminOptions
         {
             throw new InvalidOperationException(
                 $"{Section}:Listen is {Listen}, beyond loopback, and {Section}:Token is not set: refusing to start an admin endpoint anyone on the network could drive. Set {Section}:Token (FARM__ADMIN__TOKEN) or listen on 127.0.0.1.");
+        }
+
+        // A short token falls to guessing over the network; a generated one is 43 characters.
+        if (Token is { Length: > 0 and < MinTokenLength })
+        {
+            throw new InvalidOperationException(
+                $"{Section}:Token is {Token.Length} characters, fewer than {MinTokenLength}: refusing to start with a guessable token. Set a longer one (e.g. `openssl rand -base64 32`) or unset it to have one generated.");
         }
 
         if (string.IsNullOrEmpty(Certificate) != string.IsNullOrEmpty(Key))

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Farm.Admin.Access;
 using Farm.Shared.Admin;
 using Farm.Shared.Cluster;
+using Farm.Shared.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -96,9 +97,16 @@ public sealed partial class AdminServer(
             return null;
         }
 
+        if (FileOwnership.PrivateKeyProblem(settings.Key!, $"{AdminOptions.Section}:Key") is { } exposed)
+        {
+            LogRefused(exposed);
+            throw new InvalidOperationException(exposed);
+        }
+
+        X509Certificate2 certificate;
         try
         {
-            return X509Certificate2.CreateFromPemFile(settings.Certificate!, settings.Key);
+            certificate = X509Certificate2.CreateFromPemFile(settings.Certificate!, settings.Key);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
@@ -106,6 +114,17 @@ public sealed partial class AdminServer(
             LogRefused(reason);
             throw new InvalidOperationException(reason, e);
         }
+
+        // farmctl refuses an expired certificate: say why at start rather than serve one no client accepts.
+        if (CertificateDates.Problem(certificate, DateTime.UtcNow) is { } dates)
+        {
+            certificate.Dispose();
+            var reason = $"{AdminOptions.Section}:Certificate {settings.Certificate} {dates}";
+            LogRefused(reason);
+            throw new InvalidOperationException(reason);
+        }
+
+        return certificate;
     }
 
     /// <summary>The configured token, or the one generated into the state root for this endpoint.</summary>

@@ -1,7 +1,9 @@
 namespace Farm.Cli;
 
 /// <summary>
-/// A bearer token and, when it was read from a member's token file, the user id owning that file: such a
-/// token goes only to a listener that user owns.
+/// A bearer token, and whose listener may receive it: <paramref name="ListenerOwner"/> is the user id that
+/// must own the socket accepting the connection (null: not checked), <paramref name="Owner"/> says who that
+/// is for messages, and <paramref name="LoopbackOnly"/> limits the check to loopback targets, the only ones
+/// whose socket owner this machine can tell for a member that may run elsewhere.
 /// </summary>
-public sealed record AdminToken(string Value, uint? FileOwner, string? File);
+public sealed record AdminToken(string Value, uint? ListenerOwner, string Owner, bool LoopbackOnly);

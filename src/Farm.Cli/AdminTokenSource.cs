@@ -4,63 +4,72 @@ using Farm.Shared.Security;
 namespace Farm.Cli;
 
 /// <summary>
-/// Where farmctl's bearer token comes from: <c>--token</c> or <c>FARMCTL_TOKEN</c> for every member,
-/// else, per member, the token file that member generated on this machine (<see cref="AdminTokenFile"/>).
+/// Where farmctl's bearer token comes from: the one the operator gave, for every member, else, per
+/// member, the token file that member generated on this machine (<see cref="AdminTokenFile"/>). Unless
+/// <c>--trust-listener</c>, a token goes only to a listener of the expected user: a token file's owner,
+/// or, for a given token and a loopback target, the user running farmctl.
 /// </summary>
-public sealed class AdminTokenSource(string? given, string stateRoot)
+public sealed class AdminTokenSource(GivenToken? given, string stateRoot, bool trustListener)
 {
+    private const string Options = "pass --token-file <path>, --token - (standard input) or set FARMCTL_TOKEN";
+
     /// <summary>The token for <paramref name="endpoint"/>, or null; <paramref name="origin"/> says where it came from, for error messages.</summary>
     public AdminToken? For(string endpoint, out string origin)
     {
-        if (!string.IsNullOrEmpty(given))
+        if (given is not null)
         {
-            origin = "the token given by --token or FARMCTL_TOKEN";
-            return new AdminToken(given, null, null);
+            origin = $"the token given by {given.Origin}";
+            return new AdminToken(given.Value, trustListener ? null : FileOwnership.CurrentUser, "who runs farmctl", LoopbackOnly: true);
         }
 
         var path = AdminTokenFile.PathFor(stateRoot, endpoint);
         if (path is null)
         {
-            origin = $"no token: pass --token or set FARMCTL_TOKEN ({endpoint} is not ip:port, so there is no token file to read)";
+            origin = $"no token: {Options} ({endpoint} is not ip:port, so there is no token file to read)";
             return null;
         }
 
         try
         {
-            var info = new FileInfo(path);
-            if (info.Exists)
-            {
-                Refuse(Path.GetDirectoryName(path)!, "admin token directory");
-                if (info.LinkTarget is not null)
-                {
-                    throw new CliException(ExitCode.Failed, $"admin token file {path} is a symbolic link: not read");
-                }
-
-                Refuse(path, "admin token file");
-            }
-
-            if (info.Exists && info.Length is > 0 and <= AdminTokenFile.MaxLength && File.ReadAllText(path).Trim() is { Length: > 0 } token)
+            if (File.Exists(path) && ReadTrusted(path, "admin token file", "admin token directory") is { } token)
             {
                 origin = $"the token in {path}";
-                return new AdminToken(token, FileOwnership.OwnerOf(path), path);
+                return new AdminToken(token, trustListener ? null : FileOwnership.OwnerOf(path), $"who owns {path}", LoopbackOnly: false);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            origin = $"no token: {path} cannot be read ({e.Message}); pass --token or set FARMCTL_TOKEN";
+            origin = $"no token: {path} cannot be read ({e.Message}); {Options}";
             return null;
         }
 
-        origin = $"no token: pass --token or set FARMCTL_TOKEN, or run farmctl as the member's user on its machine (no token file {path})";
+        origin = $"no token: {Options}, or run farmctl as the member's user on its machine (no token file {path})";
         return null;
     }
 
-    // A token another user could have planted would send this user's commands to that user's listener.
+    /// <summary>
+    /// The token in <paramref name="path"/> (trimmed), or null when it is empty or over <see cref="AdminTokenFile.MaxLength"/>.
+    /// A link, or a file or directory another user owns or group or others may write, is refused: another
+    /// user could have planted the token, to have this user's commands sent to their own listener.
+    /// </summary>
+    public static string? ReadTrusted(string path, string what, string directoryWhat)
+    {
+        var info = new FileInfo(path);
+        Refuse(Path.GetDirectoryName(Path.GetFullPath(path))!, directoryWhat);
+        if (info.LinkTarget is not null)
+        {
+            throw new CliException(ExitCode.Failed, $"{what} {path} is a symbolic link: not read");
+        }
+
+        Refuse(path, what);
+        return info.Length is > 0 and <= AdminTokenFile.MaxLength && File.ReadAllText(path).Trim() is { Length: > 0 } token ? token : null;
+    }
+
     private static void Refuse(string path, string what)
     {
         if (FileOwnership.Problem(path, what) is { } problem)
         {
-            throw new CliException(ExitCode.Failed, $"{problem}: not read (another user could have planted it); pass --token, or fix its owner or mode");
+            throw new CliException(ExitCode.Failed, $"{problem}: not read (another user could have planted it); fix its owner or mode");
         }
     }
 }

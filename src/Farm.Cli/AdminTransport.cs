@@ -52,15 +52,18 @@ public sealed class AdminTransport
         return authorities.Count > 0 ? new AdminTransport(true, authorities) : throw CliException.Usage($"--ca {caFile}: no PEM certificate in it");
     }
 
-    /// <param name="token">The token requests carry: one from a token file is sent only to a listener its owner owns.</param>
+    /// <param name="token">The token requests carry: sent only to a listener of the user it names.</param>
     public HttpMessageHandler Handler(AdminToken? token)
     {
         // A member never redirects; a listener that does would have the next request's body (a policy, with its
         // route passwords) sent wherever it points.
         var handler = new SocketsHttpHandler { AllowAutoRedirect = false };
-        if (token is { FileOwner: { } owner, File: { } file })
+
+        // A certificate from the farm's own CA already proves the member; a given token's owner check would only stop a member of another user.
+        var proven = Authorities is not null && token is { LoopbackOnly: true };
+        if (token is { ListenerOwner: { } owner } && !proven)
         {
-            handler.ConnectCallback = (context, cancel) => ListenerOwnerCheck.ConnectAsync(context.DnsEndPoint, owner, file, cancel);
+            handler.ConnectCallback = (context, cancel) => ListenerOwnerCheck.ConnectAsync(context.DnsEndPoint, owner, token.Owner, token.LoopbackOnly, cancel);
         }
 
         if (Authorities is { } authorities)

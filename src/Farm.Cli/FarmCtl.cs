@@ -19,11 +19,14 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
     private CancellationTokenSource? _running;
 
     public static string Usage => $"""
-        usage: farmctl [[https://]host:port] <palette> <command> [args] [--json] [--token T] [--tls] [--ca farm-ca.pem]
+        usage: farmctl [[https://]host:port] <palette> <command> [args] [--json] [--token-file F | --token -] [--trust-listener] [--tls] [--ca farm-ca.pem]
                farmctl [host:port]                      interactive: one command per line, 'exit' to leave
 
-        The member defaults to {DefaultEndpoint}; the token comes from --token or FARMCTL_TOKEN, else from
-        the token file a member on this machine generated: $FARM_STATE_DIR (default ~/.local/share/farm)/admin-<ip>-<port>.token.
+        The member defaults to {DefaultEndpoint}; the token comes from --token-file F (yours, not group/world
+        writable), --token - (first line of standard input) or FARMCTL_TOKEN, else from the token file a member on
+        this machine generated: $FARM_STATE_DIR (default ~/.local/share/farm)/admin-<ip>-<port>.token.
+        (--token <value> works but every local user sees it in ps.) A token goes to a loopback listener only if it
+        is yours (a token file's: its owner's); --trust-listener sends it to a member running as another user.
         --tls (or an https:// endpoint) speaks HTTPS; --ca trusts only that CA's certificates (implies --tls).
 
         {ClusterPalette.Usage}
@@ -49,15 +52,16 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
                 words.RemoveAt(0);
             }
 
-            var token = TakeOption(words, "token") ?? environment("FARMCTL_TOKEN");
+            var token = await GivenTokenReader.ReadAsync(TakeOption(words, "token"), TakeOption(words, "token-file"), environment, input, error).ConfigureAwait(false);
+            var trustListener = words.Remove("--trust-listener");
             var transport = Transport(ref endpoint, words.Remove("--tls"), TakeOption(words, "ca"));
             var json = words.Remove("--json");
             if (words.Count == 0)
             {
-                return (int)await InteractiveAsync(endpoint, token, transport, json).ConfigureAwait(false);
+                return (int)await InteractiveAsync(endpoint, new TokenChoice(token, trustListener), transport, json).ConfigureAwait(false);
             }
 
-            return (int)await RunOneAsync(endpoint, token, transport, json, words).ConfigureAwait(false);
+            return (int)await RunOneAsync(endpoint, new TokenChoice(token, trustListener), transport, json, words).ConfigureAwait(false);
         }
         catch (CliException e)
         {
@@ -70,7 +74,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         }
     }
 
-    private async Task<ExitCode> RunOneAsync(string endpoint, string? token, AdminTransport transport, bool json, List<string> words)
+    private async Task<ExitCode> RunOneAsync(string endpoint, TokenChoice token, AdminTransport transport, bool json, List<string> words)
     {
         using var cancel = new CancellationTokenSource();
         _running = cancel;
@@ -89,7 +93,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         }
     }
 
-    private async Task<ExitCode> DispatchAsync(string endpoint, string? token, AdminTransport transport, bool json, List<string> words, CancellationToken cancel)
+    private async Task<ExitCode> DispatchAsync(string endpoint, TokenChoice token, AdminTransport transport, bool json, List<string> words, CancellationToken cancel)
     {
         var palette = words[0];
         if (palette is "help" or "--help" or "-h")
@@ -128,7 +132,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
             return await ClientConfigCommand.RunAsync(null, output, json, Arguments.Parse("client-config", words[1..], Flags), cancel).ConfigureAwait(false);
         }
 
-        using var client = new AdminClient(endpoint, new AdminTokenSource(token, FarmStateRoot.Path(environment)), transport);
+        using var client = new AdminClient(endpoint, new AdminTokenSource(token.Given, FarmStateRoot.Path(environment), token.TrustListener), transport);
         var context = new CliContext(client, input, output, error, json, environment, cancel);
         if (palette == "client-config")
         {
@@ -152,7 +156,7 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         };
     }
 
-    private async Task<ExitCode> InteractiveAsync(string endpoint, string? token, AdminTransport transport, bool json)
+    private async Task<ExitCode> InteractiveAsync(string endpoint, TokenChoice token, AdminTransport transport, bool json)
     {
         var prompt = !Console.IsInputRedirected;
         var last = ExitCode.Ok;
@@ -216,6 +220,9 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
 
         return https || tls || caFile is not null ? AdminTransport.Https(caFile) : AdminTransport.PlainHttp;
     }
+
+    /// <summary>The token the operator gave, if any, and whether to skip the listener owner check.</summary>
+    private sealed record TokenChoice(GivenToken? Given, bool TrustListener);
 
     private static string? TakeOption(List<string> words, string name)
     {

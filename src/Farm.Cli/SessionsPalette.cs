@@ -25,11 +25,22 @@ public static class SessionsPalette
                 var all = args.Flag("all-members");
                 var members = args.Option("members") ?? context.Environment("FARMCTL_MEMBERS");
                 args.Done();
-                var lists = all
-                    ? await FanOutAsync(context, members, query).ConfigureAwait(false)
-                    : [await context.Client.GetAsync(AdminRoutes.Sessions + query, AdminJsonContext.Default.SessionList, context.Cancel).ConfigureAwait(false)];
+                if (!all)
+                {
+                    Print(context, [await context.Client.GetAsync(AdminRoutes.Sessions + query, AdminJsonContext.Default.SessionList, context.Cancel).ConfigureAwait(false)]);
+                    return ExitCode.Ok;
+                }
+
+                var (lists, failures) = await FanOutAsync(context, members, query).ConfigureAwait(false);
                 Print(context, lists);
-                return ExitCode.Ok;
+                if (failures.Count == 0)
+                {
+                    return ExitCode.Ok;
+                }
+
+                // A partial list must not pass for the farm's: a script sees the first failure's code (4 for a refused token, 3 for no answer).
+                await context.Error.WriteLineAsync($"farmctl: sessions list --all-members: {failures.Count} member(s) not listed: {string.Join(", ", failures.Select(f => f.Endpoint))}").ConfigureAwait(false);
+                return failures[0].Code;
             case "kill":
                 var idText = args.NextRequired("the session id");
                 args.Done();
@@ -59,7 +70,7 @@ public static class SessionsPalette
     /// ones over HTTPS whose certificate checks out. Anyone can join a cluster view and name an
     /// address, so a discovered plain-HTTP member is refused before anything is sent.
     /// </summary>
-    private static async Task<IReadOnlyList<SessionList>> FanOutAsync(CliContext context, string? members, string query)
+    private static async Task<(IReadOnlyList<SessionList> Lists, IReadOnlyList<(string Endpoint, ExitCode Code)> Failures)> FanOutAsync(CliContext context, string? members, string query)
     {
         var endpoints = members is not null
             ? members.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
@@ -73,20 +84,20 @@ public static class SessionsPalette
                 $"sessions list --all-members: refusing to send the admin token over plain HTTP to members found in the cluster view ({string.Join(", ", unverified)}): " +
                 "nothing proves who answers there. Name the members with --members h:p,... (or FARMCTL_MEMBERS), or use HTTPS (--tls --ca <farm CA>).");
         }
-        var lists = await Task.WhenAll(endpoints.Select(async endpoint =>
+        var answers = await Task.WhenAll(endpoints.Select(async endpoint =>
         {
-            using var client = endpoint == context.Client.Endpoint ? null : context.Client.WithEndpoint(endpoint);
             try
             {
-                return await (client ?? context.Client).GetAsync(AdminRoutes.Sessions + query, AdminJsonContext.Default.SessionList, context.Cancel).ConfigureAwait(false);
+                using var client = endpoint == context.Client.Endpoint ? null : context.Client.WithEndpoint(endpoint);
+                return (endpoint, List: await (client ?? context.Client).GetAsync(AdminRoutes.Sessions + query, AdminJsonContext.Default.SessionList, context.Cancel).ConfigureAwait(false), Code: ExitCode.Ok);
             }
             catch (CliException e)
             {
                 await context.Error.WriteLineAsync($"{endpoint}: {e.Message}").ConfigureAwait(false);
-                return null;
+                return (endpoint, List: (SessionList?)null, e.Code);
             }
         })).ConfigureAwait(false);
-        return [.. lists.OfType<SessionList>()];
+        return ([.. answers.Select(a => a.List).OfType<SessionList>()], [.. answers.Where(a => a.List is null).Select(a => (a.endpoint, a.Code))]);
     }
 
     private static async Task<List<string>> SocksMembersAsync(CliContext context)

@@ -68,6 +68,11 @@ public sealed class AdminBrowserTests : IAsyncLifetime
     [InlineData("localhost:{port}")]
     [InlineData("127.0.0.2:{port}")]
     [InlineData("127.0.0.1:1")]
+    [InlineData("127.1:{port}")]
+    [InlineData("0x7f.0.0.1:{port}")]
+    [InlineData("2130706433:{port}")]
+    [InlineData("127.0.0.1:0{port}")]
+    [InlineData("127.000.0.1:{port}")]
     public async Task ForeignHost_Refused(string host)
     {
         var port = _node.Admin[(_node.Admin.LastIndexOf(':') + 1)..];

@@ -76,4 +76,21 @@ public sealed class AdminHttpsTests : IAsyncLifetime
 
         Assert.Contains("Farm:Admin:Certificate and Farm:Admin:Key go together", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task KeyReadableByOthers_NodeRefusesToStartNamingFileAndMode()
+    {
+        var key = Path.Combine(Path.GetDirectoryName(_certificates.Key)!, "shared.key");
+        File.Copy(_certificates.Key, key);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => NodeHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Farm:Admin:Certificate"] = _certificates.Certificate,
+            ["Farm:Admin:Key"] = key,
+        }));
+
+        Assert.Equal($"Farm:Admin:Key: private key {key} is readable or writable by group or others (mode 644, 0600 expected): chmod 600 {key}", error.Message);
+    }
 }

@@ -6,7 +6,7 @@ namespace Farm.Cli.Tests;
 /// <summary>Each failure is a clear message on standard error and the documented exit code.</summary>
 public sealed class ErrorTests : IAsyncLifetime
 {
-    private const string Token = "s3cret-token";
+    private const string Token = "s3cret-token-for-errors";
     private NodeHost _node = null!;
 
     public async Task InitializeAsync() =>
@@ -65,6 +65,18 @@ public sealed class ErrorTests : IAsyncLifetime
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShortConfiguredToken_NodeRefusesToStartWithoutPrintingIt()
+    {
+        const string shortToken = "only-15-chars-x";
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            NodeHost.StartAsync(new Dictionary<string, string?> { ["Farm:Admin:Token"] = shortToken }));
+
+        Assert.Contains("Farm:Admin:Token is 15 characters, fewer than 16", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(shortToken, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

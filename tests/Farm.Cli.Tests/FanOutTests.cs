@@ -44,6 +44,23 @@ public sealed class FanOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OneMemberRefusesTheToken_ExitsUnauthorizedNamingIt()
+    {
+        var nodes = _farm.Nodes.ToList();
+        var token = (await File.ReadAllTextAsync(AdminTokenFile.PathFor(TestStateRoot.Path, nodes[0].Admin)!)).Trim();
+
+        // The first node's token is the wrong one for the second: it answers 401.
+        var list = await Farmctl.RunAsync(
+            [nodes[0].Admin, "sessions", "list", "--all-members", "--members", $"{nodes[0].Admin},{nodes[1].Admin}"],
+            null,
+            new Dictionary<string, string> { ["FARMCTL_TOKEN"] = token });
+
+        Assert.True(list.ExitCode == 4, $"{list.ExitCode}: {list.Error}");
+        Assert.Contains($"1 member(s) not listed: {nodes[1].Admin}", list.Error, StringComparison.Ordinal);
+        Assert.Contains("Count: 0 sessions on 1 node", list.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExplicitMembers_Listed()
     {
         var nodes = _farm.Nodes.ToList();

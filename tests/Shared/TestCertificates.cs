@@ -86,7 +86,13 @@ public static class TestCertificates
         var set = new TestCertificateSet(Path.Combine(directory, "member.crt"), Path.Combine(directory, "member.key"), Path.Combine(directory, "ca.crt"));
         File.WriteAllText(set.Ca, ca.ExportCertificatePem());
         File.WriteAllText(set.Certificate, member.ExportCertificatePem());
+        // A member refuses a key group or others may read (ssh's rule).
         File.WriteAllText(set.Key, key.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(set.Key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         return set;
     }
 }

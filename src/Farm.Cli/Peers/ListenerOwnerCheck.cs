@@ -5,9 +5,9 @@ using Farm.Shared.Net;
 namespace Farm.Cli.Peers;
 
 /// <summary>
-/// Before farmctl sends a token read from a member's token file, it checks on the open connection that
-/// the socket that accepted it belongs to the token file's owner: another local user listening on the
-/// admin port while the member is down would otherwise be handed the token. Checked on the connection
+/// Before farmctl sends a token, it checks on the open connection that the socket that accepted it
+/// belongs to the expected user (a token file's owner; for a given token on loopback, farmctl's user):
+/// another local user listening on the admin port while the member is down would otherwise be handed the token. Checked on the connection
 /// itself, after the handshake, so nothing can swap listeners between the check and the request.
 /// </summary>
 public static class ListenerOwnerCheck
@@ -20,7 +20,9 @@ public static class ListenerOwnerCheck
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Connects to <paramref name="endpoint"/> and returns the stream only if <paramref name="owner"/> accepted it.</summary>
-    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, uint owner, string tokenFile, CancellationToken cancel)
+    /// <param name="whose">Who <paramref name="owner"/> is, for the message: "who owns &lt;token file&gt;", "who runs farmctl".</param>
+    /// <param name="loopbackOnly">Check only a loopback listener (a given token may be meant for a member elsewhere).</param>
+    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, uint owner, string whose, bool loopbackOnly, CancellationToken cancel)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -28,12 +30,17 @@ public static class ListenerOwnerCheck
             await socket.ConnectAsync(endpoint, cancel).ConfigureAwait(false);
             var server = (IPEndPoint)socket.RemoteEndPoint!;
             var client = (IPEndPoint)socket.LocalEndPoint!;
+            if (loopbackOnly && !IPAddress.IsLoopback(SocketTable.Plain(server).Address))
+            {
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+
             var found = await FindServerOwnerAsync(server, client, cancel).ConfigureAwait(false);
             if (found != owner)
             {
                 var who = found is { } uid ? $"is owned by uid {uid}" : "is not a socket of this machine";
                 throw new ListenerNotOwnedException(
-                    $"the listener on {SocketTable.Plain(server)} {who}, not by uid {owner} who owns {tokenFile}: the token was not sent (is another program on the admin port while the member is down?). Pass --token to send one anyway");
+                    $"the listener on {SocketTable.Plain(server)} {who}, not by uid {owner} {whose}: the token was not sent (is another program on the admin port while the member is down?). If the member runs as that user, pass --trust-listener");
             }
 
             return new NetworkStream(socket, ownsSocket: true);
@@ -49,7 +56,7 @@ public static class ListenerOwnerCheck
     {
         if (!File.Exists(Tables[0]))
         {
-            throw new ListenerNotOwnedException($"cannot tell who listens on {server} (no {Tables[0]}): a token file's token is sent only to its owner's listener; pass --token");
+            throw new ListenerNotOwnedException($"cannot tell who listens on {server} (no {Tables[0]}): a token is sent only to its owner's listener; pass --trust-listener");
         }
 
         for (var waited = TimeSpan.Zero; ; waited += Step)

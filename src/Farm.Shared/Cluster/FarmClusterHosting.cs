@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 namespace Farm.Shared.Cluster;
 
 /// <summary>What every member (lighthouse or node) wires: options, remoting, clustering, DistributedData, readiness.</summary>
-public static class FarmClusterHosting
+public static partial class FarmClusterHosting
 {
     /// <summary>How often a member's replicator tells its local subscribers what changed.</summary>
     public static readonly TimeSpan SubscriberNotifyInterval = TimeSpan.FromMilliseconds(50);
@@ -76,6 +76,11 @@ public static class FarmClusterHosting
             PublicHostName = options.AdvertisedHostname,
             Port = port,
         };
+        if (!tls.Enabled)
+        {
+            LogPlainRemoting(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FarmClusterHosting)), ClusterTlsOptions.Section);
+        }
+
         if (tls.Material is { } material)
         {
             remoting.EnableSsl = true;
@@ -111,6 +116,9 @@ public static class FarmClusterHosting
 
         return builder;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Section}:Enabled is false: remoting runs in clear without authentication; any process that reaches this member's remoting port or a seed's can join the farm and write its policy. Use it only to measure a farm on a network no one else reaches")]
+    private static partial void LogPlainRemoting(ILogger logger, string section);
 
     /// <summary>The file in which this member keeps the farm's policy, whether or not it exists yet.</summary>
     public static string StoredPolicyPath(FarmClusterOptions options, string role, int defaultPort) =>

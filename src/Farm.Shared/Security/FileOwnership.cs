@@ -15,6 +15,8 @@ public static class FileOwnership
     private const uint WantModeAndOwner = 0x2 | 0x8;
     private const int StatxSize = 256;
     private const UnixFileMode GroupOrOthersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+    private const UnixFileMode OthersAny = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+    private const UnixFileMode GroupOrOthersAny = OthersAny | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute;
 
     /// <summary>The effective user id of this process.</summary>
     public static uint CurrentUser => GetEffectiveUser();
@@ -45,10 +47,31 @@ public static class FileOwnership
             : null;
     }
 
-    private static (uint Owner, UnixFileMode Mode) Stat(string path)
+    /// <summary>
+    /// Why the private key in <paramref name="path"/> (named by <paramref name="setting"/>) must not be used:
+    /// ssh's rule, a key file of this user's with any permission for group or others (0600 expected); a key
+    /// another user (root) manages may be shared with this member's group, never with others. Null when it
+    /// is kept close, when it does not exist (loading it reports that), or off Linux.
+    /// </summary>
+    public static string? PrivateKeyProblem(string path, string setting)
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists(path))
+        {
+            return null;
+        }
+
+        // Followed: a key mounted as a link (a Kubernetes secret) is judged by the file it names.
+        var (owner, mode) = Stat(path, follow: true);
+        var open = owner == CurrentUser ? GroupOrOthersAny : OthersAny;
+        return (mode & open) == 0
+            ? null
+            : $"{setting}: private key {path} is readable or writable by {(owner == CurrentUser ? "group or others" : "others")} (mode {Convert.ToString((int)mode, 8)}, 0600 expected): chmod 600 {path}";
+    }
+
+    private static (uint Owner, UnixFileMode Mode) Stat(string path, bool follow = false)
     {
         var buffer = new byte[StatxSize];
-        if (Statx(CurrentDirectory, path, NoFollow, WantModeAndOwner, buffer) != 0)
+        if (Statx(CurrentDirectory, path, follow ? 0 : NoFollow, WantModeAndOwner, buffer) != 0)
         {
             throw new IOException($"cannot stat {path}: errno {Marshal.GetLastPInvokeError()}");
         }

@@ -10,4 +10,7 @@ public sealed class TelemetryOptions
     /// loopback by default, so a first run exposes nothing.
     /// </summary>
     public string Listen { get; set; } = "127.0.0.1:9464";
+
+    /// <summary>Names besides the address reached a request's <c>Host</c> may carry (the lighthouse's name in a PAC or service discovery URL); none by default.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }

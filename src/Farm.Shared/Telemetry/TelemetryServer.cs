@@ -38,6 +38,7 @@ public sealed class TelemetryServer(
         builder.Services.AddRoutingCore();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(listen));
         var app = builder.Build();
+        app.Use(new TelemetryGuard(options.Value.AllowedHosts).InvokeAsync);
         app.UseRouting();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(meterProvider, predicate: null!, path: "/metrics", configureBranchedPipeline: null!, optionsName: null!);
         app.MapGet("/healthz/live", () => Results.Text("live\n"));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Farm.Shared.Security;
 
 namespace Farm.Shared.Cluster.Tls;
 
@@ -19,6 +20,11 @@ public sealed class ClusterTlsMaterial(X509Certificate2 certificate, X509Certifi
         var certificatePath = Required(options.Certificate, nameof(ClusterTlsOptions.Certificate));
         var keyPath = Required(options.Key, nameof(ClusterTlsOptions.Key));
         var caPath = Required(options.Ca, nameof(ClusterTlsOptions.Ca));
+        if (FileOwnership.PrivateKeyProblem(keyPath, $"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.Key)}") is { } exposed)
+        {
+            throw new ClusterTlsException(exposed);
+        }
+
         X509Certificate2 withKey;
         try
         {
@@ -42,10 +48,21 @@ public sealed class ClusterTlsMaterial(X509Certificate2 certificate, X509Certifi
             throw new ClusterTlsException($"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.Ca)}: cannot read {caPath}: {e.Message}");
         }
 
-        // A member whose own certificate the farm would refuse could never join: say so at start instead.
+        // A member whose own certificate the farm would refuse could never join: say so at start instead, with the reason.
+        var now = DateTime.UtcNow;
+        if (CertificateDates.Problem(withKey, now) is { } mine)
+        {
+            throw new ClusterTlsException($"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.Certificate)}: {certificatePath} {mine}");
+        }
+
+        if (CertificateDates.Problem(authority, now) is { } theirs)
+        {
+            throw new ClusterTlsException($"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.Ca)}: the CA certificate in {caPath} {theirs}");
+        }
+
         if (!FarmCertificateValidator.ChainsTo(withKey, authority))
         {
-            throw new ClusterTlsException($"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.Certificate)}: {certificatePath} is not signed by the CA in {caPath} (or has expired)");
+            throw new ClusterTlsException($"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.Certificate)}: {certificatePath} is not signed by the CA in {caPath}");
         }
 
         return new ClusterTlsMaterial(withKey, authority);
