@@ -15,7 +15,7 @@ public sealed record AcceptClient(Socket Socket, IPEndPoint Listener) : INoSeria
 /// <summary>Close a session, whatever step it is in; the sessions supervisor answers <see cref="SessionKilled"/>.</summary>
 public sealed record KillSession(long Id);
 
-/// <summary>The session's unfinished handshake lost its place to a newcomer while the node was full: it ends unserved. Never leaves the process.</summary>
+/// <summary>The session (an unfinished handshake or an idle relay) lost its place to a newcomer while the node was full: it ends. Never leaves the process.</summary>
 internal sealed record EvictSession : INoSerializationVerificationNeeded
 {
     public static readonly EvictSession Instance = new();

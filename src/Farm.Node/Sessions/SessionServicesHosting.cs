@@ -36,13 +36,14 @@ public static class SessionServicesHosting
         services.AddSingleton(sp =>
         {
             var caps = sp.GetRequiredService<SessionCaps>();
-            var prefixes = sp.GetRequiredService<IOptions<SocksOptions>>().Value.SourcePrefixLength.Lengths;
+            var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
+            var prefixes = options.SourcePrefixLength.Lengths;
             if (prefixes.Problem(SourcePrefixLengthOptions.Setting) is { } problem)
             {
                 throw new FormatException(problem);
             }
 
-            return new SourceConnections(caps.MaxSessionsPerSource, caps.MaxPendingHandshakesPerSource, prefixes);
+            return new SourceConnections(caps.MaxSessionsPerSource, caps.MaxPendingHandshakesPerSource, prefixes, options.EvictIdleAfter, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp =>
         {

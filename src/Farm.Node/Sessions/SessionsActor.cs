@@ -54,8 +54,8 @@ public sealed class SessionsActor : ReceiveActor
         }
 
         // A node-wide "limit sessions N" in the policy takes precedence over the configured cap.
-        var nodeFull = _services.Open.Current >= _services.Caps.Enforced(_services.Policy.Current.Policy.Limits.MaxSessions);
-        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, nodeFull, out var admission, out var evicted) is not { } ticket)
+        var cap = _services.Caps.Enforced(_services.Policy.Current.Policy.Limits.MaxSessions);
+        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, _services.Open.Current, cap, out var admission, out var evicted) is not { } ticket)
         {
             RefuseOverCap(accepted, id, RefusalOf(admission));
             return;
@@ -63,9 +63,9 @@ public sealed class SessionsActor : ReceiveActor
 
         if (evicted is not null)
         {
-            // Its place is already the newcomer's; the connection itself ends with an "evicted" record.
+            // Its place is already the newcomer's; the connection itself ends with an "evicted" record and the reason.
             Context.Child(ConnectionActor.NameOf(evicted.Session)).Tell(EvictSession.Instance);
-            _services.Metrics.SessionEvicted(EvictionReason.PendingHandshake);
+            _services.Metrics.SessionEvicted(evicted.EvictedFor ?? EvictionReason.PendingHandshake);
         }
 
         _services.Open.Opened();

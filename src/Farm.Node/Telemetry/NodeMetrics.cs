@@ -74,7 +74,7 @@ public sealed class NodeMetrics
         _dnsFailures = meter.CreateCounter<long>("farm.upstream.dns.failures", "{lookup}", "Destination name resolutions that gave no address, by reason.");
         _decisions = meter.CreateCounter<long>("farm.policy.decisions", "{decision}", "Policy decisions, by stage (client admission or request), rule id and action.");
         _refusals = meter.CreateCounter<long>("farm.client.refusals", "{connection}", "Clients closed before any SOCKS byte was answered, by reason.");
-        _evictions = meter.CreateCounter<long>("farm.sessions.evicted", "{session}", "Sessions closed to make room for a newcomer while the node was full, by reason; only unfinished handshakes are taken.");
+        _evictions = meter.CreateCounter<long>("farm.sessions.evicted", "{session}", "Sessions closed to make room for a newcomer while the node was full, by reason: an unfinished handshake or an idle relay of a source over its fair share.");
         _authFailures = meter.CreateCounter<long>("farm.auth.failures", "{attempt}", "SOCKS authentication failures, by reason.");
         _udpDatagrams = meter.CreateCounter<long>("farm.udp.datagrams", "{datagram}", "UDP datagrams relayed for UDP ASSOCIATE sessions, by direction.");
         _udpDropped = meter.CreateCounter<long>("farm.udp.dropped", "{datagram}", "UDP datagrams dropped by the UDP relay, by reason.");
@@ -114,6 +114,7 @@ public sealed class NodeMetrics
         _bindSessions.Add(0);
         _bindPeersRefused.Add(0);
         _evictions.Add(0, new KeyValuePair<string, object?>("reason", EvictionReason.PendingHandshake));
+        _evictions.Add(0, new KeyValuePair<string, object?>("reason", EvictionReason.IdleRelay));
 
         // A fresh node's session panels show 0, not "No data": the common series exist before the first session.
         foreach (var version in new SocksVersion?[] { SocksVersion.Socks4, SocksVersion.Socks5 })
