@@ -357,6 +357,14 @@ public sealed class ConnectionActor : UntypedActor
             _services.Metrics.PolicyDecided("request", requestDecision.Rule, requestDecision.Action);
         }
 
+        if (kind == "client" && !_services.Refusals.TryRecord(ClientAddress, _localEndPoint.ToString()))
+        {
+            // A refused client over its source's records per second: counted, and told in the summary.
+            _services.Metrics.RefusalRecordSuppressed();
+            Context.Stop(Self);
+            return;
+        }
+
         _services.Log.Write(new SessionRecord
         {
             Time = _services.Time.GetUtcNow(),
