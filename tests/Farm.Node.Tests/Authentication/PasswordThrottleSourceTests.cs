@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Farm.Node.Tests.Support;
 using Farm.Shared.Security;
@@ -40,7 +41,7 @@ public sealed class PasswordThrottleSourceTests
         for (var i = 0; i < FailuresPerSource; i++)
         {
             var (status, port) = await LoginAsync(node.Endpoint, honest, "bob", BobPassword);
-            Assert.Equal((byte)0x01, status);
+            Assert.NotEqual((byte?)0x00, status);
             overloaded.Add(port);
         }
 
@@ -66,14 +67,14 @@ public sealed class PasswordThrottleSourceTests
 
         for (var i = 0; i < FailuresPerSource; i++)
         {
-            Assert.Equal((byte)0x01, (await LoginAsync(node.Endpoint, guesser, "bob", "wrong")).Status);
+            Assert.NotEqual((byte?)0x00, (await LoginAsync(node.Endpoint, guesser, "bob", "wrong")).Status);
         }
 
         // Another address of the same /24 is the same source: refused at once, its right password not looked at.
         var (status, port) = await LoginAsync(node.Endpoint, neighbour, "bob", BobPassword);
-        Assert.True(status == 0x01, $"{neighbour} logged in ({status}) after {FailuresPerSource} wrong passwords from {guesser} in the same /24");
+        Assert.True(status != 0x00, $"{neighbour} logged in after {FailuresPerSource} wrong passwords from {guesser} in the same /24");
         Assert.Equal(["password-throttled"], await RecordsForAsync(node, neighbour, [port]));
-        Assert.Equal((byte)0x00, (await LoginAsync(node.Endpoint, IPAddress.Loopback, "bob", BobPassword)).Status);
+        Assert.Equal((byte?)0x00, (await LoginAsync(node.Endpoint, IPAddress.Loopback, "bob", BobPassword)).Status);
     }
 
     private static async Task<ExternalNodeProcess> StartAsync(string policy, string slowHash, Dictionary<string, string> settings)
@@ -93,15 +94,25 @@ public sealed class PasswordThrottleSourceTests
     private static byte[] Login(string user, string password) =>
         [0x05, 0x01, 0x02, 0x01, (byte)user.Length, .. Encoding.ASCII.GetBytes(user), (byte)password.Length, .. Encoding.ASCII.GetBytes(password)];
 
-    /// <summary>Greeting and credentials in one write: the RFC 1929 status and the client's port.</summary>
-    private static async Task<(byte Status, int Port)> LoginAsync(IPEndPoint node, IPAddress from, string user, string password)
+    /// <summary>
+    /// Greeting and credentials in one write: the RFC 1929 status (null when the node's reset of a
+    /// refused login overtook its answer) and the client's port.
+    /// </summary>
+    private static async Task<(byte? Status, int Port)> LoginAsync(IPEndPoint node, IPAddress from, string user, string password)
     {
         using var client = await RawClient.ConnectAsync(node, from);
         var port = ((IPEndPoint)client.Socket.LocalEndPoint!).Port;
         await client.SendAsync(Login(user, password));
-        var reply = await client.ReceiveExactlyAsync(4, TimeSpan.FromSeconds(30));
-        Assert.Equal(new byte[] { 0x05, 0x02, 0x01 }, reply[..3]);
-        return (reply[3], port);
+        try
+        {
+            var reply = await client.ReceiveExactlyAsync(4, TimeSpan.FromSeconds(30));
+            Assert.Equal(new byte[] { 0x05, 0x02, 0x01 }, reply[..3]);
+            return (reply[3], port);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            return (null, port);
+        }
     }
 
     /// <summary>The outcomes of the sessions from those client ports, once each has its record.</summary>
