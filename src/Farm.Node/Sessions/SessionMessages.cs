@@ -48,3 +48,9 @@ internal sealed record GetSessionInfo
 {
     public static readonly GetSessionInfo Instance = new();
 }
+
+/// <summary>The sessions supervisor's tick: write a summary record for each source whose refusals were left out of the log.</summary>
+internal sealed record SummariseRefusals
+{
+    public static readonly SummariseRefusals Instance = new();
+}

@@ -166,12 +166,6 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
     }
 }
 
-/// <summary>The sessions supervisor's tick: write a summary record for each source whose refusals were left out of the log.</summary>
-internal sealed record SummariseRefusals
-{
-    public static readonly SummariseRefusals Instance = new();
-}
-
 /// <summary>Wires the sessions supervisor at <c>/user/sessions</c>.</summary>
 public static class SessionsActorHosting
 {

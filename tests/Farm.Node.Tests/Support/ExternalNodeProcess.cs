@@ -166,7 +166,8 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         try
         {
-            return new ExternalNodeProcess(process, directory, await bound.Task.WaitAsync(TimeSpan.FromSeconds(30)), log);
+            // A loaded CI machine (several test assemblies starting nodes at once) has taken over 30 s.
+            return new ExternalNodeProcess(process, directory, await bound.Task.WaitAsync(TimeSpan.FromSeconds(90)), log);
         }
         catch
         {
