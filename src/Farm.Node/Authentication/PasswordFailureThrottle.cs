@@ -4,12 +4,23 @@ using Farm.Shared.Net;
 namespace Farm.Node.Authentication;
 
 /// <summary>
-/// Counts wrong passwords per source (<see cref="SourceKey"/>); after <c>failures</c> of them within
+/// Counts wrong passwords per source (<see cref="SourceKey"/>, grouped as the per-source caps group
+/// them: <paramref name="prefixes"/>, loopback as one); after <c>failures</c> of them within
 /// <c>window</c> the source is refused without hashing for <c>backoff</c>. Other sources are never
 /// affected, so a guesser cannot lock a user out from elsewhere.
+/// <para>
+/// A login refused because every hashing place was taken is not a wrong password: an honest client
+/// caught in someone else's flood must not be throttled for it. Such overflows have a budget of their
+/// own, <see cref="OverflowsPerFailure"/> times larger, only so that guessing against the cheap check
+/// of already verified passwords (which runs before a place is taken) stays bounded while a flood
+/// keeps the queue full.
+/// </para>
 /// </summary>
-public sealed class PasswordFailureThrottle(int failures, TimeSpan window, TimeSpan backoff, TimeProvider time)
+public sealed class PasswordFailureThrottle(int failures, TimeSpan window, TimeSpan backoff, TimeProvider time, SourcePrefixLengths prefixes)
 {
+    /// <summary>Overflowed logins a source may have within the window for each wrong password it may have.</summary>
+    public const int OverflowsPerFailure = 10;
+
     /// <summary>Sweeps of forgotten sources start above this many tracked ones, so a spread attack cannot grow the table without end.</summary>
     private const int SweepAbove = 10_000;
 
@@ -17,30 +28,41 @@ public sealed class PasswordFailureThrottle(int failures, TimeSpan window, TimeS
     private readonly Lock _gate = new();
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
 
+    public PasswordFailureThrottle(int failures, TimeSpan window, TimeSpan backoff, TimeProvider time)
+        : this(failures, window, backoff, time, SourcePrefixLengths.PerHost)
+    {
+    }
+
     public bool IsThrottled(IPAddress source)
     {
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            return _sources.TryGetValue(SourceKey.Of(source), out var entry) && entry.BlockedUntil > now;
+            return _sources.TryGetValue(SourceKey.Of(source, prefixes), out var entry) && entry.BlockedUntil > now;
         }
     }
 
-    public void RecordFailure(IPAddress source)
+    /// <summary>A wrong password (or unknown user, or failed GSSAPI context) from <paramref name="source"/>.</summary>
+    public void RecordFailure(IPAddress source) => Record(source, failure: true);
+
+    /// <summary>A login from <paramref name="source"/> refused because the hashing queue was full.</summary>
+    public void RecordOverflow(IPAddress source) => Record(source, failure: false);
+
+    private void Record(IPAddress source, bool failure)
     {
         var now = time.GetUtcNow();
-        var key = SourceKey.Of(source);
+        var key = SourceKey.Of(source, prefixes);
         lock (_gate)
         {
             if (!_sources.TryGetValue(key, out var entry) || now - entry.WindowStart > window)
             {
-                entry = new Entry(now, 0, DateTimeOffset.MinValue);
+                entry = new Entry(now, 0, 0, DateTimeOffset.MinValue);
             }
 
-            entry = entry with { Failures = entry.Failures + 1 };
-            if (entry.Failures >= failures)
+            entry = failure ? entry with { Failures = entry.Failures + 1 } : entry with { Overflows = entry.Overflows + 1 };
+            if (entry.Failures >= failures || entry.Overflows >= failures * OverflowsPerFailure)
             {
-                entry = new Entry(now, 0, now + backoff);
+                entry = new Entry(now, 0, 0, now + backoff);
             }
 
             _sources[key] = entry;
@@ -63,5 +85,5 @@ public sealed class PasswordFailureThrottle(int failures, TimeSpan window, TimeS
         }
     }
 
-    private readonly record struct Entry(DateTimeOffset WindowStart, int Failures, DateTimeOffset BlockedUntil);
+    private readonly record struct Entry(DateTimeOffset WindowStart, int Failures, int Overflows, DateTimeOffset BlockedUntil);
 }

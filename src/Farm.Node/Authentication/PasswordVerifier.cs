@@ -12,8 +12,9 @@ namespace Farm.Node.Authentication;
 /// no place, or comes from a throttled source, is refused at once without hashing. A password already
 /// verified under the policy version is confirmed by its HMAC alone before any place is taken, so a
 /// flood that fills the queue never locks out a user whose password is known. An attempt refused for
-/// want of a place counts as a failure of its source, so guessing against that cheap check while the
-/// queue is full is throttled like guessing against the hash.
+/// want of a place is not a failure of its source (an honest client caught in someone else's flood is
+/// not throttled for it); it counts against the source's larger overflow budget, so guessing against
+/// that cheap check while the queue is full stays bounded.
 /// </summary>
 public sealed class PasswordVerifier : IDisposable
 {
@@ -73,7 +74,7 @@ public sealed class PasswordVerifier : IDisposable
         if (Interlocked.Increment(ref _taken) > _places)
         {
             Interlocked.Decrement(ref _taken);
-            _throttle.RecordFailure(source);
+            _throttle.RecordOverflow(source);
             return PasswordVerdict.Overloaded;
         }
 

@@ -1,7 +1,7 @@
 namespace Farm.Node.Logging;
 
 /// <summary>
-/// One record per connection when it ends, and one per refused client: what an operator
+/// One record per connection when it ends, and one per refused client (a few a second per source, the rest summarised): what an operator
 /// needs to answer "who reached what, under which rule, and how did it end".
 /// </summary>
 public sealed record SessionRecord
@@ -35,7 +35,10 @@ public sealed record SessionRecord
 
     public string? Decision { get; init; }
 
-    /// <summary>Why the policy refused the request as sent (kebab-case <c>VerdictReason</c>), when it did.</summary>
+    /// <summary>
+    /// Why the policy refused the request as sent (kebab-case <c>VerdictReason</c>), why the session was
+    /// evicted (<c>pending-handshake</c>, <c>idle-relay</c>), or a refusal summary's sentence.
+    /// </summary>
     public string? Reason { get; init; }
 
     public string? Reply { get; init; }
@@ -47,6 +50,9 @@ public sealed record SessionRecord
     public long BytesDown { get; init; }
 
     public double DurationMs { get; init; }
+
+    /// <summary>A refusal summary only: the refused clients of the source that got no record of their own.</summary>
+    public int? Suppressed { get; init; }
 
     /// <summary>UDP ASSOCIATE only: datagrams relayed each way and dropped.</summary>
     public UdpTotals? Udp { get; init; }

@@ -32,6 +32,11 @@ public static class SessionRecordJson
         json.WriteNumber("bytes_up", record.BytesUp);
         json.WriteNumber("bytes_down", record.BytesDown);
         json.WriteNumber("duration_ms", Math.Round(record.DurationMs, 3));
+        if (record.Suppressed is { } suppressed)
+        {
+            json.WriteNumber("suppressed", suppressed);
+        }
+
         if (record.Udp is { } udp)
         {
             json.WriteNumber("datagrams_up", udp.DatagramsUp);

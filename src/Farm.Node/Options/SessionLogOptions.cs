@@ -14,6 +14,12 @@ public sealed class SessionLogOptions
     /// <summary>Rotated files kept.</summary>
     public int Keep { get; set; } = 5;
 
+    /// <summary>
+    /// Refused clients of one source that get a record each per second; the rest of that second's
+    /// are told in one summary record ("K more refused from SOURCE in T s").
+    /// </summary>
+    public int RefusalsPerSourcePerSecond { get; set; } = 5;
+
     /// <summary>The node's name in records; the host name when unset.</summary>
     public string? NodeName { get; set; }
 }

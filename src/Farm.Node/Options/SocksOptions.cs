@@ -44,6 +44,12 @@ public sealed class SocksOptions
     /// <summary>What one source is for the per-source caps: an address cut to a prefix; loopback is one source.</summary>
     public SourcePrefixLengthOptions SourcePrefixLength { get; set; } = new();
 
+    /// <summary>
+    /// While the node is full, a relaying session idle (no byte either way) this long may give its place
+    /// to a newcomer, if its source holds more than its fair share of the node.
+    /// </summary>
+    public TimeSpan EvictIdleAfter { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Connections from one source that have not yet completed their request.</summary>
     public int MaxPendingHandshakesPerSource { get; set; } = 64;
 

@@ -28,7 +28,10 @@ public sealed class ActivityDeadline : IDisposable
 
     public bool Expired => Volatile.Read(ref _expired) == 1;
 
-    public void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
+    public void Touch() => Touch(_time.GetTimestamp());
+
+    /// <summary>Activity at <paramref name="timestamp"/>, read once by the caller for whoever else records it.</summary>
+    public void Touch(long timestamp) => Volatile.Write(ref _lastActivity, timestamp);
 
     public void Dispose() => _timer.Dispose();
 

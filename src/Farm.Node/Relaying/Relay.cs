@@ -20,6 +20,7 @@ public sealed class Relay
     private readonly Socket _upstream;
     private readonly int _bufferSize;
     private readonly RelayCounters _counters;
+    private readonly TimeProvider _time;
     private readonly RelayThrottle? _upThrottle;
     private readonly RelayThrottle? _downThrottle;
     private int _stop;
@@ -30,6 +31,7 @@ public sealed class Relay
         _upstream = upstream;
         _bufferSize = settings.BufferSize;
         _counters = counters;
+        _time = settings.Time;
         if (settings.BytesPerSecond is { } rate)
         {
             _upThrottle = new RelayThrottle(rate, settings.BufferSize, settings.Time);
@@ -183,7 +185,9 @@ public sealed class Relay
                     return;
                 }
 
-                deadline.Touch();
+                var now = _time.GetTimestamp();
+                deadline.Touch(now);
+                _counters.Touched(now);
                 if (!await NonBlockingIo.SendAllAsync(destination, buffer.AsMemory(0, read)).ConfigureAwait(false))
                 {
                     Halt(destinationFailed);

@@ -169,6 +169,7 @@ public sealed class ConnectionActor : UntypedActor
             var outcome = await EstablishAsync().ConfigureAwait(false);
             if (outcome is null)
             {
+                _ticket.Relaying(_counters);
                 var result = await Relay.RunAsync(_client, _upstream!, _request!.Pending, RelaySettings, _counters, _kill.Token).ConfigureAwait(false);
                 _graceful = result.Graceful;
                 outcome = KebabNames<RelayOutcome>.Of(result.Outcome);
@@ -342,12 +343,26 @@ public sealed class ConnectionActor : UntypedActor
 
     private void Finish(string outcome, string kind = "session", string? rule = null)
     {
+        var evictedFor = _ticket.EvictedFor;
+        if (evictedFor is not null)
+        {
+            outcome = EvictionReason.Outcome;
+        }
+
         var destination = _request?.Destination;
         var duration = _services.Time.GetElapsedTime(_startedAt);
         _services.Metrics.SessionEnded(_version, _request, outcome, duration, _counters);
         if (_decision is { } requestDecision)
         {
             _services.Metrics.PolicyDecided("request", requestDecision.Rule, requestDecision.Action);
+        }
+
+        if (kind == "client" && !_services.Refusals.TryRecord(ClientAddress, _localEndPoint.ToString()))
+        {
+            // A refused client over its source's records per second: counted, and told in the summary.
+            _services.Metrics.RefusalRecordSuppressed();
+            Context.Stop(Self);
+            return;
         }
 
         _services.Log.Write(new SessionRecord
@@ -366,7 +381,7 @@ public sealed class ConnectionActor : UntypedActor
             Rule = rule ?? _limitRule ?? (_decision is { } decision ? decision.Rule?.Id ?? "default" : null),
             Route = _route,
             Decision = _decision is { } d ? (d.Action == PolicyAction.Pass ? "pass" : "block") : null,
-            Reason = _refusedFor is { } reason ? KebabNames<VerdictReason>.Of(reason) : null,
+            Reason = evictedFor ?? (_refusedFor is { } reason ? KebabNames<VerdictReason>.Of(reason) : null),
             Reply = _reply is { } reply ? KebabNames<Socks5Reply>.Of(reply) : null,
             Outcome = outcome,
             BytesUp = _udp?.Counters.BytesUp ?? _counters.BytesUp,

@@ -15,7 +15,7 @@ public sealed record AcceptClient(Socket Socket, IPEndPoint Listener) : INoSeria
 /// <summary>Close a session, whatever step it is in; the sessions supervisor answers <see cref="SessionKilled"/>.</summary>
 public sealed record KillSession(long Id);
 
-/// <summary>The session's unfinished handshake lost its place to a newcomer while the node was full: it ends unserved. Never leaves the process.</summary>
+/// <summary>The session (an unfinished handshake or an idle relay) lost its place to a newcomer while the node was full: it ends. Never leaves the process.</summary>
 internal sealed record EvictSession : INoSerializationVerificationNeeded
 {
     public static readonly EvictSession Instance = new();
@@ -47,4 +47,10 @@ internal sealed record SessionEnded(string Outcome, Exception? Failure) : INoSer
 internal sealed record GetSessionInfo
 {
     public static readonly GetSessionInfo Instance = new();
+}
+
+/// <summary>The sessions supervisor's tick: write a summary record for each source whose refusals were left out of the log.</summary>
+internal sealed record SummariseRefusals
+{
+    public static readonly SummariseRefusals Instance = new();
 }

@@ -22,10 +22,11 @@ public sealed record SessionServices(
     SessionLimiter Limiter,
     NodeMetrics Metrics,
     TimeProvider Time,
-    SessionCaps Caps,
+    SessionCapsInForce Caps,
     PasswordVerifier Passwords,
     GssapiAcceptor? Gssapi,
-    SourceConnections Sources)
+    SourceConnections Sources,
+    RefusalRecords Refusals)
 {
     /// <summary>Announced in BIND and UDP replies instead of the local address, for clients behind NAT.</summary>
     public IPAddress? AdvertisedAddress { get; } = Options.AdvertisedAddress is { Length: > 0 } text ? IPAddress.Parse(text) : null;

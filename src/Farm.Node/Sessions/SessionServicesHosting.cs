@@ -11,7 +11,6 @@ using Farm.Node.Telemetry;
 using Farm.Shared.Listening;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Farm.Node.Sessions;
@@ -26,28 +25,25 @@ public static class SessionServicesHosting
         services.AddSingleton(sp => new NameResolver(sp.GetRequiredService<IOptions<ResolverOptions>>().Value));
         services.AddSingleton<SocksListenerSockets>();
         services.AddPlannedListeners(sp => sp.GetRequiredService<IOptions<SocksOptions>>().Value.EffectiveListeners.SelectMany(text => PlannedListener.From("SOCKS", text)));
+        // Until the node has started and measured what it holds, the configured reserve alone.
+        services.AddSingleton(sp => new SessionCapsInForce(SessionCaps.From(sp.GetRequiredService<IOptions<SocksOptions>>().Value, DescriptorLimit.Read())));
+        services.AddHostedService<DescriptorMeasurement>();
         services.AddSingleton(sp =>
         {
+            var caps = sp.GetRequiredService<SessionCapsInForce>().Current;
             var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
-            var caps = SessionCaps.From(options, DescriptorLimit.Read());
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<SessionCaps>().LogInformation("{Caps}", caps.Describe(options));
-            return caps;
-        });
-        services.AddSingleton(sp =>
-        {
-            var caps = sp.GetRequiredService<SessionCaps>();
-            var prefixes = sp.GetRequiredService<IOptions<SocksOptions>>().Value.SourcePrefixLength.Lengths;
+            var prefixes = options.SourcePrefixLength.Lengths;
             if (prefixes.Problem(SourcePrefixLengthOptions.Setting) is { } problem)
             {
                 throw new FormatException(problem);
             }
 
-            return new SourceConnections(caps.MaxSessionsPerSource, caps.MaxPendingHandshakesPerSource, prefixes);
+            return new SourceConnections(caps.MaxSessionsPerSource, caps.MaxPendingHandshakesPerSource, prefixes, options.EvictIdleAfter, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
-            var throttle = new PasswordFailureThrottle(options.PasswordFailuresPerSource, options.PasswordFailureWindow, options.PasswordBackoff, sp.GetRequiredService<TimeProvider>());
+            var throttle = new PasswordFailureThrottle(options.PasswordFailuresPerSource, options.PasswordFailureWindow, options.PasswordBackoff, sp.GetRequiredService<TimeProvider>(), options.SourcePrefixLength.Lengths);
             return new PasswordVerifier(options.PasswordChecksAtOnce ?? Math.Max(1, Environment.ProcessorCount / 2), options.PasswordCheckQueue, throttle);
         });
         services.AddSingleton(sp =>
@@ -64,10 +60,11 @@ public static class SessionServicesHosting
                 new SessionLimiter(),
                 metrics,
                 time,
-                sp.GetRequiredService<SessionCaps>(),
+                sp.GetRequiredService<SessionCapsInForce>(),
                 sp.GetRequiredService<PasswordVerifier>(),
                 GssapiAcceptor.Create(options.Gssapi),
-                sp.GetRequiredService<SourceConnections>());
+                sp.GetRequiredService<SourceConnections>(),
+                new RefusalRecords(sp.GetRequiredService<IOptions<SessionLogOptions>>().Value.RefusalsPerSourcePerSecond, options.SourcePrefixLength.Lengths, time));
         });
         return services;
     }

@@ -14,9 +14,12 @@ namespace Farm.Node.Sessions;
 /// The node's sessions supervisor: one <see cref="ConnectionActor"/> child per accepted client,
 /// up to the node's session cap. A connection is never restarted: a failed one is stopped.
 /// </summary>
-public sealed class SessionsActor : ReceiveActor
+public sealed class SessionsActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the refusals left out of the session log are summarised.</summary>
+    private static readonly TimeSpan RefusalSummaries = TimeSpan.FromSeconds(1);
 
     private readonly SessionServices _services;
     private long _nextId;
@@ -28,7 +31,12 @@ public sealed class SessionsActor : ReceiveActor
         Receive<KillSession>(Kill);
         Receive<GetSessions>(_ => CollectSessions().PipeTo(Sender));
         Receive<GetSessionCount>(_ => Sender.Tell(new SessionCount(_services.Open.Current)));
+        Receive<SummariseRefusals>(_ => SummariseRefusalRecords());
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => Timers.StartPeriodicTimer(nameof(SummariseRefusals), SummariseRefusals.Instance, RefusalSummaries);
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
@@ -54,8 +62,8 @@ public sealed class SessionsActor : ReceiveActor
         }
 
         // A node-wide "limit sessions N" in the policy takes precedence over the configured cap.
-        var nodeFull = _services.Open.Current >= _services.Caps.Enforced(_services.Policy.Current.Policy.Limits.MaxSessions);
-        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, nodeFull, out var admission, out var evicted) is not { } ticket)
+        var cap = _services.Caps.Current.Enforced(_services.Policy.Current.Policy.Limits.MaxSessions);
+        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, _services.Open.Current, cap, out var admission, out var evicted) is not { } ticket)
         {
             RefuseOverCap(accepted, id, RefusalOf(admission));
             return;
@@ -63,9 +71,9 @@ public sealed class SessionsActor : ReceiveActor
 
         if (evicted is not null)
         {
-            // Its place is already the newcomer's; the connection itself ends with an "evicted" record.
+            // Its place is already the newcomer's; the connection itself ends with an "evicted" record and the reason.
             Context.Child(ConnectionActor.NameOf(evicted.Session)).Tell(EvictSession.Instance);
-            _services.Metrics.SessionEvicted(EvictionReason.PendingHandshake);
+            _services.Metrics.SessionEvicted(evicted.EvictedFor ?? EvictionReason.PendingHandshake);
         }
 
         _services.Open.Opened();
@@ -112,12 +120,39 @@ public sealed class SessionsActor : ReceiveActor
         return new OpenSessions([.. asks.Where(a => a.IsCompletedSuccessfully).Select(a => a.Result).OrderBy(s => s.Id)]);
     }
 
+    private void SummariseRefusalRecords()
+    {
+        foreach (var summary in _services.Refusals.TakeEnded())
+        {
+            _services.Log.Write(new SessionRecord
+            {
+                Time = summary.From,
+                Kind = "client",
+                Session = 0,
+                Node = _services.Log.NodeName,
+                Listener = summary.Listener,
+                Client = summary.Source,
+                Outcome = RefusalSummary.Outcome,
+                Reason = summary.Describe(),
+                Suppressed = summary.Suppressed,
+                DurationMs = summary.Interval.TotalMilliseconds,
+            });
+        }
+    }
+
     private void RefuseOverCap(AcceptClient accepted, long id, string reason)
     {
         var client = accepted.Socket.RemoteEndPoint?.ToString() ?? "unknown";
         var listener = accepted.Socket.LocalEndPoint?.ToString() ?? accepted.Listener.ToString();
+        var source = (accepted.Socket.RemoteEndPoint as IPEndPoint)?.Address.Unmapped();
         SocketTeardown.Close(accepted.Socket, graceful: false);
         _services.Metrics.ClientRefused(reason);
+        if (source is not null && !_services.Refusals.TryRecord(source, listener))
+        {
+            _services.Metrics.RefusalRecordSuppressed();
+            return;
+        }
+
         _services.Log.Write(new SessionRecord
         {
             Time = _services.Time.GetUtcNow(),

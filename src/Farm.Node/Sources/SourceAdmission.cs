@@ -7,6 +7,6 @@ public enum SourceAdmission
     OverSessionCap,
     OverHandshakeCap,
 
-    /// <summary>The node is full and no other source holds more unfinished handshakes than this one.</summary>
+    /// <summary>The node is full and <see cref="FairShare"/> gives the newcomer no one's place.</summary>
     OverNodeCap,
 }

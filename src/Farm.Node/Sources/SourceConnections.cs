@@ -4,22 +4,29 @@ using Farm.Shared.Net;
 namespace Farm.Node.Sources;
 
 /// <summary>
-/// Open connections and unfinished handshakes per source (<see cref="SourceKey"/>, grouped by
-/// <paramref name="prefixes"/>), so that one client holding idle connections cannot take the node's
-/// descriptors from the others. Each admitted connection holds a <see cref="SourceTicket"/>: its
+/// Open connections, unfinished handshakes and relaying sessions per source (<see cref="SourceKey"/>,
+/// grouped by <paramref name="prefixes"/>), so that one client holding idle connections cannot take the
+/// node's descriptors from the others. Each admitted connection holds a <see cref="SourceTicket"/>: its
 /// handshake and its close are given back through the ticket, each at most once, so no path that ends
 /// a connection twice or from two places can drift the counts. A source with nothing open has no entry.
 /// <para>
-/// When the node is full, a newcomer takes the place of the oldest unfinished handshake of the source
-/// holding the most of them, if that source holds more than the newcomer's: idle handshakes spread over
-/// many addresses cannot keep every other client out, and a relaying session is never taken.
+/// When the node is full, a newcomer takes a place by <see cref="FairShare"/>: only from a source holding
+/// more than its fair share, an unfinished handshake first, else a relaying session idle at least
+/// <paramref name="evictIdleAfter"/>.
 /// </para>
 /// </summary>
-public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixLengths prefixes)
+public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixLengths prefixes, TimeSpan evictIdleAfter, TimeProvider time)
 {
     private readonly Dictionary<SourceKey, Source> _sources = [];
     private readonly Lock _gate = new();
     private long _admitted;
+    private int _maxOpen = maxOpen;
+    private int _maxPending = maxPending;
+
+    public SourceConnections(int maxOpen, int maxPending, SourcePrefixLengths prefixes)
+        : this(maxOpen, maxPending, prefixes, TimeSpan.FromSeconds(60), TimeProvider.System)
+    {
+    }
 
     public SourceConnections(int maxOpen, int maxPending)
         : this(maxOpen, maxPending, SourcePrefixLengths.PerHost)
@@ -38,13 +45,23 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         }
     }
 
+    /// <summary>The per-source caps, set again once the node has measured what it holds at start.</summary>
+    public void SetCaps(int maxOpen, int maxPending)
+    {
+        lock (_gate)
+        {
+            _maxOpen = maxOpen;
+            _maxPending = maxPending;
+        }
+    }
+
     /// <summary>
     /// A ticket for <paramref name="session"/> when one more connection from <paramref name="source"/>
-    /// fits its caps, else null and the cap it would exceed. When <paramref name="nodeFull"/>, it fits
-    /// only by evicting another source's handshake, which is returned in <paramref name="evicted"/>
-    /// for the caller to close.
+    /// fits its caps, else null and the cap it would exceed. When the node holds <paramref name="nodeCap"/>
+    /// or more (<paramref name="nodeOpen"/>), it fits only by evicting another source's connection, which
+    /// is returned in <paramref name="evicted"/> for the caller to close.
     /// </summary>
-    public SourceTicket? TryOpen(IPAddress source, long session, bool nodeFull, out SourceAdmission admission, out SourceTicket? evicted)
+    public SourceTicket? TryOpen(IPAddress source, long session, int nodeOpen, int nodeCap, out SourceAdmission admission, out SourceTicket? evicted)
     {
         var key = SourceKey.Of(source, prefixes);
         evicted = null;
@@ -52,12 +69,12 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         {
             _sources.TryGetValue(key, out var counts);
             var pending = counts?.Pending.Count ?? 0;
-            admission = (counts?.Open ?? 0) >= maxOpen ? SourceAdmission.OverSessionCap
-                : pending >= maxPending ? SourceAdmission.OverHandshakeCap
+            admission = (counts?.Open ?? 0) >= _maxOpen ? SourceAdmission.OverSessionCap
+                : pending >= _maxPending ? SourceAdmission.OverHandshakeCap
                 : SourceAdmission.Admitted;
-            if (admission == SourceAdmission.Admitted && nodeFull)
+            if (admission == SourceAdmission.Admitted && nodeOpen >= nodeCap)
             {
-                evicted = EvictFor(pending);
+                evicted = EvictFor(counts?.Open ?? 0, nodeCap);
                 admission = evicted is null ? SourceAdmission.OverNodeCap : SourceAdmission.Admitted;
             }
 
@@ -81,7 +98,7 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
 
     /// <summary>A ticket for <paramref name="session"/> when one more connection from <paramref name="source"/> fits its caps; the node is not full.</summary>
     public SourceTicket? TryOpen(IPAddress source, long session, out SourceAdmission admission) =>
-        TryOpen(source, session, nodeFull: false, out admission, out _);
+        TryOpen(source, session, 0, int.MaxValue, out admission, out _);
 
     public int OpenFrom(IPAddress source)
     {
@@ -100,14 +117,19 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
     }
 
     /// <summary>Only a ticket gives back, and only what it took.</summary>
-    internal void GiveBack(SourceTicket ticket, bool open, bool pending)
+    internal void GiveBack(SourceTicket ticket, bool open, bool pending, bool relaying)
     {
         lock (_gate)
         {
             var counts = _sources[ticket.Key];
-            if (pending)
+            if (pending && ticket.Pending.List is not null)
             {
                 counts.Pending.Remove(ticket.Pending);
+            }
+
+            if (relaying && ticket.Relay.List is not null)
+            {
+                counts.Relaying.Remove(ticket.Relay);
             }
 
             if (open && --counts.Open == 0)
@@ -117,36 +139,66 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         }
     }
 
-    /// <summary>
-    /// Under the lock: the oldest handshake of the source with the most of them (the oldest first
-    /// among equals), when that source holds more than <paramref name="newcomerPending"/>. A scan of
-    /// the sources, paid only while the node is full.
-    /// </summary>
-    private SourceTicket? EvictFor(int newcomerPending)
+    /// <summary>The ticket's session relays: listed under its source, unless it ended first.</summary>
+    internal void StartRelaying(SourceTicket ticket)
     {
-        Source? most = null;
-        foreach (var counts in _sources.Values)
+        ticket.Activity!.Touched(time.GetTimestamp());
+        lock (_gate)
         {
-            if (counts.Pending.First is { } oldest
-                && (most is null
-                    || counts.Pending.Count > most.Pending.Count
-                    || (counts.Pending.Count == most.Pending.Count && oldest.Value.Order < most.Pending.First!.Value.Order)))
+            if (ticket.TryRelay())
             {
-                most = counts;
+                _sources[ticket.Key].Relaying.AddLast(ticket.Relay);
             }
         }
+    }
 
-        if (most is null || most.Pending.Count <= newcomerPending)
+    /// <summary>
+    /// Under the lock: the connection <see cref="FairShare"/> gives up for a newcomer whose source holds
+    /// <paramref name="newcomerOpen"/>. A scan of the sources, and of the relays of those over their
+    /// share, paid only while the node is full.
+    /// </summary>
+    private SourceTicket? EvictFor(int newcomerOpen, int nodeCap)
+    {
+        var share = FairShare.Of(nodeCap, FairShare.SourcesWith(_sources.Count, newcomerOpen));
+        if (newcomerOpen >= share)
         {
             return null;
         }
 
-        // A handshake finishing right now has left the Handshaking state but not yet the list: pass it by.
-        for (var node = most.Pending.First; node is not null; node = node.Next)
+        var table = new List<Source>(_sources.Count);
+        var shares = new List<SourceShare>(_sources.Count);
+        foreach (var counts in _sources.Values)
         {
-            if (node.Value.TryEvict())
+            table.Add(counts);
+
+            // A source at or under its share gives up nothing: its relays are not worth a look.
+            shares.Add(new SourceShare(counts.Open, counts.Pending.First?.Value.Order, counts.Open > share ? LongestIdle(counts, out _) : TimeSpan.Zero));
+        }
+
+        if (FairShare.Choose(shares, newcomerOpen, nodeCap, evictIdleAfter) is not { } choice)
+        {
+            return null;
+        }
+
+        var victim = table[choice.Source];
+        if (choice.Victim == EvictionVictim.IdleRelay)
+        {
+            LongestIdle(victim, out var idlest);
+            if (idlest is not null && idlest.TryEvictRelay())
             {
-                most.Pending.Remove(node);
+                victim.Relaying.Remove(idlest.Relay);
+                return idlest;
+            }
+
+            return null;
+        }
+
+        // A handshake finishing right now has left the Handshaking state but not yet the list: pass it by.
+        for (var node = victim.Pending.First; node is not null; node = node.Next)
+        {
+            if (node.Value.TryEvictHandshake())
+            {
+                victim.Pending.Remove(node);
                 return node.Value;
             }
         }
@@ -154,10 +206,29 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         return null;
     }
 
+    private TimeSpan LongestIdle(Source counts, out SourceTicket? idlest)
+    {
+        idlest = null;
+        var oldest = long.MaxValue;
+        foreach (var ticket in counts.Relaying)
+        {
+            var last = ticket.Activity!.LastActivity;
+            if (last < oldest)
+            {
+                oldest = last;
+                idlest = ticket;
+            }
+        }
+
+        return idlest is null ? TimeSpan.Zero : time.GetElapsedTime(oldest);
+    }
+
     private sealed class Source
     {
         public int Open { get; set; }
 
         public LinkedList<SourceTicket> Pending { get; } = new();
+
+        public LinkedList<SourceTicket> Relaying { get; } = new();
     }
 }

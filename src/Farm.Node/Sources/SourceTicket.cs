@@ -1,3 +1,4 @@
+using Farm.Node.Relaying;
 using Farm.Shared.Net;
 
 namespace Farm.Node.Sources;
@@ -6,16 +7,20 @@ namespace Farm.Node.Sources;
 /// One admitted connection's place under its source's caps. The handshake's place is given back by
 /// <see cref="HandshakeDone"/>, by <see cref="Close"/> or by an eviction, whichever comes first, and
 /// the connection's by <see cref="Close"/>; a second call of either does nothing, from whatever thread.
+/// A relaying session is marked by <see cref="Relaying"/>, so that it may be judged idle while the node is full.
 /// </summary>
 public sealed class SourceTicket
 {
     private const int Handshaking = 0;
     private const int Established = 1;
-    private const int Evicted = 2;
-    private const int Closed = 3;
+    private const int Relayed = 2;
+    private const int HandshakeEvicted = 3;
+    private const int RelayEvicted = 4;
+    private const int Closed = 5;
 
     private readonly SourceConnections _owner;
     private int _state = Handshaking;
+    private string? _evictedFor;
 
     internal SourceTicket(SourceConnections owner, SourceKey key, long session, long order)
     {
@@ -24,10 +29,19 @@ public sealed class SourceTicket
         Session = session;
         Order = order;
         Pending = new LinkedListNode<SourceTicket>(this);
+        Relay = new LinkedListNode<SourceTicket>(this);
     }
 
     /// <summary>The session this ticket admitted, so the node can close it when it is evicted.</summary>
     public long Session { get; }
+
+    /// <summary>Why the connection lost its place (<see cref="EvictionReason"/>), null while it holds it.</summary>
+    public string? EvictedFor => Volatile.Read(ref _state) switch
+    {
+        HandshakeEvicted => EvictionReason.PendingHandshake,
+        RelayEvicted => EvictionReason.IdleRelay,
+        _ => Volatile.Read(ref _evictedFor),
+    };
 
     internal SourceKey Key { get; }
 
@@ -36,6 +50,12 @@ public sealed class SourceTicket
 
     /// <summary>The ticket's place in its source's list of unfinished handshakes, oldest first.</summary>
     internal LinkedListNode<SourceTicket> Pending { get; }
+
+    /// <summary>The ticket's place in its source's list of relaying sessions.</summary>
+    internal LinkedListNode<SourceTicket> Relay { get; }
+
+    /// <summary>The relay's bytes and last activity, once <see cref="Relaying"/> was called.</summary>
+    internal RelayCounters? Activity { get; private set; }
 
     /// <summary>
     /// The connection's handshake is over, however it ended. False when its place was taken by an
@@ -46,11 +66,19 @@ public sealed class SourceTicket
         var before = Interlocked.CompareExchange(ref _state, Established, Handshaking);
         if (before == Handshaking)
         {
-            _owner.GiveBack(this, open: false, pending: true);
+            _owner.GiveBack(this, open: false, pending: true, relaying: false);
             return true;
         }
 
         return before == Established;
+    }
+
+    /// <summary>The session relays from now on; <paramref name="activity"/> tells how long it has been idle.</summary>
+    public void Relaying(RelayCounters activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        Activity = activity;
+        _owner.StartRelaying(this);
     }
 
     /// <summary>The connection is closed.</summary>
@@ -59,10 +87,22 @@ public sealed class SourceTicket
         var before = Interlocked.Exchange(ref _state, Closed);
         if (before != Closed)
         {
-            _owner.GiveBack(this, open: true, pending: before == Handshaking);
+            Volatile.Write(ref _evictedFor, before switch
+            {
+                HandshakeEvicted => EvictionReason.PendingHandshake,
+                RelayEvicted => EvictionReason.IdleRelay,
+                _ => null,
+            });
+            _owner.GiveBack(this, open: true, pending: before == Handshaking, relaying: before == Relayed);
         }
     }
 
+    /// <summary>Called by the owner, under its lock: an established session starts relaying, unless it ended meanwhile.</summary>
+    internal bool TryRelay() => Interlocked.CompareExchange(ref _state, Relayed, Established) == Established;
+
     /// <summary>Called by the owner, under its lock: takes the place of a connection still handshaking, never of one that got further.</summary>
-    internal bool TryEvict() => Interlocked.CompareExchange(ref _state, Evicted, Handshaking) == Handshaking;
+    internal bool TryEvictHandshake() => Interlocked.CompareExchange(ref _state, HandshakeEvicted, Handshaking) == Handshaking;
+
+    /// <summary>Called by the owner, under its lock, on a relaying session it judged idle.</summary>
+    internal bool TryEvictRelay() => Interlocked.CompareExchange(ref _state, RelayEvicted, Relayed) == Relayed;
 }

@@ -4,6 +4,7 @@ using Farm.Node.Handshake;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
 using Farm.Node.Relaying;
+using Farm.Node.Sessions;
 using Farm.Node.Sources;
 using Farm.Node.Udp;
 using Farm.Shared.Policy;
@@ -42,6 +43,7 @@ public sealed class NodeMetrics
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _evictions;
+    private readonly Counter<long> _recordsSuppressed;
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _udpDatagrams;
     private readonly Counter<long> _udpDropped;
@@ -61,7 +63,7 @@ public sealed class NodeMetrics
         HandshakeFailure.NoAcceptableMethod,
     ];
 
-    public NodeMetrics(IMeterFactory meterFactory, PolicyHolder policy, IPolicyEnforcer? enforcer, int maxSessions, SourceConnections sources, Func<bool>? draining = null)
+    public NodeMetrics(IMeterFactory meterFactory, PolicyHolder policy, IPolicyEnforcer? enforcer, SessionCapsInForce caps, SourceConnections sources, Func<bool>? draining = null)
     {
         var meter = meterFactory.Create(MeterName);
         _open = meter.CreateUpDownCounter<long>("farm.sessions.open", "{session}", "Client connections held by the node, in any step; what the session cap counts.");
@@ -74,7 +76,8 @@ public sealed class NodeMetrics
         _dnsFailures = meter.CreateCounter<long>("farm.upstream.dns.failures", "{lookup}", "Destination name resolutions that gave no address, by reason.");
         _decisions = meter.CreateCounter<long>("farm.policy.decisions", "{decision}", "Policy decisions, by stage (client admission or request), rule id and action.");
         _refusals = meter.CreateCounter<long>("farm.client.refusals", "{connection}", "Clients closed before any SOCKS byte was answered, by reason.");
-        _evictions = meter.CreateCounter<long>("farm.sessions.evicted", "{session}", "Sessions closed to make room for a newcomer while the node was full, by reason; only unfinished handshakes are taken.");
+        _recordsSuppressed = meter.CreateCounter<long>("farm.session_records.suppressed", "{record}", "Refused clients that got no session record of their own, over their source's records per second; each second's are told in one summary record.");
+        _evictions = meter.CreateCounter<long>("farm.sessions.evicted", "{session}", "Sessions closed to make room for a newcomer while the node was full, by reason: an unfinished handshake or an idle relay of a source over its fair share.");
         _authFailures = meter.CreateCounter<long>("farm.auth.failures", "{attempt}", "SOCKS authentication failures, by reason.");
         _udpDatagrams = meter.CreateCounter<long>("farm.udp.datagrams", "{datagram}", "UDP datagrams relayed for UDP ASSOCIATE sessions, by direction.");
         _udpDropped = meter.CreateCounter<long>("farm.udp.dropped", "{datagram}", "UDP datagrams dropped by the UDP relay, by reason.");
@@ -84,7 +87,7 @@ public sealed class NodeMetrics
         meter.CreateObservableGauge("farm.policy.version", () => policy.Current.Version, "{version}", "Version of the policy this node enforces for new sessions.");
         meter.CreateObservableGauge("farm.policy.store.damaged", () => enforcer?.StoreDamage is null ? 0 : 1, "{state}", "1 while the stored farm policy is unreadable and the node refuses every client, else 0.");
         meter.CreateObservableGauge("farm.sessions.sources", () => sources.Sources, "{source}", "Sources (an IPv4 address or an IPv6 /64) holding an open connection: what the per-source caps count.");
-        meter.CreateObservableGauge("farm.sessions.limit", () => maxSessions, "{session}", "The node's session cap (Farm:Socks:MaxSessions).");
+        meter.CreateObservableGauge("farm.sessions.limit", () => caps.Current.MaxSessions, "{session}", "The node's session cap (Farm:Socks:MaxSessions, lowered to what the open-files limit allows).");
 
         meter.CreateObservableGauge("farm.node.draining", () => draining?.Invoke() == true ? 1 : 0, "{state}", "1 while the node is draining (accepting no new sessions), else 0.");
 
@@ -114,6 +117,8 @@ public sealed class NodeMetrics
         _bindSessions.Add(0);
         _bindPeersRefused.Add(0);
         _evictions.Add(0, new KeyValuePair<string, object?>("reason", EvictionReason.PendingHandshake));
+        _evictions.Add(0, new KeyValuePair<string, object?>("reason", EvictionReason.IdleRelay));
+        _recordsSuppressed.Add(0);
 
         // A fresh node's session panels show 0, not "No data": the common series exist before the first session.
         foreach (var version in new SocksVersion?[] { SocksVersion.Socks4, SocksVersion.Socks5 })
@@ -134,6 +139,8 @@ public sealed class NodeMetrics
     public void SessionClosed() => _open.Add(-1);
 
     public void SessionEvicted(string reason) => _evictions.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void RefusalRecordSuppressed() => _recordsSuppressed.Add(1);
 
     public void ClientRefused(string reason)
     {

@@ -29,7 +29,7 @@ public static class NodeTelemetryHosting
                 sp.GetRequiredService<IMeterFactory>(),
                 sp.GetRequiredService<PolicyHolder>(),
                 sp.GetService<IPolicyEnforcer>(),
-                sp.GetRequiredService<SessionCaps>().MaxSessions,
+                sp.GetRequiredService<SessionCapsInForce>(),
                 sp.GetRequiredService<SourceConnections>(),
                 sp.GetService<DrainState>() is { } drain ? () => drain.Draining : null);
         });

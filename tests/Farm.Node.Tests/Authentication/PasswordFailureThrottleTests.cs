@@ -1,5 +1,6 @@
 using System.Net;
 using Farm.Node.Authentication;
+using Farm.Shared.Net;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Farm.Node.Tests.Authentication;
@@ -52,5 +53,20 @@ public sealed class PasswordFailureThrottleTests
 
         Assert.True(throttle.IsThrottled(IPAddress.Parse("2001:db8:1:2::42")));
         Assert.False(throttle.IsThrottled(IPAddress.Parse("2001:db8:1:3::1")));
+    }
+
+    [Fact]
+    public void GroupedAsThePerSourceCaps_ConfiguredIpv4PrefixAndLoopbackAsOne()
+    {
+        var throttle = new PasswordFailureThrottle(2, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), _time, new SourcePrefixLengths(24, 64));
+
+        throttle.RecordFailure(IPAddress.Parse("198.51.100.7"));
+        throttle.RecordFailure(IPAddress.Parse("198.51.100.200"));
+        throttle.RecordFailure(IPAddress.Parse("127.0.0.2"));
+        throttle.RecordFailure(IPAddress.IPv6Loopback);
+
+        Assert.True(throttle.IsThrottled(IPAddress.Parse("198.51.100.9")));
+        Assert.False(throttle.IsThrottled(IPAddress.Parse("198.51.101.7")));
+        Assert.True(throttle.IsThrottled(IPAddress.Parse("127.0.0.1")));
     }
 }

@@ -120,7 +120,7 @@ public sealed class PasswordVerifierTests
     }
 
     [Fact]
-    public async Task OverloadRefusals_CountTowardTheSourcesThrottle()
+    public async Task OverloadRefusals_AreNoPasswordFailure_ButHaveABudgetOfTheirOwn()
     {
         using var verifier = new PasswordVerifier(concurrency: 1, queueLength: 0, Throttle(failures: 2));
         using var release = new ManualResetEventSlim();
@@ -131,12 +131,17 @@ public sealed class PasswordVerifierTests
         }
 
         var held = verifier.CheckAsync(IPAddress.Parse("10.0.0.2"), () => false, HeldWrong, CancellationToken.None);
-        var guesser = IPAddress.Parse("10.0.0.5");
+        var honest = IPAddress.Parse("10.0.0.5");
+        var guesser = IPAddress.Parse("10.0.0.7");
 
         try
         {
-            Assert.Equal(PasswordVerdict.Overloaded, await verifier.CheckAsync(guesser, () => false, () => true, CancellationToken.None).WaitAsync(Generous));
-            Assert.Equal(PasswordVerdict.Overloaded, await verifier.CheckAsync(guesser, () => false, () => true, CancellationToken.None).WaitAsync(Generous));
+            Assert.Equal(PasswordVerdict.Overloaded, await verifier.CheckAsync(honest, () => false, () => true, CancellationToken.None).WaitAsync(Generous));
+            Assert.Equal(PasswordVerdict.Overloaded, await verifier.CheckAsync(honest, () => false, () => true, CancellationToken.None).WaitAsync(Generous));
+            for (var i = 0; i < 2 * PasswordFailureThrottle.OverflowsPerFailure; i++)
+            {
+                Assert.Equal(PasswordVerdict.Overloaded, await verifier.CheckAsync(guesser, () => false, () => true, CancellationToken.None).WaitAsync(Generous));
+            }
         }
         finally
         {
@@ -144,9 +149,9 @@ public sealed class PasswordVerifierTests
         }
 
         Assert.Equal(PasswordVerdict.Rejected, await held.WaitAsync(Generous));
-        // The queue is free again, yet the source that was refused twice is throttled, even for a known password.
+        // The queue is free again: the source refused twice for want of a place is served, the one refused twenty times is throttled.
+        Assert.Equal(PasswordVerdict.Accepted, await verifier.CheckAsync(honest, () => false, () => true, CancellationToken.None).WaitAsync(Generous));
         Assert.Equal(PasswordVerdict.Throttled, await verifier.CheckAsync(guesser, () => true, () => true, CancellationToken.None).WaitAsync(Generous));
-        Assert.Equal(PasswordVerdict.Accepted, await verifier.CheckAsync(IPAddress.Parse("10.0.0.6"), () => false, () => true, CancellationToken.None).WaitAsync(Generous));
     }
 
     private static PasswordFailureThrottle Throttle(int failures) =>

@@ -18,6 +18,21 @@ public sealed class SessionCapsTests
     }
 
     [Fact]
+    public void MeasuredAtStart_TheReserveIsWhatTheNodeHoldsPlusAMargin_TheConfiguredReserveAFloor()
+    {
+        var options = new SocksOptions();
+
+        var busy = SessionCaps.From(options, descriptorLimit: 1024, openAtStart: 150);
+        Assert.Equal(150 + SessionCaps.Margin, busy.Reserve);
+        Assert.Equal((1024 - 150 - SessionCaps.Margin) / 2, busy.MaxSessions);
+        Assert.Matches($@"open-files limit 1024 \(reserve {150 + SessionCaps.Margin}: 150 open at start \+ {SessionCaps.Margin} margin, floor Farm:Socks:DescriptorReserve 256\): sessions {busy.MaxSessions} ", busy.Describe(options));
+
+        var quiet = SessionCaps.From(options, descriptorLimit: 1024, openAtStart: 10);
+        Assert.Equal(256, quiet.Reserve);
+        Assert.Equal((1024 - 256) / 2, quiet.MaxSessions);
+    }
+
+    [Fact]
     public void HighDescriptorLimit_KeepsTheConfiguredCap()
     {
         var caps = SessionCaps.From(new SocksOptions { MaxSessions = 20_000, MaxSessionsPerSource = 300 }, descriptorLimit: 1_048_576);

@@ -1,13 +1,15 @@
 using System.Net;
+using Farm.Node.Relaying;
 using Farm.Node.Sources;
 using Farm.Shared.Net;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Farm.Node.Tests.Sources;
 
 /// <summary>
-/// Issue 16 F4: while the node is full, a newcomer takes the place of the oldest unfinished handshake
-/// of the source holding the most of them, only when that source holds more than the newcomer's, and
-/// never the place of a connection past its handshake; sources group by prefix, loopback as one.
+/// Issue 16 F4, F1, F2: while the node is full, a newcomer under its fair share takes the place of the
+/// oldest unfinished handshake of the source over its share holding the most, else of its longest-idle
+/// relay idle long enough, never of a connection between the two; sources group by prefix, loopback as one.
 /// </summary>
 public sealed class SourceConnectionsTests
 {
@@ -24,7 +26,7 @@ public sealed class SourceConnectionsTests
         Admitted(sources, big, 3);
         Admitted(sources, big, 4);
 
-        var ticket = sources.TryOpen(Legit, 5, nodeFull: true, out var admission, out var evicted);
+        var ticket = sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, out var admission, out var evicted);
 
         Assert.Equal(SourceAdmission.Admitted, admission);
         Assert.NotNull(ticket);
@@ -44,7 +46,7 @@ public sealed class SourceConnectionsTests
         Admitted(sources, other, 1);
         Admitted(sources, Legit, 2);
 
-        Assert.Null(sources.TryOpen(Legit, 3, nodeFull: true, out var admission, out var evicted));
+        Assert.Null(sources.TryOpen(Legit, 3, nodeOpen: 2, nodeCap: 2, out var admission, out var evicted));
         Assert.Equal(SourceAdmission.OverNodeCap, admission);
         Assert.Null(evicted);
         Assert.Equal(1, sources.PendingFrom(other));
@@ -64,10 +66,10 @@ public sealed class SourceConnectionsTests
 
         var pending = Admitted(sources, relaying, 4);
 
-        // Only the one pending handshake can go; after it, no source holds more than the newcomer's.
-        Assert.NotNull(sources.TryOpen(Legit, 5, nodeFull: true, out _, out var evicted));
+        // Only the one pending handshake can go; the rest are past their handshake and not relaying.
+        Assert.NotNull(sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, out _, out var evicted));
         Assert.Same(pending, evicted);
-        Assert.Null(sources.TryOpen(Legit, 6, nodeFull: true, out var admission, out evicted));
+        Assert.Null(sources.TryOpen(Legit, 6, nodeOpen: 4, nodeCap: 4, out var admission, out evicted));
         Assert.Equal(SourceAdmission.OverNodeCap, admission);
         Assert.Null(evicted);
         Assert.Equal(4, sources.OpenFrom(relaying));
@@ -80,9 +82,10 @@ public sealed class SourceConnectionsTests
         var later = Admitted(sources, IPAddress.Parse("198.51.100.2"), 1);
         var earlier = Admitted(sources, IPAddress.Parse("198.51.100.1"), 2);
         Assert.True(later.HandshakeDone());
-        var laterPending = Admitted(sources, IPAddress.Parse("198.51.100.2"), 3);
+        Assert.True(Admitted(sources, IPAddress.Parse("198.51.100.1"), 3).HandshakeDone());
+        var laterPending = Admitted(sources, IPAddress.Parse("198.51.100.2"), 4);
 
-        sources.TryOpen(Legit, 4, nodeFull: true, out _, out var evicted);
+        sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, out _, out var evicted);
 
         Assert.Same(earlier, evicted);
         Assert.NotSame(laterPending, evicted);
@@ -95,7 +98,7 @@ public sealed class SourceConnectionsTests
         var hog = IPAddress.Parse("198.51.100.1");
         var victim = Admitted(sources, hog, 1);
         var kept = Admitted(sources, hog, 2);
-        var newcomer = sources.TryOpen(Legit, 3, nodeFull: true, out _, out var evicted);
+        var newcomer = sources.TryOpen(Legit, 3, nodeOpen: 2, nodeCap: 2, out _, out var evicted);
         Assert.Same(victim, evicted);
 
         victim.Close();
@@ -106,6 +109,36 @@ public sealed class SourceConnectionsTests
         kept.Close();
         newcomer!.Close();
         Assert.Equal(0, sources.Sources);
+    }
+
+    [Fact]
+    public void NodeFull_NoHandshakeToTake_TheLongestIdleRelayOverTheShareGoes_ABusyOneStays()
+    {
+        var time = new FakeTimeProvider();
+        var sources = new SourceConnections(10, 10, SourcePrefixLengths.PerHost, TimeSpan.FromSeconds(60), time);
+        var hog = IPAddress.Parse("198.51.100.1");
+        var busy = Relaying(sources, hog, 1);
+        var idlest = Relaying(sources, hog, 2);
+        time.Advance(TimeSpan.FromSeconds(30));
+        var idle = Relaying(sources, hog, 3);
+        time.Advance(TimeSpan.FromSeconds(40));
+        busy.Activity.Touched(time.GetTimestamp());
+
+        // 70 s idle, 40 s idle, 0 s idle: only the first is idle long enough.
+        Assert.NotNull(sources.TryOpen(Legit, 4, nodeOpen: 3, nodeCap: 3, out _, out var evicted));
+        Assert.Same(idlest.Ticket, evicted);
+        Assert.Equal(EvictionReason.IdleRelay, evicted!.EvictedFor);
+        Assert.Null(sources.TryOpen(IPAddress.Parse("192.0.2.11"), 5, nodeOpen: 3, nodeCap: 3, out var admission, out evicted));
+        Assert.Equal(SourceAdmission.OverNodeCap, admission);
+
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.NotNull(sources.TryOpen(IPAddress.Parse("192.0.2.11"), 5, nodeOpen: 3, nodeCap: 3, out _, out evicted));
+        Assert.Same(idle.Ticket, evicted);
+
+        idlest.Ticket.Close();
+        idle.Ticket.Close();
+        Assert.Equal(1, sources.OpenFrom(hog));
+        Assert.Null(busy.Ticket.EvictedFor);
     }
 
     [Fact]
@@ -139,6 +172,15 @@ public sealed class SourceConnectionsTests
         Assert.Null(SourcePrefixLengths.PerHost.Problem("s"));
         Assert.Equal("s:Ipv4 is 33; it must be 0 to 32", new SourcePrefixLengths(33, 64).Problem("s"));
         Assert.Equal("s:Ipv6 is -1; it must be 0 to 128", new SourcePrefixLengths(24, -1).Problem("s"));
+    }
+
+    private static (SourceTicket Ticket, RelayCounters Activity) Relaying(SourceConnections sources, IPAddress source, long session)
+    {
+        var ticket = Admitted(sources, source, session);
+        Assert.True(ticket.HandshakeDone());
+        var activity = new RelayCounters();
+        ticket.Relaying(activity);
+        return (ticket, activity);
     }
 
     private static SourceTicket Admitted(SourceConnections sources, IPAddress source, long session)

@@ -40,6 +40,27 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The first diagnostics line matching <paramref name="pattern"/>, waiting for it up to 30 s.</summary>
+    public async Task<Match> WaitForDiagnosticAsync(Regex pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        for (var waited = 0; waited < 300; waited++)
+        {
+            if (pattern.Match(Diagnostics) is { Success: true } match)
+            {
+                return match;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"the node wrote no line matching {pattern} within 30 s: {Diagnostics}");
+    }
+
+    /// <summary>The session cap the node states once it has started and measured its descriptors.</summary>
+    public async Task<int> StartedSessionCapAsync() =>
+        int.Parse((await WaitForDiagnosticAsync(StartedCapsLine())).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The session records the node has written so far.</summary>
     public IReadOnlyList<System.Text.Json.JsonElement> SessionRecords()
     {
@@ -145,7 +166,8 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         try
         {
-            return new ExternalNodeProcess(process, directory, await bound.Task.WaitAsync(TimeSpan.FromSeconds(30)), log);
+            // A loaded CI machine (several test assemblies starting nodes at once) has taken over 30 s.
+            return new ExternalNodeProcess(process, directory, await bound.Task.WaitAsync(TimeSpan.FromSeconds(90)), log);
         }
         catch
         {
@@ -177,4 +199,7 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
 
     [GeneratedRegex(@"SOCKS listener on (\S+)")]
     private static partial Regex ListenerLine();
+
+    [GeneratedRegex(@"open at start .*: sessions (\d+) ")]
+    private static partial Regex StartedCapsLine();
 }

@@ -78,7 +78,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Equal(2, scrape.Value("farm_upstream_dns_duration_seconds_count", ("outcome", "resolved")));
         Assert.Equal(0, scrape.Value("farm_sessions_open"));
         // The configured 50,000, or less when the test process's open-files limit allows fewer.
-        Assert.Equal(_node.Services.GetRequiredService<SessionCaps>().MaxSessions, scrape.Value("farm_sessions_limit"));
+        Assert.Equal(_node.Services.GetRequiredService<SessionCapsInForce>().Current.MaxSessions, scrape.Value("farm_sessions_limit"));
         Assert.InRange(scrape.Value("farm_sessions_limit"), 1, 50_000);
     }
 
