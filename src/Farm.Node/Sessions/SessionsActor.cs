@@ -6,6 +6,7 @@ using Farm.Node.Logging;
 using Farm.Node.Sources;
 using Farm.Shared.Admin;
 using Farm.Shared.Net;
+using Farm.Shared.Policy;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Farm.Node.Sessions;
@@ -62,10 +63,23 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
         }
 
         // A node-wide "limit sessions N" in the policy takes precedence over the configured cap.
-        var cap = _services.Caps.Current.Enforced(_services.Policy.Current.Policy.Limits.MaxSessions);
-        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, _services.Open.Current, cap, out var admission, out var evicted) is not { } ticket)
+        var policy = _services.Policy.Current.Policy;
+        var cap = _services.Caps.Current.Enforced(policy.Limits.MaxSessions);
+        var open = _services.Open.Current;
+
+        // On a full node a newcomer may take another's place: one the client rule refuses must never.
+        if (open >= cap && accepted.Socket.LocalEndPoint is IPEndPoint local
+            && policy.DecideClient(remote.Address.Unmapped(), local.Address.Unmapped()) is { Action: not PolicyAction.Pass } refused)
         {
-            RefuseOverCap(accepted, id, RefusalOf(admission));
+            _services.Metrics.PolicyDecided("client", refused.Rule, refused.Action);
+            Refuse(accepted, id, "client-refused", "client-rule", refused.Rule?.Id ?? "default");
+            return;
+        }
+
+        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, open, cap, out var admission, out var evicted) is not { } ticket)
+        {
+            var reason = RefusalOf(admission);
+            Refuse(accepted, id, reason, reason, rule: null);
             return;
         }
 
@@ -140,7 +154,8 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void RefuseOverCap(AcceptClient accepted, long id, string reason)
+    /// <summary>Closes a connection refused before it has a place: counted, and recorded within the source's refusal records.</summary>
+    private void Refuse(AcceptClient accepted, long id, string outcome, string reason, string? rule)
     {
         var client = accepted.Socket.RemoteEndPoint?.ToString() ?? "unknown";
         var listener = accepted.Socket.LocalEndPoint?.ToString() ?? accepted.Listener.ToString();
@@ -161,7 +176,8 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
             Node = _services.Log.NodeName,
             Listener = listener,
             Client = client,
-            Outcome = reason,
+            Rule = rule,
+            Outcome = outcome,
         });
     }
 }

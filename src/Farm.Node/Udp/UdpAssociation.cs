@@ -51,11 +51,15 @@ public sealed class UdpAssociation : IDisposable
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
-    /// <summary>Binds the relay socket; the client's declared source is used only when it names a real port.</summary>
+    /// <summary>
+    /// Binds the relay socket. The client's declared source is used only when it names a real port on the
+    /// control connection's own address: datagrams are decided as that client's, so another host must never
+    /// be able to have itself declared (a NATed client's private address falls back to learning the port).
+    /// </summary>
     public static UdpAssociation Open(IPAddress bindAddress, UdpPortRange ports, IPAddress clientAddress, SocksDestination declared, CompiledPolicy policy, PolicyRequest request, NodeMetrics metrics, NameResolver resolver)
     {
         var socket = BindInRange(bindAddress, ports);
-        var declaredClient = declared.Address is { } address && declared.Port != 0 && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
+        var declaredClient = declared.Address is { } address && declared.Port != 0 && address.Unmapped().Equals(clientAddress.Unmapped())
             ? new IPEndPoint(address.Unmapped(), declared.Port)
             : null;
         return new UdpAssociation(socket, clientAddress, declaredClient, policy, request, metrics, resolver);

@@ -97,6 +97,64 @@ public sealed class IdleRelayEvictionTests
         }
     }
 
+    /// <summary>Outsider review of the eviction (att16 F4): a client the client rule refuses takes no place, so evicts nobody.</summary>
+    [Fact]
+    public async Task NodeFullOfIdleRelays_ClientTheRuleRefuses_EvictsNobody()
+    {
+        await using var addresses = await LocalAddresses.AddAsync(1);
+        var holder = addresses.Addresses[0];
+        await using var echo = new LoopbackEchoServer();
+        var policy = Path.GetTempFileName();
+        var held = new List<RawClient>();
+        try
+        {
+            await File.WriteAllTextAsync(policy, $"""
+                client pass from 10.250.0.0/16
+                pass connect to 127.0.0.1 port {echo.Endpoint.Port} name echo
+                """);
+            await using var node = await ExternalNodeProcess.StartAsync("127.0.0.1:0", new Dictionary<string, string>
+            {
+                ["FARM__POLICY__FILE"] = policy,
+                ["FARM__SOCKS__MAXSESSIONS"] = Cap.ToString(CultureInfo.InvariantCulture),
+                ["FARM__SOCKS__MAXSESSIONSPERSOURCE"] = Cap.ToString(CultureInfo.InvariantCulture),
+                ["FARM__SOCKS__EVICTIDLEAFTER"] = EvictIdleAfter.ToString(),
+            });
+            for (var i = 0; i < Cap; i++)
+            {
+                held.Add(await RelayingAsync(node.Endpoint, holder, echo.Endpoint.Port));
+            }
+
+            // Every held relay is idle long enough to be taken by a newcomer the policy admits.
+            await Task.Delay(EvictIdleAfter + TimeSpan.FromSeconds(1));
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.False(await TryServedAsync(node.Endpoint, echo.Endpoint.Port, []), "a client the client rule refuses was served");
+            }
+
+            foreach (var client in held)
+            {
+                await PingAsync(client);
+            }
+
+            // The refusals' records are written as they happen; the log is read until they are all there.
+            var until = DateTime.UtcNow + Deadline;
+            var records = node.SessionRecords();
+            while (records.Count(r => r.GetProperty("outcome").GetString() == "client-refused") < 5 && DateTime.UtcNow < until)
+            {
+                await Task.Delay(250);
+                records = node.SessionRecords();
+            }
+
+            Assert.Equal(5, records.Count(r => r.GetProperty("outcome").GetString() == "client-refused"));
+            Assert.DoesNotContain(records, r => r.GetProperty("outcome").GetString() == "evicted");
+        }
+        finally
+        {
+            held.ForEach(client => client.Dispose());
+            File.Delete(policy);
+        }
+    }
+
     private static string Outcomes(ExternalNodeProcess node) =>
         string.Join(' ', node.SessionRecords().GroupBy(r => r.GetProperty("outcome").GetString()).Select(g => $"{g.Key}={g.Count()}"));
 

@@ -94,6 +94,35 @@ public sealed class UdpAssociateTests : IAsyncLifetime
         Assert.Single(_echo.Received);
     }
 
+    [Fact]
+    public async Task Associate_DeclaringAnotherHostsAddress_ThatHostIsStillForeign()
+    {
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        other.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.9"), 0));
+        var otherPort = ((IPEndPoint)other.LocalEndPoint!).Port;
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var control = await RawClient.ConnectAsync(_node.Endpoint);
+
+        // The control connection comes from 127.0.0.1 and declares 127.0.0.9's socket as the datagrams' source.
+        await control.SendAsync(0x05, 0x01, 0x00, 0x05, 0x03, 0x00, 0x01, 127, 0, 0, 9, (byte)(otherPort >> 8), (byte)otherPort);
+        Assert.Equal(new byte[] { 0x05, 0x00 }, await control.ReceiveExactlyAsync(2));
+        var reply = await control.ReceiveExactlyAsync(10);
+        Assert.Equal(0x00, reply[1]);
+        var relay = new IPEndPoint(new IPAddress(reply.AsSpan(4, 4)), (reply[8] << 8) | reply[9]);
+        await other.SendToAsync(Frame(_echo.Endpoint, "declared-other"u8), SocketFlags.None, relay);
+        await udp.SendToAsync(Frame(_echo.Endpoint, "client"u8), SocketFlags.None, relay);
+        var back = new byte[512];
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = await udp.ReceiveFromAsync(back, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), wait.Token);
+        Assert.Equal("client"u8.ToArray(), back.AsSpan(10, received.ReceivedBytes - 10).ToArray());
+
+        control.Dispose();
+        var record = Assert.Single(await _node.SessionRecordsAsync(1));
+        Assert.Equal(1, record.GetProperty("datagrams_dropped").GetInt64());
+        Assert.Equal("client".Length, Assert.Single(_echo.Received).Length);
+    }
+
     private static byte[] Frame(IPEndPoint target, ReadOnlySpan<byte> data)
     {
         var frame = new byte[10 + data.Length];
