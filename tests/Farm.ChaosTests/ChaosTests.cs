@@ -134,8 +134,15 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         await UnderWayAsync(1);
+        var watching = _farm.Node(2).LineCount;
         var killedAt = _farm.Clock.Elapsed;
         _farm.Node(1).KillHard();
+
+        // Restarted once the farm has removed the killed incarnation: a restart before that failed to join
+        // for over a minute in one loaded full-suite run (seeds answered InitJoin, no Welcome followed);
+        // that race is an open finding of its own, not what this scenario measures.
+        var removed = $"member {_farm.ClusterAddress(1)} [socks] is Removed";
+        await _farm.Node(2).WaitForLineAsync(line => line.Contains(removed, StringComparison.Ordinal), Recover, watching);
         var restartedAt = _farm.Clock.Elapsed;
         var restarted = Stopwatch.StartNew();
         var node1 = _farm.StartNode(1);
