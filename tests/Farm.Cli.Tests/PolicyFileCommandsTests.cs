@@ -59,7 +59,7 @@ public sealed class PolicyFileCommandsTests : IAsyncLifetime
             $"client pass from 127.0.0.0/8\npass connect to any port 443 name web\nroute to *.partner.test via socks5 127.0.0.1:9 user farm password \"{secret}\"\n");
         var applied = await Farmctl.RunAsync(_node.Admin, "policy", "apply", first);
         Assert.Equal(0, applied.ExitCode);
-        var firstVersion = long.Parse(applied.Output.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        var firstVersion = long.Parse(System.Text.RegularExpressions.Regex.Match(applied.Output, @"applied version (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
         var same = await Farmctl.RunAsync(_node.Admin, "policy", "diff", first);
         var toFile = await Farmctl.RunAsync(_node.Admin, "policy", "diff", second);
