@@ -36,6 +36,7 @@ public static partial class FarmClusterHosting
     public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration, string role, int defaultPort, bool tlsWhenStandalone = false)
     {
         services.AddSingleton(sp => ClusterTls.Decide(sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value, role, tlsWhenStandalone));
+        services.AddSingleton<PresentedCertificates>();
         services.AddSingleton(sp => new OutboundPeerCheck(
             new PeerCertificateProbe(sp.GetRequiredService<ClusterTls>().Material ?? throw new InvalidOperationException("cluster TLS is off: no peer check"), PeerProbeTimeout),
             sp.GetRequiredService<ILogger<OutboundPeerCheck>>(),
@@ -94,7 +95,7 @@ public static partial class FarmClusterHosting
                 RequireMutualAuthentication = true,
                 SuppressValidation = false,
                 ValidateCertificateHostname = false,
-                CustomValidator = FarmCertificateValidator.For(material.Authority),
+                CustomValidator = FarmCertificateValidator.For(material.Authority, services.GetRequiredService<PresentedCertificates>()),
             };
         }
 
@@ -112,7 +113,7 @@ public static partial class FarmClusterHosting
         {
             var check = services.GetRequiredService<OutboundPeerCheck>();
             builder
-                .AddSetup(new PeerCheckSetup(check))
+                .AddSetup(new PeerCheckSetup(check, services.GetRequiredService<PresentedCertificates>()))
                 .AddHocon(PeerCheckConfig, HoconAddMode.Prepend)
                 .WithActors((system, _) => system.ActorOf(MemberRoleCheckActor.Props(check), "member-role-check"));
         }
