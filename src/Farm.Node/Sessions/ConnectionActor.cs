@@ -357,7 +357,7 @@ public sealed class ConnectionActor : UntypedActor
             _services.Metrics.PolicyDecided("request", requestDecision.Rule, requestDecision.Action);
         }
 
-        if (kind == "client" && !_services.Refusals.TryRecord(ClientAddress, _localEndPoint.ToString()))
+        if (RefusalRecords.IsRefusal(kind, _reply == Socks5Reply.Succeeded, outcome) && !_services.Refusals.TryRecord(ClientAddress, _localEndPoint.ToString()))
         {
             // A refused client over its source's records per second: counted, and told in the summary.
             _services.Metrics.RefusalRecordSuppressed();
