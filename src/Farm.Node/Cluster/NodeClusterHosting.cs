@@ -28,10 +28,17 @@ public static class NodeClusterHosting
         return services;
     }
 
-    public static AkkaConfigurationBuilder AddNodeCluster(this AkkaConfigurationBuilder builder, IServiceProvider services)
+    /// <param name="incarnation">1 for the cluster the node starts with, then one more each time it joins again.</param>
+    public static AkkaConfigurationBuilder AddNodeCluster(this AkkaConfigurationBuilder builder, IServiceProvider services, int incarnation = 1)
     {
         builder.WithFarmCluster(services, Role, DefaultPort).AddPolicyReplica().AddNodeDetaching();
-        builder.AddPolicyFileAtStartWhen(services.GetRequiredService<IOptions<PolicyOptions>>().Value.File);
+
+        // The file is the node's at start; a rejoin takes the farm's version.
+        if (incarnation == 1)
+        {
+            builder.AddPolicyFileAtStartWhen(services.GetRequiredService<IOptions<PolicyOptions>>().Value.File);
+        }
+
         if (services.GetRequiredService<IOptions<FarmClusterOptions>>().Value.IsStandalone)
         {
             var source = services.GetRequiredService<PolicyFileSource>();
