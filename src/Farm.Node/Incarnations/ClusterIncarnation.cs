@@ -14,13 +14,11 @@ internal sealed class ClusterIncarnation
 {
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(30);
 
-    private readonly ServiceProvider _services;
     private readonly IReadOnlyList<IHostedService> _hosted;
     private readonly IncarnationLifetime _lifetime;
 
     private ClusterIncarnation(ServiceProvider services, IReadOnlyList<IHostedService> hosted, IncarnationLifetime lifetime, int number)
     {
-        _services = services;
         _hosted = hosted;
         _lifetime = lifetime;
         Number = number;
@@ -59,7 +57,11 @@ internal sealed class ClusterIncarnation
         catch
         {
             lifetime.Retire();
-            await services.DisposeAsync().ConfigureAwait(false);
+            if (services.GetService<ActorSystem>() is { } system)
+            {
+                await system.Terminate().ConfigureAwait(false);
+            }
+
             throw;
         }
     }
@@ -98,6 +100,8 @@ internal sealed class ClusterIncarnation
         }
 
         await System.Terminate().WaitAsync(limit.Token).ConfigureAwait(false);
-        await _services.DisposeAsync().ConfigureAwait(false);
+
+        // The container is left to the collector, never disposed: it would dispose the host's own services
+        // (the logger factory, the policy holder...) that it hands out.
     }
 }
