@@ -37,12 +37,15 @@ public sealed partial class RejoinTests(ITestOutputHelper output) : ClusterTestB
         var detached = await node.WaitForLineAsync(t => t.Contains("node detached", StringComparison.Ordinal), TimeSpan.FromSeconds(15), mark);
         Assert.False(transfer.IsCompleted, "the download ended before the node detached; the test proves nothing");
         await AssertAllowedAsync(Victim);
+        Assert.Equal(1, await DetachedGaugeAsync());
+        Assert.Equal(0, await DetachedGaugeAsync(node: 1));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await ReadyAsync());
         var servedDetachedAt = Farm.Clock.Elapsed;
 
         var rejoined = await node.WaitForLineAsync(t => t.Contains("rejoined the farm as cluster incarnation", StringComparison.Ordinal), RejoinLimit, mark);
         await FarmHarness.WaitMemberReadyAsync(node, Farm.ClusterAddress(Victim), mark);
         var upAgain = Farm.Clock.Elapsed;
-        Assert.True(servedDetachedAt < rejoined.At, $"the new client was served at {servedDetachedAt}, after the rejoin at {rejoined.At}: not while detached");
+        Assert.True(servedDetachedAt < rejoined.At, $"the new client was served and the detached state read by {servedDetachedAt}, after the rejoin at {rejoined.At}: not while detached");
         Assert.True(upAgain - downedAt < RejoinLimit, $"Up again {upAgain - downedAt} after the down");
         Assert.False(node.HasExited, "the downed node's process exited");
         Assert.Equal(pid, node.Pid);
@@ -91,11 +94,11 @@ public sealed partial class RejoinTests(ITestOutputHelper output) : ClusterTestB
         return ready.StatusCode;
     }
 
-    private async Task<double> DetachedGaugeAsync()
+    private async Task<double> DetachedGaugeAsync(int node = Victim)
     {
-        var metrics = await Http.GetAsync($"{Farm.TelemetryUrl($"node{Victim}")}/metrics");
+        var metrics = await Http.GetAsync($"{Farm.TelemetryUrl($"node{node}")}/metrics");
         var match = DetachedSample().Match(metrics);
-        Assert.True(match.Success, $"node {Victim} exports no farm_node_detached");
+        Assert.True(match.Success, $"node {node} exports no farm_node_detached");
         return double.Parse(match.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 

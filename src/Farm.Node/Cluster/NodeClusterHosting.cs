@@ -28,13 +28,13 @@ public static class NodeClusterHosting
         return services;
     }
 
-    /// <param name="incarnation">1 for the cluster the node starts with, then one more each time it joins again.</param>
-    public static AkkaConfigurationBuilder AddNodeCluster(this AkkaConfigurationBuilder builder, IServiceProvider services, int incarnation = 1)
+    /// <param name="firstJoin">Whether the node has never been Up in this process (a rejoin takes the farm's policy, not the file).</param>
+    public static AkkaConfigurationBuilder AddNodeCluster(this AkkaConfigurationBuilder builder, IServiceProvider services, bool firstJoin = true)
     {
         builder.WithFarmCluster(services, Role, DefaultPort).AddPolicyReplica().AddNodeDetaching();
 
         // The file is the node's at start; a rejoin takes the farm's version.
-        if (incarnation == 1)
+        if (firstJoin)
         {
             builder.AddPolicyFileAtStartWhen(services.GetRequiredService<IOptions<PolicyOptions>>().Value.File);
         }

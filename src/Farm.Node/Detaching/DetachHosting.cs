@@ -25,7 +25,12 @@ public static class DetachHosting
         builder
             // Akka's default runs coordinated shutdown when this member is downed, which ends the
             // process and cuts every session; a leave (drain, farmctl cluster leave) still runs it.
-            .AddHocon(ConfigurationFactory.ParseString("akka.cluster.run-coordinated-shutdown-when-down = off"), HoconAddMode.Prepend)
+            .AddHocon(ConfigurationFactory.ParseString("""
+                akka.cluster.run-coordinated-shutdown-when-down = off
+                # A rejoining incarnation's first Join is ignored while the farm still holds the removed one;
+                # Akka's default waits 10 s before it asks again.
+                akka.cluster.retry-unsuccessful-join-after = 2s
+                """), HoconAddMode.Prepend)
             .WithActors((system, _, resolver) =>
             {
                 var incarnations = resolver.GetService<ClusterIncarnations>();

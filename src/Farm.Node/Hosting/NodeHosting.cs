@@ -45,9 +45,9 @@ public static class NodeHosting
             .AddSocksListeners());
 
         // The cluster (membership, policy replica, advertisement) in a system of its own, made again on a rejoin.
-        builder.Services.AddClusterIncarnations(ActorSystemName, (akka, services, incarnation) => akka
+        builder.Services.AddClusterIncarnations(ActorSystemName, (akka, services, firstJoin) => akka
             .ConfigureLoggers(UseLoggerFactory)
-            .AddNodeCluster(services, incarnation)
+            .AddNodeCluster(services, firstJoin)
             .AddDrainOnStop()
             .AddNodeAdvertiser());
         return builder;

@@ -37,12 +37,12 @@ internal sealed class ClusterIncarnation
         IHostApplicationLifetime application,
         string systemName,
         int number,
-        Action<AkkaConfigurationBuilder, IServiceProvider, int> configure,
+        Action<AkkaConfigurationBuilder, IServiceProvider> configure,
         CancellationToken cancel)
     {
         var lifetime = new IncarnationLifetime(application);
         var registrations = host.NewIncarnationServices(lifetime);
-        registrations.AddAkka(systemName, (akka, services) => configure(akka, services, number));
+        registrations.AddAkka(systemName, configure);
         var services = registrations.BuildServiceProvider();
         var hosted = services.GetServices<IHostedService>().ToList();
         try

@@ -21,7 +21,7 @@ public sealed partial class ClusterIncarnations(
     TimeProvider time,
     ILogger<ClusterIncarnations> logger,
     string systemName,
-    Action<AkkaConfigurationBuilder, IServiceProvider, int> configure) : IHostedService, IClusterSystem, IDisposable
+    Action<AkkaConfigurationBuilder, IServiceProvider, bool> configure) : IHostedService, IClusterSystem, IDisposable
 {
     /// <summary>
     /// How long a new incarnation may take to be welcomed before it is thrown away for a fresh one (Akka retries
@@ -36,11 +36,16 @@ public sealed partial class ClusterIncarnations(
     private ClusterIncarnation? _current;
     private Task _rejoining = Task.CompletedTask;
     private int _number;
+    private volatile bool _joinedOnce;
 
     public ActorSystem? Current => Volatile.Read(ref _current)?.System;
 
-    public async Task StartAsync(CancellationToken cancellationToken) =>
-        Volatile.Write(ref _current, await StartNextAsync(cancellationToken).ConfigureAwait(false));
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var first = await StartNextAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _current, first);
+        _rejoining = Task.Run(() => WatchFirstJoinAsync(first, _stopping.Token));
+    }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -70,8 +75,37 @@ public sealed partial class ClusterIncarnations(
         _rejoining = Task.Run(() => RejoinAsync(current, time.GetTimestamp(), _stopping.Token));
     }
 
-    private Task<ClusterIncarnation> StartNextAsync(CancellationToken cancel) =>
-        ClusterIncarnation.StartAsync(host, application, systemName, Interlocked.Increment(ref _number), configure, cancel);
+    private Task<ClusterIncarnation> StartNextAsync(CancellationToken cancel)
+    {
+        var firstJoin = !_joinedOnce;
+        return ClusterIncarnation.StartAsync(host, application, systemName, Interlocked.Increment(ref _number), (akka, services) => configure(akka, services, firstJoin), cancel);
+    }
+
+    /// <summary>
+    /// A member restarted at once after a crash may find the seeds answering InitJoin but never welcoming it
+    /// while the farm still holds its previous incarnation: a fresh incarnation gets past that.
+    /// </summary>
+    private async Task WatchFirstJoinAsync(ClusterIncarnation first, CancellationToken stop)
+    {
+        try
+        {
+            if (await first.UpWithinAsync(JoinPatience, stop).ConfigureAwait(false))
+            {
+                _joinedOnce = true;
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _current, null, first) == first)
+        {
+            LogNotWelcomed(first.Number, JoinPatience);
+            await RejoinAsync(first, time.GetTimestamp(), stop).ConfigureAwait(false);
+        }
+    }
 
     private async Task RejoinAsync(ClusterIncarnation removed, long removedAt, CancellationToken stop)
     {
@@ -86,6 +120,7 @@ public sealed partial class ClusterIncarnations(
                     next = await StartNextAsync(stop).ConfigureAwait(false);
                     if (await next.UpWithinAsync(JoinPatience, stop).ConfigureAwait(false))
                     {
+                        _joinedOnce = true;
                         Volatile.Write(ref _current, next);
                         detacher.Reattach();
                         LogRejoined(next.Number, time.GetElapsedTime(removedAt).TotalSeconds);
@@ -116,7 +151,7 @@ public sealed partial class ClusterIncarnations(
     [LoggerMessage(Level = LogLevel.Warning, Message = "cluster incarnation {Number} was removed from the farm; retiring it and joining again with a new one")]
     private partial void LogRemoved(int number);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "rejoined the farm as cluster incarnation {Number}, {Seconds:0.0} s after the removal")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rejoined the farm as cluster incarnation {Number}, {Seconds:0.0} s after the previous one was removed or not welcomed")]
     private partial void LogRejoined(int number, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "cluster incarnation {Number} was not welcomed within {Patience}; trying a fresh one")]

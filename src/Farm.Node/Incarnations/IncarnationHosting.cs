@@ -15,8 +15,8 @@ public static class IncarnationHosting
     /// Registers the incarnations as this member's <see cref="IClusterSystem"/> and as a hosted service; call it
     /// after the data plane's <c>AddAkka</c>, so the listeners are bound before the first incarnation advertises them.
     /// </summary>
-    /// <param name="configure">Builds one incarnation's actor system; the int is its number, 1 for the first.</param>
-    public static IServiceCollection AddClusterIncarnations(this IServiceCollection services, string systemName, Action<AkkaConfigurationBuilder, IServiceProvider, int> configure)
+    /// <param name="configure">Builds one incarnation's actor system; the bool is true until the node has once been Up.</param>
+    public static IServiceCollection AddClusterIncarnations(this IServiceCollection services, string systemName, Action<AkkaConfigurationBuilder, IServiceProvider, bool> configure)
     {
         services.AddSingleton(sp => new HostServices(services, sp));
         services.AddSingleton(sp => new ClusterIncarnations(
