@@ -279,7 +279,7 @@ public sealed class NodeCommandsTests : IAsyncLifetime
 
         Assert.Contains("accepting new sessions", result.Output, StringComparison.Ordinal);
         Assert.Contains("embedded:default.policy", result.Output, StringComparison.Ordinal);
-        Assert.Contains("unknown palette 'bogus'", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Unrecognized command or argument 'bogus'", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
