@@ -79,12 +79,6 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
             var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             return await parse.InvokeAsync(configuration, cancel.Token).ConfigureAwait(false);
         }
-        catch (CliException e) when (invocation.Shell is not null && !shell)
-        {
-            // In the shell a failed command is reported and the shell reads on.
-            await error.WriteLineAsync($"farmctl: {e.Message}").ConfigureAwait(false);
-            return (int)e.Code;
-        }
         finally
         {
             _running = outer;
@@ -101,7 +95,21 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         invocation.Shell = await invocation.ShellDefaultsAsync(parse).ConfigureAwait(false);
         var history = ShellHistory.Open(ShellHistory.PathFrom(environment), error);
         var prompt = Console.IsInputRedirected ? null : $"farmctl {invocation.Endpoint}> ";
-        return await new InteractiveShell(input, output, history, prompt, words => RunLineAsync(invocation, words)).RunAsync().ConfigureAwait(false);
+        return await new InteractiveShell(input, output, history, prompt, words => RunShellLineAsync(invocation, words)).RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>In the shell a failed command is reported and the shell reads on.</summary>
+    private async Task<int> RunShellLineAsync(Invocation invocation, IReadOnlyList<string> words)
+    {
+        try
+        {
+            return await RunLineAsync(invocation, words).ConfigureAwait(false);
+        }
+        catch (CliException e)
+        {
+            await error.WriteLineAsync($"farmctl: {e.Message}").ConfigureAwait(false);
+            return (int)e.Code;
+        }
     }
 
     /// <summary>

@@ -54,11 +54,12 @@ public sealed class ShellTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Shell_ExitCodeIsTheLastCommands_EndOfInputLeaves()
+    public async Task Shell_FailuresReportedAndReadOn_ExitCodeIsTheLastCommands_EndOfInputLeaves()
     {
-        var result = await Farmctl.RunAsync([_node.Admin, "shell"], "node status\nsessions kill 999999\n", Environment);
+        var result = await Farmctl.RunAsync([_node.Admin, "shell"], "shell\nnode status\nsessions kill 999999\n", Environment);
 
         Assert.Equal(1, result.ExitCode);
+        Assert.Contains("farmctl: already in the shell", result.Error, StringComparison.Ordinal);
         Assert.Contains("accepting new sessions", result.Output, StringComparison.Ordinal);
         Assert.Contains("no open session", result.Error, StringComparison.Ordinal);
     }
