@@ -1,7 +1,9 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Farm.Cli.CommandLine;
 using Farm.Shared.Admin;
 
 namespace Farm.Cli;
@@ -12,33 +14,47 @@ namespace Farm.Cli;
 /// </summary>
 public static class ClientConfigCommand
 {
-    public const string Usage = """
-        client-config --format proxychains|dante|curl|pac [--farm-name <name>] [--nodes h:p,h:p] [--port 1080]
-                                          client configuration for the farm name, the given nodes, or the live socks members' advertised endpoints (--port overrides their port)
-        """;
-
     private static readonly string[] Formats = ["proxychains", "dante", "curl", "pac"];
 
-    public static async Task<ExitCode> RunAsync(CliContext? context, TextWriter output, bool json, Arguments args, CancellationToken cancel)
+    public static Command Command(Invocation run)
     {
-        var format = args.Required("format");
-        if (!Formats.Contains(format))
+        var format = new Option<string>("--format") { Description = "the client's configuration format", Required = true, HelpName = string.Join('|', Formats) };
+        format.CompletionSources.Add(Formats);
+        format.Validators.Add(result =>
         {
-            throw CliException.Usage($"client-config: --format must be one of {string.Join(", ", Formats)}");
-        }
-
-        var farmName = args.Option("farm-name");
-        var nodes = args.Option("nodes");
-        var portText = args.Option("port");
-        args.Done();
-        int? given = null;
-        if (portText is not null)
+            if (result.GetValueOrDefault<string>() is { } given && !Formats.Contains(given))
+            {
+                result.AddError($"client-config: --format must be one of {string.Join(", ", Formats)}");
+            }
+        });
+        var farmName = new Option<string>("--farm-name") { Description = "the farm's DNS name (no member needed)", HelpName = "name" };
+        var nodes = new Option<string>("--nodes") { Description = "these nodes (no member needed)", HelpName = "h:p,h:p" };
+        var port = new Option<int?>("--port")
         {
-            given = int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535
-                ? p
-                : throw CliException.Usage($"client-config: --port '{portText}' is not a port");
-        }
+            Description = "the SOCKS port (overrides the advertised ports; default 1080 for names and nodes without one)",
+            CustomParser = ValueParsers.Create((string text, out int? value) =>
+            {
+                var ok = ValueParsers.Number(1, 65535)(text, out var number);
+                value = ok ? (int)number : null;
+                return ok;
+            }, text => $"client-config: --port '{text}' is not a port"),
+        };
+        var command = new Command("client-config", "client configuration for the farm name, the given nodes, or the live socks members' advertised endpoints") { format, farmName, nodes, port };
+        command.SetAction((parse, cancel) =>
+        {
+            var request = (Format: parse.GetValue(format)!, FarmName: parse.GetValue(farmName), Nodes: parse.GetValue(nodes), Port: parse.GetValue(port));
+            return request.FarmName is null && request.Nodes is null
+                ? run.WithMemberAsync(parse, cancel, c => RunAsync(c, c.Out, c.Json, request.Format, null, null, request.Port, cancel))
+                : RunOfflineAsync(run.Out, run.Json(parse), request, cancel);
+        });
+        return command;
+    }
 
+    private static async Task<int> RunOfflineAsync(TextWriter output, bool json, (string Format, string? FarmName, string? Nodes, int? Port) request, CancellationToken cancel) =>
+        (int)await RunAsync(null, output, json, request.Format, request.FarmName, request.Nodes, request.Port, cancel).ConfigureAwait(false);
+
+    private static async Task<ExitCode> RunAsync(CliContext? context, TextWriter output, bool json, string format, string? farmName, string? nodes, int? given, CancellationToken cancel)
+    {
         var port = given ?? 1080;
 
         var endpoints = farmName is not null ? [(farmName, port)]

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Text.Json;
+using Farm.Cli.CommandLine;
 using Farm.Shared.Admin;
 
 namespace Farm.Cli;
@@ -6,74 +8,78 @@ namespace Farm.Cli;
 /// <summary>pbm's cluster palette with pbm's words and row shape.</summary>
 public static class ClusterPalette
 {
-    public const string Usage = """
-        cluster show                      members: address | [roles] | status | unreachable
-        cluster status                    the connected member
-        cluster leader                    the current leader
-        cluster join <address>            make the connected member join that seed
-        cluster leave [<address>]         leave gracefully (the connected member by default)
-        cluster down <address>            mark a member down
-        cluster down-unreachable          mark every unreachable member down
-        cluster tail                      stream membership events until Ctrl-C
-        """;
-
-    public static async Task<ExitCode> RunAsync(CliContext context, string command, Arguments args)
+    public static Command Command(Invocation run)
     {
-        var client = context.Client;
-        var json = AdminJsonContext.Default;
-        switch (command)
-        {
-            case "show":
-                args.Done();
-                var view = await client.GetAsync(AdminRoutes.ClusterMembers, json.ClusterView, context.Cancel).ConfigureAwait(false);
-                if (context.Json)
-                {
-                    context.Out.WriteLine(JsonSerializer.Serialize(view, json.ClusterView));
-                    return ExitCode.Ok;
-                }
-
-                Table.Write(context.Out, view.Members.Select(Row));
-                context.Out.WriteLine($"Count: {view.Members.Count} nodes");
-                return ExitCode.Ok;
-            case "status":
-                args.Done();
-                var self = await client.GetAsync(AdminRoutes.ClusterStatus, json.ClusterMember, context.Cancel).ConfigureAwait(false);
-                if (context.Json)
-                {
-                    context.Out.WriteLine(JsonSerializer.Serialize(self, json.ClusterMember));
-                }
-                else
-                {
-                    Table.Write(context.Out, [Row(self)]);
-                }
-
-                return ExitCode.Ok;
-            case "leader":
-                args.Done();
-                return await MessageAsync(context, client.GetAsync(AdminRoutes.ClusterLeader, json.AdminMessage, context.Cancel)).ConfigureAwait(false);
-            case "join":
-                return await AddressCommandAsync(context, AdminRoutes.ClusterJoin, args.NextRequired("the seed's address (akka.tcp://farm@host:port)"), args).ConfigureAwait(false);
-            case "leave":
-                return await AddressCommandAsync(context, AdminRoutes.ClusterLeave, args.Next(), args).ConfigureAwait(false);
-            case "down":
-                return await AddressCommandAsync(context, AdminRoutes.ClusterDown, args.NextRequired("the member's address (akka.tcp://farm@host:port)"), args).ConfigureAwait(false);
-            case "down-unreachable":
-                args.Done();
-                return await MessageAsync(context, client.PostAsync(AdminRoutes.ClusterDownUnreachable, new ClusterAddressRequest(null), json.ClusterAddressRequest, json.AdminMessage, context.Cancel)).ConfigureAwait(false);
-            case "tail":
-                args.Done();
-                return await TailAsync(context).ConfigureAwait(false);
-            default:
-                throw CliException.Usage($"unknown command 'cluster {command}'\n{Usage}");
-        }
+        var show = new Command("show", "members: address | [roles] | status | unreachable | app-version | self, leader");
+        show.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, ShowAsync));
+        var status = new Command("status", "the connected member, in the same row shape");
+        status.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, StatusAsync));
+        var leader = new Command("leader", "the current leader");
+        leader.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c =>
+            MessageAsync(c, c.Client.GetAsync(AdminRoutes.ClusterLeader, AdminJsonContext.Default.AdminMessage, c.Cancel))));
+        var seed = new Argument<string>("address") { Description = "the seed's address (akka.tcp://farm@host:port)" };
+        var join = new Command("join", "make the connected member join that seed") { seed };
+        join.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => AddressCommandAsync(c, AdminRoutes.ClusterJoin, parse.GetValue(seed))));
+        var leaving = new Argument<string?>("address") { Description = "the member that leaves (the connected member by default)", Arity = ArgumentArity.ZeroOrOne };
+        var leave = new Command("leave", "leave gracefully") { leaving };
+        leave.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => AddressCommandAsync(c, AdminRoutes.ClusterLeave, parse.GetValue(leaving))));
+        var downed = new Argument<string>("address") { Description = "the member's address (akka.tcp://farm@host:port)" };
+        var down = new Command("down", "mark a member down") { downed };
+        down.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => AddressCommandAsync(c, AdminRoutes.ClusterDown, parse.GetValue(downed))));
+        var downUnreachable = new Command("down-unreachable", "mark every unreachable member down");
+        downUnreachable.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => AddressCommandAsync(c, AdminRoutes.ClusterDownUnreachable, null)));
+        var tail = new Command("tail", "stream membership events until Ctrl-C");
+        tail.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, TailAsync));
+        return new Command("cluster", "pbm's cluster palette: the farm's members") { show, status, leader, join, leave, down, downUnreachable, tail };
     }
 
-    private static string[] Row(ClusterMember member) =>
-        [member.Address, $"[{string.Join(", ", member.Roles)}]", member.Status, member.Reachable ? "False" : "True"];
-
-    private static async Task<ExitCode> AddressCommandAsync(CliContext context, string path, string? address, Arguments args)
+    private static async Task<ExitCode> ShowAsync(CliContext context)
     {
-        args.Done();
+        var json = AdminJsonContext.Default;
+        var view = await context.Client.GetAsync(AdminRoutes.ClusterMembers, json.ClusterView, context.Cancel).ConfigureAwait(false);
+        if (context.Json)
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(view, json.ClusterView));
+            return ExitCode.Ok;
+        }
+
+        Table.Write(context.Out, view.Members.Select(m => Row(m, view.Self, view.Leader)));
+        context.Out.WriteLine($"Count: {view.Members.Count} nodes");
+        return ExitCode.Ok;
+    }
+
+    private static async Task<ExitCode> StatusAsync(CliContext context)
+    {
+        var json = AdminJsonContext.Default;
+        var self = await context.Client.GetAsync(AdminRoutes.ClusterStatus, json.ClusterMember, context.Cancel).ConfigureAwait(false);
+        if (context.Json)
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(self, json.ClusterMember));
+            return ExitCode.Ok;
+        }
+
+        var leader = await context.Client.GetAsync(AdminRoutes.ClusterLeader, json.AdminMessage, context.Cancel).ConfigureAwait(false);
+        Table.Write(context.Out, [Row(self, self.Address, leader.Message)]);
+        return ExitCode.Ok;
+    }
+
+    /// <summary>pbm's row with its app-version column, and which member is this one and which leads.</summary>
+    internal static string[] Row(ClusterMember member, string? self, string? leader)
+    {
+        var marks = new[] { (member.Address == self, "self"), (member.Address == leader, "leader") }.Where(m => m.Item1).Select(m => m.Item2).ToList();
+        return
+        [
+            member.Address,
+            $"[{string.Join(", ", member.Roles)}]",
+            member.Status,
+            member.Reachable ? "False" : "True",
+            member.AppVersion ?? "-",
+            marks.Count > 0 ? string.Join(", ", marks) : "-",
+        ];
+    }
+
+    private static async Task<ExitCode> AddressCommandAsync(CliContext context, string path, string? address)
+    {
         var json = AdminJsonContext.Default;
         return await MessageAsync(context, context.Client.PostAsync(path, new ClusterAddressRequest(address), json.ClusterAddressRequest, json.AdminMessage, context.Cancel)).ConfigureAwait(false);
     }

@@ -1,43 +1,24 @@
-using System.Text;
-using Farm.Cli.Import;
-using Farm.Shared.Cluster;
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Farm.Cli.CommandLine;
+using Farm.Cli.Shell;
 
 namespace Farm.Cli;
 
 /// <summary>
-/// <c>farmctl [host:port] &lt;palette&gt; &lt;command&gt; [args] [--json] [--token T]</c>, one-shot, or an
-/// interactive prompt reading commands line by line when no palette is given (like <c>pbm host:port</c>).
+/// <c>farmctl [host[:port]] &lt;palette&gt; &lt;command&gt; [args] [--json] [--token-file F]</c>, one-shot, or a
+/// shell reading commands line by line (like <c>pbm host:port</c>). System.CommandLine parses, helps,
+/// suggests and completes; this class picks out the member named in front and maps the outcome to
+/// farmctl's exit codes.
 /// </summary>
 public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter error, Func<string, string?> environment)
 {
-    public const string DefaultEndpoint = "127.0.0.1:9110";
+    private const string SuggestDirective = "[suggest";
 
-    private static readonly HashSet<string> Palettes = ["cluster", "policy", "node", "sessions", "stats", "client-config", "certs", "help"];
-
-    private static readonly HashSet<string> Flags = ["json", "wait", "all-members", "help"];
+    /// <summary>No response files: a word starting with '@' (a user, a Dante group) is a word.</summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
 
     private CancellationTokenSource? _running;
-
-    public static string Usage => $"""
-        usage: farmctl [[https://]host:port] <palette> <command> [args] [--json] [--token-file F | --token -] [--trust-listener] [--tls] [--ca farm-ca.pem]
-               farmctl [host:port]                      interactive: one command per line, 'exit' to leave
-
-        The member defaults to {DefaultEndpoint}; the token comes from --token-file F (yours, not group/world
-        writable), --token - (first line of standard input) or FARMCTL_TOKEN, else from the token file a member on
-        this machine generated: $FARM_STATE_DIR (default ~/.local/share/farm)/admin-<ip>-<port>.token.
-        (--token <value> works but every local user sees it in ps.) A token goes to a loopback listener only if it
-        is yours (a token file's: its owner's); --trust-listener sends it to a member running as another user.
-        --tls (or an https:// endpoint) speaks HTTPS; --ca trusts only that CA's certificates (implies --tls).
-
-        {ClusterPalette.Usage}
-        {PolicyPalette.Usage}
-        {NodePalette.Usage}
-        {SessionsPalette.Usage}
-        {StatsCommand.Usage}
-        {ClientConfigCommand.Usage}
-        {Certs.CertsCommand.Usage}
-        exit codes: 0 ok, 1 command failed, 2 usage error, 3 member unreachable, 4 unauthorized
-        """;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -45,23 +26,20 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         try
         {
             var words = args.ToList();
-            var endpoint = DefaultEndpoint;
-            if (words.Count > 0 && !Palettes.Contains(words[0]) && !words[0].StartsWith("--", StringComparison.Ordinal))
+            var commands = CommandTree.TopLevel(CommandTree.Build(new Invocation(input, output, error, environment, MemberWord.DefaultEndpoint), (_, _) => Task.FromResult(0)));
+            if (words.Count > 0 && words[0].StartsWith(SuggestDirective, StringComparison.Ordinal))
             {
-                endpoint = words[0];
+                return await RunLineAsync(new Invocation(input, output, error, environment, MemberWord.DefaultEndpoint), WithoutMember(words, commands)).ConfigureAwait(false);
+            }
+
+            var endpoint = MemberWord.DefaultEndpoint;
+            if (words.Count > 0 && MemberWord.IsMember(words[0], words.ElementAtOrDefault(1), commands))
+            {
+                endpoint = MemberWord.WithPort(words[0]);
                 words.RemoveAt(0);
             }
 
-            var token = await GivenTokenReader.ReadAsync(TakeOption(words, "token"), TakeOption(words, "token-file"), environment, input, error).ConfigureAwait(false);
-            var trustListener = words.Remove("--trust-listener");
-            var transport = Transport(ref endpoint, words.Remove("--tls"), TakeOption(words, "ca"));
-            var json = words.Remove("--json");
-            if (words.Count == 0)
-            {
-                return (int)await InteractiveAsync(endpoint, new TokenChoice(token, trustListener), transport, json).ConfigureAwait(false);
-            }
-
-            return (int)await RunOneAsync(endpoint, new TokenChoice(token, trustListener), transport, json, words).ConfigureAwait(false);
+            return await RunLineAsync(new Invocation(input, output, error, environment, endpoint), words).ConfigureAwait(false);
         }
         catch (CliException e)
         {
@@ -74,229 +52,100 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         }
     }
 
-    private async Task<ExitCode> RunOneAsync(string endpoint, TokenChoice token, AdminTransport transport, bool json, List<string> words)
+    /// <summary>Parses and runs one command line (the whole one, or a line of the shell).</summary>
+    private async Task<int> RunLineAsync(Invocation invocation, IReadOnlyList<string> words)
     {
+        var root = CommandTree.Build(invocation, (parse, _) => ShellAsync(invocation, parse));
+        var parse = root.Parse(words.Count > 0 && words[0] == "help" ? [.. words.Skip(1), "--help"] : words, Parsing);
+        if (parse.Action is ParseErrorAction)
+        {
+            await error.WriteLineAsync($"farmctl: {ParseErrors.Line(parse)}").ConfigureAwait(false);
+            return (int)ExitCode.Usage;
+        }
+
+        var shell = parse.CommandResult.Command == root || parse.CommandResult.Command.Name == InteractiveShell.CommandName;
+        if (parse.GetValue(invocation.Options.Interactive) && !shell)
+        {
+            throw CliException.Usage("-i starts the shell: give it no command");
+        }
+
         using var cancel = new CancellationTokenSource();
-        _running = cancel;
+        var outer = _running;
+
+        // Ctrl-C ends the running command (a tail, a drain wait); at the shell's prompt it ends farmctl.
+        _running = shell ? null : cancel;
         try
         {
-            return await DispatchAsync(endpoint, token, transport, json, words, cancel.Token).ConfigureAwait(false);
+            var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await parse.InvokeAsync(configuration, cancel.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running = outer;
+        }
+    }
+
+    private async Task<int> ShellAsync(Invocation invocation, ParseResult parse)
+    {
+        if (invocation.Shell is not null)
+        {
+            throw CliException.Usage("already in the shell");
+        }
+
+        invocation.Shell = await invocation.ShellDefaultsAsync(parse).ConfigureAwait(false);
+        var history = ShellHistory.Open(ShellHistory.PathFrom(environment), error);
+        var prompt = Console.IsInputRedirected ? null : $"farmctl {invocation.Endpoint}> ";
+        return await new InteractiveShell(input, output, history, prompt, words => RunShellLineAsync(invocation, words)).RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>In the shell a failed command is reported and the shell reads on.</summary>
+    private async Task<int> RunShellLineAsync(Invocation invocation, IReadOnlyList<string> words)
+    {
+        try
+        {
+            return await RunLineAsync(invocation, words).ConfigureAwait(false);
         }
         catch (CliException e)
         {
             await error.WriteLineAsync($"farmctl: {e.Message}").ConfigureAwait(false);
-            return e.Code;
-        }
-        finally
-        {
-            _running = null;
+            return (int)e.Code;
         }
     }
 
-    private async Task<ExitCode> DispatchAsync(string endpoint, TokenChoice token, AdminTransport transport, bool json, List<string> words, CancellationToken cancel)
+    /// <summary>
+    /// <c>[suggest:N] "words"</c> with a member in front of the words: completes the words after it, the
+    /// position moved back by what was cut.
+    /// </summary>
+    private static List<string> WithoutMember(List<string> words, IReadOnlySet<string> commands)
     {
-        var palette = words[0];
-        if (palette is "help" or "--help" or "-h")
+        if (words.Count != 2)
         {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return ExitCode.Ok;
+            return words;
         }
 
-        if (!Palettes.Contains(palette))
+        var text = words[1];
+        var start = text.Length - text.TrimStart().Length;
+        var end = text.IndexOfAny([' ', '\t'], start);
+        var parts = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (end < 0 || parts.Length == 0 || !MemberWord.IsMember(parts[0], parts.ElementAtOrDefault(1), commands))
         {
-            throw CliException.Usage($"unknown palette '{palette}' (cluster, policy, node, sessions, stats, client-config, certs; 'help' lists the commands)");
+            return words;
         }
 
-        if (palette == "stats")
-        {
-            return await StatsCommand.RunAsync(input, output, json, Arguments.Parse("stats", words[1..], Flags), cancel).ConfigureAwait(false);
-        }
-
-        if (palette == "policy" && words.Count > 1 && words[1] == "check")
-        {
-            return await PolicyCheckCommand.RunAsync(input, output, error, Arguments.Parse("policy check", words[2..], Flags), cancel).ConfigureAwait(false);
-        }
-
-        if (palette == "policy" && words.Count > 1 && words[1] == "import")
-        {
-            return await PolicyImportCommand.RunAsync(input, output, error, Arguments.Parse("policy import", words[2..], Flags), cancel).ConfigureAwait(false);
-        }
-
-        if (palette == "certs")
-        {
-            return Certs.CertsCommand.Run(output, words[1..]);
-        }
-
-        if (palette == "client-config" && (words.Contains("--farm-name") || words.Contains("--nodes")))
-        {
-            return await ClientConfigCommand.RunAsync(null, output, json, Arguments.Parse("client-config", words[1..], Flags), cancel).ConfigureAwait(false);
-        }
-
-        using var client = new AdminClient(endpoint, new AdminTokenSource(token.Given, FarmStateRoot.Path(environment), token.TrustListener), transport);
-        var context = new CliContext(client, input, output, error, json, environment, cancel);
-        if (palette == "client-config")
-        {
-            return await ClientConfigCommand.RunAsync(context, output, json, Arguments.Parse("client-config", words[1..], Flags), cancel).ConfigureAwait(false);
-        }
-
-        if (words.Count < 2)
-        {
-            throw CliException.Usage($"'{palette}' needs a command ('farmctl help' lists them)");
-        }
-
-        var command = words[1];
-        var args = Arguments.Parse($"{palette} {command}", words[2..], Flags);
-        return palette switch
-        {
-            "cluster" => await ClusterPalette.RunAsync(context, command, args).ConfigureAwait(false),
-            "policy" when command == "hash-password" => PolicyPalette.HashPassword(input, output, error, args),
-            "policy" => await PolicyPalette.RunAsync(context, command, args).ConfigureAwait(false),
-            "node" => await NodePalette.RunAsync(context, command, args).ConfigureAwait(false),
-            _ => await SessionsPalette.RunAsync(context, command, args).ConfigureAwait(false),
-        };
-    }
-
-    private async Task<ExitCode> InteractiveAsync(string endpoint, TokenChoice token, AdminTransport transport, bool json)
-    {
-        var prompt = !Console.IsInputRedirected;
-        var last = ExitCode.Ok;
-        while (true)
-        {
-            if (prompt)
-            {
-                await output.WriteAsync($"farmctl {endpoint}> ").ConfigureAwait(false);
-            }
-
-            var line = await input.ReadLineAsync().ConfigureAwait(false);
-            if (line is null)
-            {
-                return last;
-            }
-
-            var words = Split(line);
-            if (words.Count == 0 || words[0].StartsWith('#'))
-            {
-                continue;
-            }
-
-            if (words[0] is "exit" or "quit")
-            {
-                return last;
-            }
-
-            var lineJson = words.Remove("--json") || json;
-            last = await RunOneAsync(endpoint, token, transport, lineJson, words).ConfigureAwait(false);
-            await output.FlushAsync().ConfigureAwait(false);
-        }
+        var cut = end + 1;
+        var directive = words[0];
+        var colon = directive.IndexOf(':', StringComparison.Ordinal);
+        var position = colon > 0 && int.TryParse(directive[(colon + 1)..^1], out var p) ? p : text.Length;
+        return [$"{SuggestDirective}:{Math.Max(0, position - cut)}]", text[cut..]];
     }
 
     private void OnCancel(object? sender, ConsoleCancelEventArgs e)
     {
         if (_running is { } running)
         {
-            // Ctrl-C ends the running command (a tail) and lets farmctl exit cleanly.
+            // Ctrl-C ends the running command and lets farmctl exit cleanly.
             e.Cancel = true;
             running.Cancel();
         }
-    }
-
-    /// <summary>
-    /// HTTPS when asked (<c>--tls</c>, <c>--ca</c> or an <c>https://</c> endpoint), else plain HTTP; the
-    /// endpoint is left as <c>host:port</c>.
-    /// </summary>
-    private static AdminTransport Transport(ref string endpoint, bool tls, string? caFile)
-    {
-        var https = endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-        var http = endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
-        if (https || http)
-        {
-            endpoint = endpoint[(endpoint.IndexOf("//", StringComparison.Ordinal) + 2)..].TrimEnd('/');
-        }
-
-        if (http && (tls || caFile is not null))
-        {
-            throw CliException.Usage("an http:// endpoint cannot be used with --tls or --ca");
-        }
-
-        return https || tls || caFile is not null ? AdminTransport.Https(caFile) : AdminTransport.PlainHttp;
-    }
-
-    /// <summary>The token the operator gave, if any, and whether to skip the listener owner check.</summary>
-    private sealed record TokenChoice(GivenToken? Given, bool TrustListener);
-
-    private static string? TakeOption(List<string> words, string name)
-    {
-        for (var i = 0; i < words.Count; i++)
-        {
-            if (words[i] == $"--{name}")
-            {
-                if (i + 1 >= words.Count)
-                {
-                    throw CliException.Usage($"--{name} needs a value");
-                }
-
-                var value = words[i + 1];
-                words.RemoveRange(i, 2);
-                return value;
-            }
-
-            if (words[i].StartsWith($"--{name}=", StringComparison.Ordinal))
-            {
-                var value = words[i][(name.Length + 3)..];
-                words.RemoveAt(i);
-                return value;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Splits an interactive line into words; single or double quotes keep spaces.</summary>
-    internal static List<string> Split(string line)
-    {
-        var words = new List<string>();
-        var word = new StringBuilder();
-        var inWord = false;
-        char? quote = null;
-        foreach (var c in line)
-        {
-            if (quote is not null)
-            {
-                if (c == quote)
-                {
-                    quote = null;
-                }
-                else
-                {
-                    word.Append(c);
-                }
-            }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-                inWord = true;
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                if (inWord)
-                {
-                    words.Add(word.ToString());
-                    word.Clear();
-                    inWord = false;
-                }
-            }
-            else
-            {
-                word.Append(c);
-                inWord = true;
-            }
-        }
-
-        if (inWord)
-        {
-            words.Add(word.ToString());
-        }
-
-        return words;
     }
 }

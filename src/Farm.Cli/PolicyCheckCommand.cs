@@ -8,10 +8,8 @@ namespace Farm.Cli;
 /// </summary>
 public static class PolicyCheckCommand
 {
-    public static async Task<ExitCode> RunAsync(TextReader input, TextWriter output, TextWriter error, Arguments args, CancellationToken cancel)
+    public static async Task<ExitCode> RunAsync(TextReader input, TextWriter output, TextWriter error, IReadOnlyList<string> files, CancellationToken cancel)
     {
-        var files = args.Rest();
-        args.Done();
         if (files.Count == 0)
         {
             throw CliException.Usage("policy check: give one or more policy files ('-' for standard input)");

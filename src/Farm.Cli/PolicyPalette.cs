@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Farm.Cli.CommandLine;
 using Farm.Shared.Admin;
 using Farm.Shared.Policy;
 using Farm.Shared.Security;
@@ -9,145 +11,188 @@ namespace Farm.Cli;
 /// <summary>The policy palette: show, apply, test, history, rollback, status, diff; check and hash-password need no member.</summary>
 public static class PolicyPalette
 {
-    public const string Usage = """
-        policy show                       the policy text the member enforces
-        policy apply <file> [--expect N]  validate and apply a policy file (errors as file:line:column)
-        policy test --from <ip> --to <host|ip>:<port> [--user u] [--on <listener ip>] [--cmd connect|bind|udp]
-                                          which rule decides, and why
-        policy history                    versions, newest last
-        policy rollback [<version>] [--expect N]
-                                          re-apply an earlier version (the previous one by default)
-        policy reload [--expect N]        re-read the member's policy file and apply it (as SIGHUP does)
-                                          apply, rollback and reload replace version N (default: the version
-                                          the member enforces); if the farm moved on: "conflict", exit 1
-        policy status                     the version each member enforces
-        policy hash-password [<user>]     read a password on stdin, print the user line (no member needed)
-        policy check <file>...            validate policy files as a member would (no member needed)
-        policy import --from dante|socks5 <file>
-                                          convert a Dante sockd.conf or NEC socks5.conf to a policy (no member needed)
-        policy diff [<file>|<version>]    the farm's policy against a file or an earlier version (exit 1 when they differ)
-        """;
-
-    public static async Task<ExitCode> RunAsync(CliContext context, string command, Arguments args)
+    public static Command Command(Invocation run)
     {
-        var client = context.Client;
-        var json = AdminJsonContext.Default;
-        switch (command)
+        var show = new Command("show", "the policy text the member enforces");
+        show.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, ShowAsync));
+
+        var file = new Argument<string>("file") { Description = "the policy file ('-' for standard input)" };
+        var author = new Option<string>("--author") { Description = "who applies it, for the history (default: $USER)" };
+        var expect = ExpectOption();
+        var apply = new Command("apply", "validate and apply a policy file (errors as file:line:column)") { file, author, expect };
+        apply.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => ApplyAsync(c, parse.GetValue(file)!, parse.GetValue(author), parse.GetValue(expect))));
+
+        var from = new Option<string>("--from") { Description = "the client's address", Required = true, HelpName = "ip" };
+        var to = new Option<string>("--to") { Description = "the destination", Required = true, HelpName = "host|ip:port" };
+        var user = new Option<string>("--user") { Description = "the authenticated user", HelpName = "u" };
+        var on = new Option<string>("--on") { Description = "the listener the client reached", HelpName = "listener ip" };
+        var cmd = new Option<string>("--cmd") { Description = "the SOCKS command", HelpName = "connect|bind|udp" };
+        cmd.CompletionSources.Add("connect", "bind", "udp");
+        var test = new Command("test", "which rule decides, and why") { from, to, user, on, cmd };
+        test.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c =>
+            TestAsync(c, new PolicyTestRequest(parse.GetValue(from)!, parse.GetValue(user), parse.GetValue(on), parse.GetValue(to)!, parse.GetValue(cmd)))));
+
+        var history = new Command("history", "versions, newest last");
+        history.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, HistoryAsync));
+
+        var version = new Argument<long?>("version")
         {
-            case "show":
-                args.Done();
-                var view = await client.GetAsync(AdminRoutes.Policy, json.PolicyView, context.Cancel).ConfigureAwait(false);
-                if (context.Json)
-                {
-                    context.Out.WriteLine(JsonSerializer.Serialize(view, json.PolicyView));
-                    return ExitCode.Ok;
-                }
+            Description = "the version to re-apply (the previous one by default)",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = ValueParsers.Create<long?>(Version, text => $"policy rollback: '{text}' is not a version number"),
+        };
+        var rollbackExpect = ExpectOption();
+        var rollback = new Command("rollback", "re-apply an earlier version") { version, rollbackExpect };
+        rollback.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => RollbackAsync(c, parse.GetValue(version), parse.GetValue(rollbackExpect))));
 
-                context.Out.WriteLine($"# version {view.Version} by {view.Author} from {view.Source} at {view.Time:O}, {view.Rules} rules");
-                context.Out.Write(view.Text);
-                if (!view.Text.EndsWith('\n'))
-                {
-                    context.Out.WriteLine();
-                }
+        var reloadExpect = ExpectOption();
+        var reload = new Command("reload", "re-read the member's policy file and apply it (as SIGHUP does)") { reloadExpect };
+        reload.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => ReloadAsync(c, parse.GetValue(reloadExpect))));
 
-                return ExitCode.Ok;
-            case "apply":
-                var file = args.NextRequired("the policy file");
-                var author = args.Option("author") ?? context.Environment("USER") ?? "farmctl";
-                var expectText = args.Option("expect");
-                args.Done();
-                var text = await PolicyFiles.ReadAsync(file, context.In, context.Cancel).ConfigureAwait(false);
+        var status = new Command("status", "the version each member enforces (exit 1 when not converged)");
+        status.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, StatusAsync));
 
-                var expected = await ExpectedAsync(context, expectText).ConfigureAwait(false);
-                var applied = await client.PostAsync(AdminRoutes.PolicyApply, new PolicyApplyRequest(text, author, expected), json.PolicyApplyRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
-                return Report(context, applied, file, "applied");
-            case "test":
-                var request = new PolicyTestRequest(args.Required("from"), args.Option("user"), args.Option("on"), args.Required("to"), args.Option("cmd"));
-                args.Done();
-                var result = await client.PostAsync(AdminRoutes.PolicyTest, request, json.PolicyTestRequest, json.PolicyTestResult, context.Cancel).ConfigureAwait(false);
-                if (context.Json)
-                {
-                    context.Out.WriteLine(JsonSerializer.Serialize(result, json.PolicyTestResult));
-                    return ExitCode.Ok;
-                }
+        var against = new Argument<string?>("file|version") { Description = "a policy file, or an earlier version", Arity = ArgumentArity.ZeroOrOne };
+        var diff = new Command("diff", "the farm's policy against a file or an earlier version (exit 1 when they differ)") { against };
+        diff.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => DiffAsync(c, parse.GetValue(against))));
 
-                context.Out.WriteLine($"{result.Verdict}: decided by {result.DecidingRule} (policy version {result.PolicyVersion})");
-                foreach (var step in result.Steps)
-                {
-                    context.Out.WriteLine($"  {step.Stage,-8} {step.Result,-14} {step.Reason}");
-                }
+        var hashUser = new Argument<string?>("user") { Description = "print a whole user line for this user", Arity = ArgumentArity.ZeroOrOne };
+        var hash = new Command("hash-password", "read a password on standard input, print the user line (no member needed)") { hashUser };
+        hash.SetAction(parse => (int)HashPassword(run.In, run.Out, run.Error, parse.GetValue(hashUser)));
 
-                foreach (var warning in result.Warnings ?? [])
-                {
-                    context.Out.WriteLine($"warning: {warning}");
-                }
+        var files = new Argument<string[]>("file") { Description = "policy files ('-' for standard input)", Arity = ArgumentArity.ZeroOrMore };
+        var check = new Command("check", "validate policy files as a member would (no member needed)") { files };
+        check.SetAction(async (parse, cancel) => (int)await PolicyCheckCommand.RunAsync(run.In, run.Out, run.Error, parse.GetValue(files)!, cancel).ConfigureAwait(false));
 
-                return ExitCode.Ok;
-            case "history":
-                args.Done();
-                var history = await client.GetAsync(AdminRoutes.PolicyHistory, json.IReadOnlyListPolicyHistoryEntry, context.Cancel).ConfigureAwait(false);
-                if (context.Json)
-                {
-                    context.Out.WriteLine(JsonSerializer.Serialize(history, json.IReadOnlyListPolicyHistoryEntry));
-                    return ExitCode.Ok;
-                }
+        return new Command("policy", "the farm's policy: show, apply, test, history, rollback, reload, status, diff, check, import")
+        {
+            show, apply, test, history, rollback, reload, status, diff, hash, check, Import.PolicyImportCommand.Command(run),
+        };
+    }
 
-                Table.Write(context.Out, history.Select(h => (IReadOnlyList<string>)
-                [
-                    $"{(h.Current ? "*" : " ")}{h.Version}",
-                    h.Time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    h.Author,
-                    h.Source,
-                    $"{h.Rules} rules",
-                ]));
-                return ExitCode.Ok;
-            case "rollback":
-                var versionText = args.Next();
-                var rollbackExpect = args.Option("expect");
-                args.Done();
-                long? version = null;
-                if (versionText is not null)
-                {
-                    version = long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
-                        ? v
-                        : throw CliException.Usage($"policy rollback: '{versionText}' is not a version number");
-                }
+    private static Option<long?> ExpectOption() => new("--expect")
+    {
+        Description = "the version this write replaces (default: the version the member enforces); if the farm moved on: conflict, exit 1",
+        HelpName = "N",
+        CustomParser = ValueParsers.Create<long?>(Version, text => $"--expect: '{text}' is not a version number"),
+    };
 
-                var rollbackExpected = await ExpectedAsync(context, rollbackExpect).ConfigureAwait(false);
-                var rolled = await client.PostAsync(AdminRoutes.PolicyRollback, new PolicyRollbackRequest(version, rollbackExpected), json.PolicyRollbackRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
-                return Report(context, rolled, "rollback", "rolled back");
-            case "reload":
-                var reloadExpect = args.Option("expect");
-                args.Done();
-                var reloadExpected = await ExpectedAsync(context, reloadExpect).ConfigureAwait(false);
-                var reloaded = await client.PostAsync(AdminRoutes.PolicyReload, new PolicyReloadRequest("farmctl", reloadExpected), json.PolicyReloadRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
-                return Report(context, reloaded, "reload", "reloaded");
-            case "status":
-                args.Done();
-                var status = await client.GetAsync(AdminRoutes.PolicyStatus, json.PolicyStatus, context.Cancel).ConfigureAwait(false);
-                if (context.Json)
-                {
-                    context.Out.WriteLine(JsonSerializer.Serialize(status, json.PolicyStatus));
-                    return ExitCode.Ok;
-                }
+    private static bool Version(string text, out long? version)
+    {
+        var ok = ValueParsers.Number(0, long.MaxValue)(text, out var value);
+        version = ok ? value : null;
+        return ok;
+    }
 
-                Table.Write(context.Out, status.Members.Select(m => (IReadOnlyList<string>)[m.Member, $"version {m.Version}"]));
-                context.Out.WriteLine($"{(status.Converged ? "converged" : "NOT converged")} on version {status.Latest} ({status.Replication})");
-                return status.Converged ? ExitCode.Ok : ExitCode.Failed;
-            case "diff":
-                var against = args.Next();
-                args.Done();
-                return await DiffAsync(context, against).ConfigureAwait(false);
-            default:
-                throw CliException.Usage($"unknown command 'policy {command}'\n{Usage}");
+    private static async Task<ExitCode> ShowAsync(CliContext context)
+    {
+        var json = AdminJsonContext.Default;
+        var view = await context.Client.GetAsync(AdminRoutes.Policy, json.PolicyView, context.Cancel).ConfigureAwait(false);
+        if (context.Json)
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(view, json.PolicyView));
+            return ExitCode.Ok;
         }
+
+        context.Out.WriteLine($"# version {view.Version} by {view.Author} from {view.Source} at {view.Time:O}, {view.Rules} rules");
+        context.Out.Write(view.Text);
+        if (!view.Text.EndsWith('\n'))
+        {
+            context.Out.WriteLine();
+        }
+
+        return ExitCode.Ok;
+    }
+
+    private static async Task<ExitCode> ApplyAsync(CliContext context, string file, string? author, long? expect)
+    {
+        var json = AdminJsonContext.Default;
+        var text = await PolicyFiles.ReadAsync(file, context.In, context.Cancel).ConfigureAwait(false);
+        var expected = await ExpectedAsync(context, expect).ConfigureAwait(false);
+        var request = new PolicyApplyRequest(text, author ?? context.Environment("USER") ?? "farmctl", expected);
+        var applied = await context.Client.PostAsync(AdminRoutes.PolicyApply, request, json.PolicyApplyRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
+        return Report(context, applied, file, "applied");
+    }
+
+    private static async Task<ExitCode> TestAsync(CliContext context, PolicyTestRequest request)
+    {
+        var json = AdminJsonContext.Default;
+        var result = await context.Client.PostAsync(AdminRoutes.PolicyTest, request, json.PolicyTestRequest, json.PolicyTestResult, context.Cancel).ConfigureAwait(false);
+        if (context.Json)
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(result, json.PolicyTestResult));
+            return ExitCode.Ok;
+        }
+
+        context.Out.WriteLine($"{result.Verdict}: decided by {result.DecidingRule} (policy version {result.PolicyVersion})");
+        foreach (var step in result.Steps)
+        {
+            context.Out.WriteLine($"  {step.Stage,-8} {step.Result,-14} {step.Reason}");
+        }
+
+        foreach (var warning in result.Warnings ?? [])
+        {
+            context.Out.WriteLine($"warning: {warning}");
+        }
+
+        return ExitCode.Ok;
+    }
+
+    private static async Task<ExitCode> HistoryAsync(CliContext context)
+    {
+        var json = AdminJsonContext.Default;
+        var history = await context.Client.GetAsync(AdminRoutes.PolicyHistory, json.IReadOnlyListPolicyHistoryEntry, context.Cancel).ConfigureAwait(false);
+        if (context.Json)
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(history, json.IReadOnlyListPolicyHistoryEntry));
+            return ExitCode.Ok;
+        }
+
+        Table.Write(context.Out, history.Select(h => (IReadOnlyList<string>)
+        [
+            $"{(h.Current ? "*" : " ")}{h.Version}",
+            h.Time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            h.Author,
+            h.Source,
+            $"{h.Rules} rules",
+        ]));
+        return ExitCode.Ok;
+    }
+
+    private static async Task<ExitCode> RollbackAsync(CliContext context, long? version, long? expect)
+    {
+        var json = AdminJsonContext.Default;
+        var expected = await ExpectedAsync(context, expect).ConfigureAwait(false);
+        var rolled = await context.Client.PostAsync(AdminRoutes.PolicyRollback, new PolicyRollbackRequest(version, expected), json.PolicyRollbackRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
+        return Report(context, rolled, "rollback", "rolled back");
+    }
+
+    private static async Task<ExitCode> ReloadAsync(CliContext context, long? expect)
+    {
+        var json = AdminJsonContext.Default;
+        var expected = await ExpectedAsync(context, expect).ConfigureAwait(false);
+        var reloaded = await context.Client.PostAsync(AdminRoutes.PolicyReload, new PolicyReloadRequest("farmctl", expected), json.PolicyReloadRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
+        return Report(context, reloaded, "reload", "reloaded");
+    }
+
+    private static async Task<ExitCode> StatusAsync(CliContext context)
+    {
+        var json = AdminJsonContext.Default;
+        var status = await context.Client.GetAsync(AdminRoutes.PolicyStatus, json.PolicyStatus, context.Cancel).ConfigureAwait(false);
+        if (context.Json)
+        {
+            context.Out.WriteLine(JsonSerializer.Serialize(status, json.PolicyStatus));
+            return ExitCode.Ok;
+        }
+
+        Table.Write(context.Out, status.Members.Select(m => (IReadOnlyList<string>)[m.Member, $"version {m.Version}"]));
+        context.Out.WriteLine($"{(status.Converged ? "converged" : "NOT converged")} on version {status.Latest} ({status.Replication})");
+        return status.Converged ? ExitCode.Ok : ExitCode.Failed;
     }
 
     /// <summary>Runs without a member: the hash is made here so the password never crosses the network.</summary>
-    public static ExitCode HashPassword(TextReader input, TextWriter output, TextWriter error, Arguments args)
+    public static ExitCode HashPassword(TextReader input, TextWriter output, TextWriter error, string? user)
     {
-        var user = args.Next();
-        args.Done();
         if (!Console.IsInputRedirected)
         {
             error.Write("password: ");
@@ -207,13 +252,11 @@ public static class PolicyPalette
     /// The version a write replaces: --expect when given, else the version the member enforces now. The
     /// farm takes the write only if it is still on that version, so two operators cannot both "win".
     /// </summary>
-    private static async Task<long> ExpectedAsync(CliContext context, string? expect)
+    private static async Task<long> ExpectedAsync(CliContext context, long? expect)
     {
-        if (expect is not null)
+        if (expect is { } given)
         {
-            return long.TryParse(expect, NumberStyles.None, CultureInfo.InvariantCulture, out var given)
-                ? given
-                : throw CliException.Usage($"--expect: '{expect}' is not a version number");
+            return given;
         }
 
         var view = await context.Client.GetAsync(AdminRoutes.Policy, AdminJsonContext.Default.PolicyView, context.Cancel).ConfigureAwait(false);

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Farm.Cli.CommandLine;
 using Farm.Shared.Admin;
 
 namespace Farm.Cli;
@@ -10,51 +12,54 @@ namespace Farm.Cli;
 /// </summary>
 public static class SessionsPalette
 {
-    public const string Usage = """
-        sessions list [--user u] [--client c] [--dest d] [--all-members [--members h:p,h:p]]
-                                          open sessions: id | node | client | user | destination | resolved | state | up | down | age
-        sessions kill <id>                close that session (on the connected node)
-        """;
-
-    public static async Task<ExitCode> RunAsync(CliContext context, string command, Arguments args)
+    public static Command Command(Invocation run)
     {
-        switch (command)
+        var user = new Option<string>("--user") { Description = "only this user's sessions" };
+        var client = new Option<string>("--client") { Description = "only this client's (ip or ip:port)" };
+        var dest = new Option<string>("--dest") { Description = "only to this destination" };
+        var all = new Option<bool>("--all-members") { Description = "every node's sessions, asked by farmctl itself" };
+        var members = new Option<string>("--members") { Description = "the nodes for --all-members (else FARMCTL_MEMBERS, else the cluster's socks members)", HelpName = "h:p,h:p" };
+        var list = new Command("list", "open sessions: id | node | client | user | destination | resolved | state | up | down | age") { user, client, dest, all, members };
+        list.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => ListAsync(
+            c,
+            Query(("user", parse.GetValue(user)), ("client", parse.GetValue(client)), ("dest", parse.GetValue(dest))),
+            parse.GetValue(all),
+            parse.GetValue(members) ?? c.Environment("FARMCTL_MEMBERS"))));
+        var id = new Argument<long>("id")
         {
-            case "list":
-                var query = Query(("user", args.Option("user")), ("client", args.Option("client")), ("dest", args.Option("dest")));
-                var all = args.Flag("all-members");
-                var members = args.Option("members") ?? context.Environment("FARMCTL_MEMBERS");
-                args.Done();
-                if (!all)
-                {
-                    Print(context, [await context.Client.GetAsync(AdminRoutes.Sessions + query, AdminJsonContext.Default.SessionList, context.Cancel).ConfigureAwait(false)]);
-                    return ExitCode.Ok;
-                }
+            Description = "the session's id (sessions list shows it)",
+            CustomParser = ValueParsers.Create(ValueParsers.Number(0, long.MaxValue), text => $"sessions kill: '{text}' is not a session id"),
+        };
+        var kill = new Command("kill", "close that session (on the connected node)") { id };
+        kill.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => KillAsync(c, parse.GetValue(id))));
+        return new Command("sessions", "the farm's open sessions") { list, kill };
+    }
 
-                var (lists, failures) = await FanOutAsync(context, members, query).ConfigureAwait(false);
-                Print(context, lists);
-                if (failures.Count == 0)
-                {
-                    return ExitCode.Ok;
-                }
-
-                // A partial list must not pass for the farm's: a script sees the first failure's code (4 for a refused token, 3 for no answer).
-                await context.Error.WriteLineAsync($"farmctl: sessions list --all-members: {failures.Count} member(s) not listed: {string.Join(", ", failures.Select(f => f.Endpoint))}").ConfigureAwait(false);
-                return failures[0].Code;
-            case "kill":
-                var idText = args.NextRequired("the session id");
-                args.Done();
-                if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-                {
-                    throw CliException.Usage($"sessions kill: '{idText}' is not a session id");
-                }
-
-                var killed = await context.Client.PostAsync(AdminRoutes.KillPath(id), new ClusterAddressRequest(null), AdminJsonContext.Default.ClusterAddressRequest, AdminJsonContext.Default.SessionKillResult, context.Cancel).ConfigureAwait(false);
-                context.Out.WriteLine(context.Json ? JsonSerializer.Serialize(killed, AdminJsonContext.Default.SessionKillResult) : $"session {killed.Id} killed");
-                return ExitCode.Ok;
-            default:
-                throw CliException.Usage($"unknown command 'sessions {command}'\n{Usage}");
+    private static async Task<ExitCode> ListAsync(CliContext context, string query, bool all, string? members)
+    {
+        if (!all)
+        {
+            Print(context, [await context.Client.GetAsync(AdminRoutes.Sessions + query, AdminJsonContext.Default.SessionList, context.Cancel).ConfigureAwait(false)]);
+            return ExitCode.Ok;
         }
+
+        var (lists, failures) = await FanOutAsync(context, members, query).ConfigureAwait(false);
+        Print(context, lists);
+        if (failures.Count == 0)
+        {
+            return ExitCode.Ok;
+        }
+
+        // A partial list must not pass for the farm's: a script sees the first failure's code (4 for a refused token, 3 for no answer).
+        await context.Error.WriteLineAsync($"farmctl: sessions list --all-members: {failures.Count} member(s) not listed: {string.Join(", ", failures.Select(f => f.Endpoint))}").ConfigureAwait(false);
+        return failures[0].Code;
+    }
+
+    private static async Task<ExitCode> KillAsync(CliContext context, long id)
+    {
+        var killed = await context.Client.PostAsync(AdminRoutes.KillPath(id), new ClusterAddressRequest(null), AdminJsonContext.Default.ClusterAddressRequest, AdminJsonContext.Default.SessionKillResult, context.Cancel).ConfigureAwait(false);
+        context.Out.WriteLine(context.Json ? JsonSerializer.Serialize(killed, AdminJsonContext.Default.SessionKillResult) : $"session {killed.Id} killed");
+        return ExitCode.Ok;
     }
 
     private static string Query(params (string Name, string? Value)[] parameters)

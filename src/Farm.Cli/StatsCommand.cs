@@ -1,29 +1,44 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Farm.Cli.CommandLine;
 
 namespace Farm.Cli;
 
 /// <summary><c>farmctl stats</c>: needs no member, only session-record files or standard input.</summary>
 public static class StatsCommand
 {
-    public const string Usage = """
-        stats [<file>...] [--since <time|1h>] [--until <time>] [--top N]
-                                          summarise session records (JSON lines; stdin when no file or -)
-        """;
-
-    public static async Task<ExitCode> RunAsync(TextReader input, TextWriter output, bool json, Arguments args, CancellationToken cancel)
+    public static Command Command(Invocation run)
     {
-        var now = DateTimeOffset.UtcNow;
-        var since = args.Option("since") is { } s ? ParseTime(s, now) : (DateTimeOffset?)null;
-        var until = args.Option("until") is { } u ? ParseTime(u, now) : (DateTimeOffset?)null;
-        var top = 10;
-        if (args.Option("top") is { } t && (!int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1))
+        var timeError = (string text) => $"stats: '{text}' is neither a time (2025-01-31T12:00:00Z) nor a duration back from now (15m, 2h)";
+        var since = new Option<DateTimeOffset?>("--since")
         {
-            throw CliException.Usage($"stats: --top '{t}' is not a positive number");
-        }
+            Description = "records from this time, or this long ago (15m, 2h)",
+            HelpName = "time|1h",
+            CustomParser = ValueParsers.Create((string text, out DateTimeOffset? time) => TryParseTime(text, DateTimeOffset.UtcNow, out time), timeError),
+        };
+        var until = new Option<DateTimeOffset?>("--until")
+        {
+            Description = "records up to this time, or this long ago",
+            HelpName = "time",
+            CustomParser = ValueParsers.Create((string text, out DateTimeOffset? time) => TryParseTime(text, DateTimeOffset.UtcNow, out time), timeError),
+        };
+        var top = new Option<int>("--top")
+        {
+            Description = "rows per section",
+            HelpName = "N",
+            DefaultValueFactory = _ => 10,
+            CustomParser = ValueParsers.Create((string text, out int value) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1, text => $"stats: --top '{text}' is not a positive number"),
+        };
+        var files = new Argument<string[]>("file") { Description = "session-record files (JSON lines); standard input when none or -", Arity = ArgumentArity.ZeroOrMore };
+        var stats = new Command("stats", "summarise session records (no member needed)") { files, since, until, top };
+        stats.SetAction(async (parse, cancel) => (int)await RunAsync(
+            run.In, run.Out, run.Json(parse), parse.GetValue(files) ?? [], parse.GetValue(since), parse.GetValue(until), parse.GetValue(top), cancel).ConfigureAwait(false));
+        return stats;
+    }
 
-        var files = args.Rest();
-        args.Done();
+    private static async Task<ExitCode> RunAsync(TextReader input, TextWriter output, bool json, IReadOnlyList<string> files, DateTimeOffset? since, DateTimeOffset? until, int top, CancellationToken cancel)
+    {
         var stats = new SessionStats(since, until, top);
         if (files.Count == 0)
         {
@@ -93,20 +108,18 @@ public static class StatsCommand
     }
 
     /// <summary>An ISO 8601 time, or a duration back from now (<c>90s</c>, <c>15m</c>, <c>2h</c>).</summary>
-    private static DateTimeOffset ParseTime(string text, DateTimeOffset now)
+    private static bool TryParseTime(string text, DateTimeOffset now, out DateTimeOffset? time)
     {
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        time = null;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
         {
-            return time;
+            time = at;
+        }
+        else if (NodePalette.TryParseDuration(text, out var seconds))
+        {
+            time = now - TimeSpan.FromSeconds(seconds!.Value);
         }
 
-        try
-        {
-            return now - TimeSpan.FromSeconds(NodePalette.ParseDuration(text));
-        }
-        catch (CliException)
-        {
-            throw CliException.Usage($"stats: '{text}' is neither a time (2025-01-31T12:00:00Z) nor a duration back from now (15m, 2h)");
-        }
+        return time is not null;
     }
 }

@@ -18,30 +18,40 @@ public sealed partial class ClusterCommandsTests : IAsyncLifetime
     public async Task DisposeAsync() => await _farm.DisposeAsync();
 
     [Fact]
-    public async Task ClusterShow_TwoMembers_PbmRowsAndCount()
+    public async Task ClusterShow_TwoMembers_PbmRowsWithAppVersionSelfAndLeader()
     {
         var show = await Farmctl.RunAsync(Seed.Admin, "cluster", "show");
 
         Assert.Equal(0, show.ExitCode);
         Assert.Equal(3, show.Lines.Length);
-        Assert.All(show.Lines[..2], line => Assert.Matches(RowPattern(), line));
+        var rows = show.Lines[..2].Select(line => RowPattern().Match(line)).ToList();
+        Assert.All(rows, row => Assert.True(row.Success, $"not a pbm row: {row.Value}"));
+        Assert.All(rows, row => Assert.Equal(LighthouseVersion, row.Groups["version"].Value));
         Assert.Contains(show.Lines, l => l.StartsWith(Seed.Address + " |", StringComparison.Ordinal));
         Assert.Contains(show.Lines, l => l.StartsWith(Second.Address + " |", StringComparison.Ordinal));
         Assert.Equal("Count: 2 nodes", show.Lines[2]);
 
-        var json = await Farmctl.RunAsync(Seed.Admin, "cluster", "show", "--json");
-        Assert.Equal(2, JsonDocument.Parse(json.Output).RootElement.GetProperty("members").GetArrayLength());
-
-        // The farm formed as the seed sees it; the second member learns that it is up by gossip, a moment later.
-        var expected = $"{Second.Address} | [lighthouse] | up | False";
-        var status = await Eventually.UntilAsync(
-            () => Farmctl.RunAsync(Second.Admin, "cluster", "status"),
-            r => r.Lines.Length == 1 && r.Lines[0] == expected,
-            TimeSpan.FromSeconds(30));
-        Assert.Equal(expected, status.Lines.Single());
-
+        // The row of the member farmctl asked is marked self; exactly one row, the leader's, is marked leader.
+        var seedRow = rows.Single(r => r.Groups["address"].Value == Seed.Address);
+        Assert.Contains("self", seedRow.Groups["marks"].Value, StringComparison.Ordinal);
+        Assert.DoesNotContain("self", rows.Single(r => r != seedRow).Groups["marks"].Value, StringComparison.Ordinal);
+        var leaderRow = Assert.Single(rows, r => r.Groups["marks"].Value.Contains("leader", StringComparison.Ordinal));
         var leader = await Farmctl.RunAsync(Second.Admin, "cluster", "leader");
         Assert.StartsWith("akka.ssl.tcp://farm@127.0.0.1:", leader.Lines.Single(), StringComparison.Ordinal);
+        Assert.Equal(leader.Lines.Single(), leaderRow.Groups["address"].Value);
+
+        var json = await Farmctl.RunAsync(Seed.Admin, "cluster", "show", "--json");
+        var members = JsonDocument.Parse(json.Output).RootElement.GetProperty("members");
+        Assert.Equal(2, members.GetArrayLength());
+        Assert.All(members.EnumerateArray(), m => Assert.Equal(LighthouseVersion, m.GetProperty("app_version").GetString()));
+
+        // The farm formed as the seed sees it; the second member learns that it is up by gossip, a moment later.
+        var expected = $"{Second.Address} | [lighthouse] | up | False | {LighthouseVersion} | self";
+        var status = await Eventually.UntilAsync(
+            () => Farmctl.RunAsync(Second.Admin, "cluster", "status"),
+            r => r.Lines.Length == 1 && r.Lines[0].StartsWith(expected, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        Assert.Equal(leaderRow == seedRow ? expected : expected + ", leader", status.Lines.Single());
     }
 
     [Fact]
@@ -124,6 +134,9 @@ public sealed partial class ClusterCommandsTests : IAsyncLifetime
     private static Task<Farmctl.Result> ShowUntilAsync(MemberProcess member, Func<Farmctl.Result, bool> done, TimeSpan? timeout = null) =>
         Eventually.UntilAsync(() => Farmctl.RunAsync(member.Admin, "cluster", "show"), done, timeout ?? TimeSpan.FromSeconds(30));
 
-    [GeneratedRegex(@"^akka\.ssl\.tcp://farm@127\.0\.0\.1:\d+ \| \[lighthouse\] \| up \| False$")]
+    /// <summary>The version Akka gossips for a member: its executable's assembly version, major.minor.build (app-version = assembly-version).</summary>
+    private static string LighthouseVersion => System.Reflection.AssemblyName.GetAssemblyName(Built.Lighthouse).Version!.ToString(3);
+
+    [GeneratedRegex(@"^(?<address>akka\.ssl\.tcp://farm@127\.0\.0\.1:\d+) \| \[lighthouse\] \| up \| False \| (?<version>[^ |]+) \| (?<marks>self, leader|self|leader|-)$")]
     private static partial Regex RowPattern();
 }

@@ -51,13 +51,13 @@ public sealed class ErrorTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("frobnicate", "unknown palette 'frobnicate'")]
-    [InlineData("cluster|explode", "unknown command 'cluster explode'")]
-    [InlineData("policy|test|--to|example.org:80", "--from is required")]
+    [InlineData("frobnicate", "Unrecognized command or argument 'frobnicate'")]
+    [InlineData("cluster|explode", "Unrecognized command or argument 'explode'. ('farmctl cluster --help' shows the usage)")]
+    [InlineData("policy|test|--to|example.org:80", "Option '--from' is required.")]
     [InlineData("sessions|kill|abc", "'abc' is not a session id")]
     [InlineData("node|drain|--deadline|soon", "'soon' is not a duration")]
-    [InlineData("cluster|show|extra", "unexpected argument 'extra'")]
-    [InlineData("policy|history|--verbose|yes", "unknown option --verbose")]
+    [InlineData("cluster|show|extra", "Unrecognized command or argument 'extra'")]
+    [InlineData("policy|history|--verbose|yes", "Unrecognized command or argument '--verbose'")]
     [InlineData("client-config|--format|xml|--nodes|127.0.0.1:1080", "--format must be one of")]
     public async Task BadUsage_ExitTwo(string words, string message)
     {

@@ -22,7 +22,8 @@ public static class ClusterAccess
             StatusName(member.Status),
             reachable,
             advert is null ? null : [.. advert.Socks.Select(endpoint => endpoint.ToString())],
-            advert?.Draining ?? false);
+            advert?.Draining ?? false,
+            member.AppVersion.Version);
 
     public static string StatusName(MemberStatus status) => status switch
     {

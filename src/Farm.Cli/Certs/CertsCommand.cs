@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Net;
 using System.Security.Cryptography;
+using Farm.Cli.CommandLine;
 using Farm.Shared.Cluster.Tls;
 
 namespace Farm.Cli.Certs;
@@ -14,86 +16,94 @@ public static class CertsCommand
 
     public const string CaKeyFile = "ca.key";
 
-    public const string Usage = """
-        certs init --out DIR [--farm-name farm]           make the farm's CA: DIR/ca.crt, DIR/ca.key (0600)
-        certs issue <member> --role lighthouse|socks --ca-dir DIR --out DIR [--ip a.b.c.d ...] [--dns name ...]
-                                          a member certificate signed by the CA for the role(s) given
-                                          (--role again for both): DIR/<member>.crt, DIR/<member>.key
-                                          (0600) and a copy of ca.crt
-        """;
-
-    public static ExitCode Run(TextWriter output, IReadOnlyList<string> words)
+    public static Command Command(Invocation run)
     {
-        if (words.Count == 0)
-        {
-            throw CliException.Usage("'certs' needs a command: init or issue");
-        }
+        var output = run.Out;
+        var initOut = new Option<string>("--out") { Description = "the directory for ca.crt and ca.key (0600)", Required = true, HelpName = "DIR" };
+        var farmName = new Option<string>("--farm-name") { Description = "the farm's name in the CA's subject", DefaultValueFactory = _ => "farm" };
+        var init = new Command("init", "make the farm's CA: DIR/ca.crt, DIR/ca.key (0600)") { initOut, farmName };
+        init.SetAction(parse => (int)Init(output, parse.GetValue(initOut)!, parse.GetValue(farmName)!));
 
-        var command = words[0];
-        var rest = words.Skip(1).ToList();
-        var addresses = TakeAll(rest, "ip").Select(ParseAddress).ToList();
-        var names = TakeAll(rest, "dns");
-        var roles = TakeAll(rest, "role");
-        var args = Arguments.Parse($"certs {command}", rest, new HashSet<string>());
-        switch (command)
+        var member = new Argument<string>("member") { Description = "the member's name (letters, digits, '-', '.')" };
+        var role = new Option<string[]>("--role") { Description = "the role the member may join with (again for both; required)", HelpName = "lighthouse|socks" };
+        role.CompletionSources.Add([.. CertificateRoles.Known]);
+        var caDir = new Option<string>("--ca-dir") { Description = "the directory 'certs init' wrote", Required = true, HelpName = "DIR" };
+        var issueOut = new Option<string>("--out") { Description = "the directory for <member>.crt, <member>.key (0600) and a copy of ca.crt", Required = true, HelpName = "DIR" };
+        var ip = new Option<IPAddress[]>("--ip")
         {
-            case "init":
+            Description = "an address the certificate names (again for more)",
+            HelpName = "a.b.c.d",
+            CustomParser = result =>
+            {
+                var addresses = new List<IPAddress>();
+                foreach (var token in result.Tokens)
                 {
-                    var farm = args.Option("farm-name") ?? "farm";
-                    var directory = args.Required("out");
-                    args.Done();
-                    if (addresses.Count > 0 || names.Count > 0 || roles.Count > 0)
+                    if (IPAddress.TryParse(token.Value, out var address))
                     {
-                        throw CliException.Usage("certs init: --ip, --dns and --role belong to 'certs issue'");
+                        addresses.Add(address);
                     }
-
-                    var authority = FarmCertificateAuthority.CreateAuthority(farm, DateTimeOffset.UtcNow);
-                    Directory.CreateDirectory(directory);
-                    WriteNew(Path.Combine(directory, CaKeyFile), authority.Key, secret: true);
-                    WriteNew(Path.Combine(directory, CaCertificateFile), authority.Certificate, secret: false);
-                    output.WriteLine($"farm CA written: {Path.Combine(directory, CaCertificateFile)} (keep {CaKeyFile} off the members)");
-                    return ExitCode.Ok;
+                    else
+                    {
+                        result.AddError($"certs issue: '{token.Value}' is not an IP address");
+                    }
                 }
 
-            case "issue":
-                {
-                    var member = args.NextRequired("the member's name");
-                    var caDirectory = args.Required("ca-dir");
-                    var directory = args.Required("out");
-                    args.Done();
-                    if (member.IndexOfAny(['/', '\\', ',', '=', '+']) >= 0 || member.StartsWith('.'))
-                    {
-                        throw CliException.Usage($"certs issue: '{member}' is not a member name (letters, digits, '-', '.')");
-                    }
+                return [.. addresses];
+            },
+        };
+        var dns = new Option<string[]>("--dns") { Description = "a DNS name the certificate names (again for more)", HelpName = "name" };
+        var issue = new Command("issue", "a member certificate signed by the CA for the role(s) given") { member, role, caDir, issueOut, ip, dns };
+        issue.SetAction(parse => (int)Issue(
+            output,
+            parse.GetValue(member)!,
+            parse.GetValue(role) ?? [],
+            parse.GetValue(caDir)!,
+            parse.GetValue(issueOut)!,
+            parse.GetValue(ip) ?? [],
+            parse.GetValue(dns) ?? []));
+        return new Command("certs", "the farm's CA and member certificates for mutual TLS (no member needed)") { init, issue };
+    }
 
-                    if (roles.Count == 0)
-                    {
-                        throw CliException.Usage("certs issue: --role lighthouse|socks is required: the role the member may join with (--role again for both)");
-                    }
+    private static ExitCode Init(TextWriter output, string directory, string farm)
+    {
+        var authority = FarmCertificateAuthority.CreateAuthority(farm, DateTimeOffset.UtcNow);
+        Directory.CreateDirectory(directory);
+        WriteNew(Path.Combine(directory, CaKeyFile), authority.Key, secret: true);
+        WriteNew(Path.Combine(directory, CaCertificateFile), authority.Certificate, secret: false);
+        output.WriteLine($"farm CA written: {Path.Combine(directory, CaCertificateFile)} (keep {CaKeyFile} off the members)");
+        return ExitCode.Ok;
+    }
 
-                    if (roles.FirstOrDefault(r => !CertificateRoles.Known.Contains(r)) is { } unknown)
-                    {
-                        throw CliException.Usage($"certs issue: '{unknown}' is not a role (lighthouse, socks)");
-                    }
-
-                    var authority = ReadAuthority(caDirectory);
-                    var issued = FarmCertificateAuthority.Issue(authority, member, roles.Distinct().ToList(), addresses, names, DateTimeOffset.UtcNow);
-                    Directory.CreateDirectory(directory);
-                    WriteNew(Path.Combine(directory, member + ".key"), issued.Key, secret: true);
-                    WriteNew(Path.Combine(directory, member + ".crt"), issued.Certificate, secret: false);
-                    var caCopy = Path.Combine(directory, CaCertificateFile);
-                    if (!File.Exists(caCopy))
-                    {
-                        File.WriteAllText(caCopy, authority.Certificate);
-                    }
-
-                    output.WriteLine($"certificate for {member} written: {Path.Combine(directory, member + ".crt")}");
-                    return ExitCode.Ok;
-                }
-
-            default:
-                throw CliException.Usage($"unknown certs command '{command}' (init, issue)");
+    private static ExitCode Issue(TextWriter output, string member, IReadOnlyList<string> roles, string caDirectory, string directory, IReadOnlyList<IPAddress> addresses, IReadOnlyList<string> names)
+    {
+        if (member.IndexOfAny(['/', '\\', ',', '=', '+']) >= 0 || member.StartsWith('.'))
+        {
+            throw CliException.Usage($"certs issue: '{member}' is not a member name (letters, digits, '-', '.')");
         }
+
+        if (roles.Count == 0)
+        {
+            throw CliException.Usage("certs issue: --role lighthouse|socks is required: the role the member may join with (--role again for both)");
+        }
+
+        if (roles.FirstOrDefault(r => !CertificateRoles.Known.Contains(r)) is { } unknown)
+        {
+            throw CliException.Usage($"certs issue: '{unknown}' is not a role (lighthouse, socks)");
+        }
+
+        var authority = ReadAuthority(caDirectory);
+        var issued = FarmCertificateAuthority.Issue(authority, member, roles.Distinct().ToList(), [.. addresses], [.. names], DateTimeOffset.UtcNow);
+        Directory.CreateDirectory(directory);
+        WriteNew(Path.Combine(directory, member + ".key"), issued.Key, secret: true);
+        WriteNew(Path.Combine(directory, member + ".crt"), issued.Certificate, secret: false);
+        var caCopy = Path.Combine(directory, CaCertificateFile);
+        if (!File.Exists(caCopy))
+        {
+            File.WriteAllText(caCopy, authority.Certificate);
+        }
+
+        output.WriteLine($"certificate for {member} written: {Path.Combine(directory, member + ".crt")}");
+        return ExitCode.Ok;
     }
 
     private static PemPair ReadAuthority(string directory)
@@ -132,33 +142,4 @@ public static class CertsCommand
             throw new CliException(ExitCode.Failed, $"cannot write {path}: {e.Message}");
         }
     }
-
-    private static List<string> TakeAll(List<string> words, string name)
-    {
-        var values = new List<string>();
-        for (var i = 0; i < words.Count;)
-        {
-            if (words[i] == $"--{name}")
-            {
-                if (i + 1 >= words.Count)
-                {
-                    throw CliException.Usage($"certs: --{name} needs a value");
-                }
-
-                values.Add(words[i + 1]);
-                words.RemoveRange(i, 2);
-            }
-            else
-            {
-                i++;
-            }
-        }
-
-        return values;
-    }
-
-    private static IPAddress ParseAddress(string text) =>
-        IPAddress.TryParse(text, out var address)
-            ? address
-            : throw CliException.Usage($"certs issue: '{text}' is not an IP address");
 }

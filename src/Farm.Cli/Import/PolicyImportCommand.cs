@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Farm.Cli.CommandLine;
 using Farm.Shared.Policy;
 
 namespace Farm.Cli.Import;
@@ -9,17 +11,33 @@ namespace Farm.Cli.Import;
 /// </summary>
 public static class PolicyImportCommand
 {
-    public static async Task<ExitCode> RunAsync(TextReader input, TextWriter output, TextWriter error, Arguments args, CancellationToken cancel)
+    public static Command Command(Invocation run)
     {
-        var format = args.Required("from");
-        var file = args.NextRequired("the configuration file");
-        args.Done();
-        Func<string, ImportResult> convert = format switch
+        var from = new Option<string>("--from") { Description = "the configuration's format", Required = true, HelpName = "dante|socks5" };
+        from.CompletionSources.Add("dante", "socks5");
+        from.Validators.Add(result =>
         {
-            "dante" => DanteConverter.Convert,
-            "socks5" or "nec" => NecSocks5Converter.Convert,
-            _ => throw CliException.Usage($"policy import: --from must be dante (sockd.conf, danted.conf) or socks5 (NEC-style socks5.conf), not '{format}'"),
-        };
+            if (result.GetValueOrDefault<string>() is { } format && Converter(format) is null)
+            {
+                result.AddError($"policy import: --from must be dante (sockd.conf, danted.conf) or socks5 (NEC-style socks5.conf), not '{format}'");
+            }
+        });
+        var file = new Argument<string>("file") { Description = "the configuration file ('-' for standard input)" };
+        var import = new Command("import", "convert a Dante sockd.conf or NEC socks5.conf to a policy (no member needed)") { from, file };
+        import.SetAction(async (parse, cancel) =>
+            (int)await RunAsync(run.In, run.Out, run.Error, Converter(parse.GetValue(from)!)!, parse.GetValue(file)!, cancel).ConfigureAwait(false));
+        return import;
+    }
+
+    private static Func<string, ImportResult>? Converter(string format) => format switch
+    {
+        "dante" => DanteConverter.Convert,
+        "socks5" or "nec" => NecSocks5Converter.Convert,
+        _ => null,
+    };
+
+    private static async Task<ExitCode> RunAsync(TextReader input, TextWriter output, TextWriter error, Func<string, ImportResult> convert, string file, CancellationToken cancel)
+    {
 
         var result = convert(await PolicyFiles.ReadAsync(file, input, cancel).ConfigureAwait(false));
         var parsed = PolicyParser.Parse(result.Text);

@@ -1,0 +1,47 @@
+using System.CommandLine.Parsing;
+
+namespace Farm.Cli.Shell;
+
+/// <summary>
+/// <c>farmctl [host] shell</c>: one command per line, each run through the same parser as a one-shot
+/// command line; <c>history</c> lists the lines so far, <c>exit</c>, <c>quit</c> or the end of input leaves.
+/// </summary>
+public sealed class InteractiveShell(TextReader input, TextWriter output, ShellHistory history, string? prompt, Func<IReadOnlyList<string>, Task<int>> run)
+{
+    public const string CommandName = "shell";
+
+    /// <summary>Runs until the end; the exit code is the last command's.</summary>
+    public async Task<int> RunAsync()
+    {
+        var last = 0;
+        while (true)
+        {
+            if (prompt is not null)
+            {
+                await output.WriteAsync(prompt).ConfigureAwait(false);
+                await output.FlushAsync().ConfigureAwait(false);
+            }
+
+            var line = (await input.ReadLineAsync().ConfigureAwait(false))?.Trim();
+            if (line is null or "exit" or "quit")
+            {
+                return last;
+            }
+
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            history.Add(line);
+            if (line == "history")
+            {
+                history.Print(output);
+                continue;
+            }
+
+            last = await run([.. CommandLineParser.SplitCommandLine(line)]).ConfigureAwait(false);
+            await output.FlushAsync().ConfigureAwait(false);
+        }
+    }
+}
