@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Farm.Node.Binding;
 using Farm.Node.Dialing;
+using Farm.Node.Flow;
 using Farm.Node.Handshake;
 using Farm.Node.Relaying;
 using Farm.Shared.Admin;
@@ -41,7 +42,7 @@ public sealed record GetSessionCount
 public sealed record SessionCount(int Open);
 
 /// <summary>A connection's flow ended (with the exception when it broke); the actor records it and stops. Never leaves the process.</summary>
-internal sealed record SessionEnded(string Outcome, Exception? Failure) : INoSerializationVerificationNeeded;
+internal sealed record SessionEnded(Ended Ending, Exception? Failure) : INoSerializationVerificationNeeded;
 
 /// <summary>The supervisor asks each connection for its own line of the session list.</summary>
 internal sealed record GetSessionInfo
