@@ -12,14 +12,14 @@ namespace Farm.Node.Flow;
 /// </summary>
 public sealed class Accepted : SessionStage
 {
-    private Accepted(Socket client, PolicySnapshot policy, long startedAt)
+    private Accepted(Socket client, IPEndPoint peer, IPEndPoint listener, PolicySnapshot policy, long startedAt)
         : base(null)
     {
         Client = client;
+        Peer = peer;
+        Listener = listener;
         Policy = policy;
         StartedAt = startedAt;
-        Peer = (IPEndPoint)client.RemoteEndPoint!;
-        Listener = (IPEndPoint)client.LocalEndPoint!;
     }
 
     public Socket Client { get; }
@@ -37,10 +37,14 @@ public sealed class Accepted : SessionStage
 
     public override SessionPhase Phase => SessionPhase.Handshake;
 
-    public static Accepted Of(Socket client, PolicySnapshot policy, long startedAt)
+    /// <summary>The endpoints are given, not read here, so the stages after this one can be built without a connection.</summary>
+    public static Accepted Of(Socket client, IPEndPoint peer, IPEndPoint listener, PolicySnapshot policy, long startedAt)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return new Accepted(client, policy, startedAt);
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(listener);
+        ArgumentNullException.ThrowIfNull(policy);
+        return new Accepted(client, peer, listener, policy, startedAt);
     }
 
     internal override void Release(bool graceful) => SocketTeardown.Close(Client, graceful);

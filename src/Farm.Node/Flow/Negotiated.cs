@@ -44,6 +44,9 @@ public sealed class Negotiated : SessionStage
         }
 
         services.Metrics.RequestStarted(request);
-        return new Negotiated(introduced, request);
+        return Of(introduced, request);
     }
+
+    /// <summary>The stage for a request the handshake completed.</summary>
+    internal static Negotiated Of(Introduced introduced, SocksRequest request) => new(introduced, request);
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
@@ -30,7 +31,8 @@ public sealed class ConnectionActor : UntypedActor
         _ticket = ticket;
         _services = services;
         _startedAt = services.Time.GetTimestamp();
-        _flow = new SessionFlow(Accepted.Of(client, services.Policy.Current, _startedAt), services, ticket);
+        var accepted = Accepted.Of(client, (IPEndPoint)client.RemoteEndPoint!, (IPEndPoint)client.LocalEndPoint!, services.Policy.Current, _startedAt);
+        _flow = new SessionFlow(accepted, services, ticket);
     }
 
     public static string NameOf(long id) => $"c-{id}";
