@@ -30,7 +30,7 @@ public sealed class Negotiated : SessionStage
         var accepted = introduced.Accepted;
         var policy = accepted.Policy.Policy;
         var timeout = policy.Limits.HandshakeTimeout ?? services.Options.HandshakeTimeout;
-        var handshake = await SocksHandshake.RunAsync(accepted.Client, policy, introduced.ClientAddress, introduced.ListenerAddress, services.Passwords, services.Gssapi, timeout, kill).ConfigureAwait(false);
+        var handshake = await SocksHandshake.RunAsync(accepted.Client, introduced.Leftover, policy, introduced.ClientAddress, introduced.ListenerAddress, services.Passwords, services.Gssapi, timeout, kill).ConfigureAwait(false);
         if (!ticket.HandshakeDone())
         {
             // Evicted while the node was full: whatever the handshake got to, it is not served.

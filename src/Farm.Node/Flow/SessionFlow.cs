@@ -1,3 +1,4 @@
+using Farm.Node.Listening;
 using Farm.Node.Logging;
 using Farm.Node.Relaying;
 using Farm.Node.Sessions;
@@ -22,9 +23,12 @@ public sealed class SessionFlow
     private Ended? _ended;
     private bool _closed;
 
-    public SessionFlow(Accepted accepted, SessionServices services, SourceTicket ticket)
+    private readonly ProxyTrust? _proxy;
+
+    public SessionFlow(Accepted accepted, ProxyTrust? proxy, SessionServices services, SourceTicket ticket)
     {
         _stage = accepted;
+        _proxy = proxy;
         _services = services;
         _ticket = ticket;
     }
@@ -84,13 +88,17 @@ public sealed class SessionFlow
     private async Task<Ended> RunStagesAsync()
     {
         var accepted = (Accepted)Stage;
-        var identified = Introduced.Identify(accepted, accepted.Peer);
+        var handshakeTimeout = accepted.Policy.Policy.Limits.HandshakeTimeout ?? _services.Options.HandshakeTimeout;
+        var identified = await Introduced.IntroduceAsync(accepted, _proxy, handshakeTimeout, _kill.Token).ConfigureAwait(false);
         var introducedOk = identified.TryNext(out var introduced, out var ended);
-        var admission = introducedOk ? introduced.Admission : ended.Admission!.Value;
-        _services.Metrics.PolicyDecided("client", admission.Rule, admission.Action);
+        if ((introducedOk ? introduced.Admission : ended.Admission) is { } admission)
+        {
+            _services.Metrics.PolicyDecided("client", admission.Rule, admission.Action);
+        }
+
         if (!introducedOk)
         {
-            _services.Metrics.ClientRefused("client-rule");
+            _services.Metrics.ClientRefused(ended.Admission is null ? "proxy-header" : "client-rule");
             return ended;
         }
 

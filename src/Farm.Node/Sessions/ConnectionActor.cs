@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using Farm.Node.Flow;
+using Farm.Node.Listening;
 using Farm.Node.Sources;
 using Farm.Shared.Net;
 using Farm.Shared.Policy;
@@ -25,19 +26,19 @@ public sealed class ConnectionActor : UntypedActor
     private readonly SessionFlow _flow;
     private readonly long _startedAt;
 
-    public ConnectionActor(Socket client, long id, SourceTicket ticket, SessionServices services)
+    public ConnectionActor(Socket client, ProxyTrust? proxy, long id, SourceTicket ticket, SessionServices services)
     {
         _id = id;
         _ticket = ticket;
         _services = services;
         _startedAt = services.Time.GetTimestamp();
         var accepted = Accepted.Of(client, (IPEndPoint)client.RemoteEndPoint!, (IPEndPoint)client.LocalEndPoint!, services.Policy.Current, _startedAt);
-        _flow = new SessionFlow(accepted, services, ticket);
+        _flow = new SessionFlow(accepted, proxy, services, ticket);
     }
 
     public static string NameOf(long id) => $"c-{id}";
 
-    public static Props Props(Socket client, long id, SourceTicket ticket, SessionServices services) => new ConnectionActorProps(client, id, ticket, services);
+    public static Props Props(Socket client, ProxyTrust? proxy, long id, SourceTicket ticket, SessionServices services) => new ConnectionActorProps(client, proxy, id, ticket, services);
 
     protected override void PreStart()
     {

@@ -5,13 +5,17 @@ using Farm.Node.Binding;
 using Farm.Node.Dialing;
 using Farm.Node.Flow;
 using Farm.Node.Handshake;
+using Farm.Node.Listening;
 using Farm.Node.Relaying;
 using Farm.Shared.Admin;
 
 namespace Farm.Node.Sessions;
 
-/// <summary>A listener accepted a client; the sessions supervisor gives it a connection actor. Holds a live socket, so it never leaves the process.</summary>
-public sealed record AcceptClient(Socket Socket, IPEndPoint Listener) : INoSerializationVerificationNeeded;
+/// <summary>
+/// A listener accepted a client; the sessions supervisor gives it a connection actor. <paramref name="Proxy"/> is set
+/// when the listener requires a PROXY header. Holds a live socket, so it never leaves the process.
+/// </summary>
+public sealed record AcceptClient(Socket Socket, IPEndPoint Listener, ProxyTrust? Proxy = null) : INoSerializationVerificationNeeded;
 
 /// <summary>Close a session, whatever step it is in; the sessions supervisor answers <see cref="SessionKilled"/>.</summary>
 public sealed record KillSession(long Id);

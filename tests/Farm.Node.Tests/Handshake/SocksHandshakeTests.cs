@@ -46,6 +46,19 @@ public sealed class SocksHandshakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Preface_ReadBeforeTheSocket_TheGreetingSplitAcrossBoth()
+    {
+        // What followed a PROXY header (the greeting's first two bytes), then the rest from the socket.
+        await SendAsync([0, 5, 1, 0, 1, 198, 51, 100, 7, 0, 80]);
+
+        var result = await RunAsync("client pass from any\npass connect from any to any\n", preface: [5, 1]);
+
+        Assert.Equal(HandshakeFailure.None, result.Failure);
+        Assert.Equal("198.51.100.7:80", result.Request!.Destination.ToString());
+        Assert.Equal([5, 0], await ReceiveAsync(2));
+    }
+
+    [Fact]
     public async Task Socks4a_ConnectToName_GivesAVersion4Request_WithNoPendingBytes()
     {
         await SendAsync([4, 1, 0, 80, 0, 0, 0, 1, .. "bob"u8.ToArray(), 0, .. "example.org"u8.ToArray(), 0]);
@@ -114,10 +127,10 @@ public sealed class SocksHandshakeTests : IAsyncLifetime
         Assert.Equal(HandshakeFailure.Killed, (await running).Failure);
     }
 
-    private async Task<HandshakeResult> RunAsync(string policy, TimeSpan? timeout = null, CancellationToken kill = default)
+    private async Task<HandshakeResult> RunAsync(string policy, TimeSpan? timeout = null, CancellationToken kill = default, byte[]? preface = null)
     {
         var compiled = CompiledPolicy.Compile(PolicyParser.Parse(policy).Document!);
-        return await SocksHandshake.RunAsync(_near, compiled, Loopback, Loopback, _passwords, null, timeout ?? Generous, kill).WaitAsync(Generous);
+        return await SocksHandshake.RunAsync(_near, preface, compiled, Loopback, Loopback, _passwords, null, timeout ?? Generous, kill).WaitAsync(Generous);
     }
 
     private async Task SendAsync(byte[] bytes) => Assert.Equal(bytes.Length, await _far.SendAsync(bytes));
