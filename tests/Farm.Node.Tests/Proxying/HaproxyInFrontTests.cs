@@ -27,6 +27,7 @@ public sealed class HaproxyInFrontTests
             client pass  from 127.0.0.1 name proxy-itself
             client block from any name elsewhere
             pass connect from {Original} to 127.0.0.1 port {http.Endpoint.Port} name web
+            pass connect from 127.0.0.1 to 127.0.0.1 port {http.Endpoint.Port} name proxy-check
             """,
             new Dictionary<string, string?>
             {

@@ -23,7 +23,8 @@ public sealed class HaproxyProcess : IAsyncDisposable
     public static async Task<HaproxyProcess> StartAsync(string config, params int[] listening)
     {
         var file = Path.GetTempFileName();
-        await File.WriteAllTextAsync(file, config);
+        // HAProxy refuses a config whose last line has no LF.
+        await File.WriteAllTextAsync(file, config + "\n");
         var start = new ProcessStartInfo("haproxy") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in new[] { "-db", "-f", file })
         {
