@@ -38,8 +38,15 @@ public sealed class AdminClient : IDisposable
 
     public string Endpoint { get; }
 
-    /// <summary>Whether the member's identity is checked (HTTPS with a verified certificate) before the token is sent.</summary>
-    public bool VerifiesServer => _transport.Tls;
+    /// <summary>
+    /// Whether a member's identity is checked before the token is sent: HTTPS with a certificate from the
+    /// farm's CA (<c>--ca</c>). A public CA's certificate proves only that someone owns a name, and anyone
+    /// in the cluster view names the address farmctl dials.
+    /// </summary>
+    public bool VerifiesServer => _transport.Tls && _transport.Authorities is not null;
+
+    /// <summary>HTTPS trusting the system's public roots: <c>--tls</c> without <c>--ca</c>.</summary>
+    public bool TrustsPublicRoots => _transport.Tls && _transport.Authorities is null;
 
     /// <summary>Another member, with the given token or else that member's own token file.</summary>
     public AdminClient WithEndpoint(string endpoint) => new(endpoint, _tokens, _transport);

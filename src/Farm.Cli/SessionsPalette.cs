@@ -72,6 +72,14 @@ public static class SessionsPalette
     /// </summary>
     private static async Task<(IReadOnlyList<SessionList> Lists, IReadOnlyList<(string Endpoint, ExitCode Code)> Failures)> FanOutAsync(CliContext context, string? members, string query)
     {
+        // Checked before the first request: a public CA's certificate proves only that someone owns a name.
+        if (members is null && context.Client.TrustsPublicRoots)
+        {
+            throw CliException.Usage(
+                "sessions list --all-members: --tls without --ca trusts any public certificate authority, which proves nothing about the members in the cluster view: " +
+                "give the farm's CA with --ca <farm CA>, or name the members with --members h:p,... (or FARMCTL_MEMBERS).");
+        }
+
         var endpoints = members is not null
             ? members.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
             : await SocksMembersAsync(context).ConfigureAwait(false);

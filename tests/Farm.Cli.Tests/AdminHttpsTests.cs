@@ -52,6 +52,21 @@ public sealed class AdminHttpsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AllMembersOverTlsWithoutTheFarmCa_RefusedBeforeAnyRequest()
+    {
+        // The admin CA stands in for a public one: the system's trust (SSL_CERT_FILE) holds it, as a public CA's certificate would be.
+        var trustedBySystem = new Dictionary<string, string> { ["SSL_CERT_FILE"] = _certificates.Ca, ["SSL_CERT_DIR"] = Path.GetDirectoryName(_certificates.Ca)! };
+        var withCa = await Farmctl.RunAsync([_node.Admin, "--ca", _certificates.Ca, "sessions", "list", "--all-members"], null, trustedBySystem);
+
+        var withoutCa = await Farmctl.RunAsync([_node.Admin, "--tls", "sessions", "list", "--all-members"], null, trustedBySystem);
+
+        Assert.True(withCa.ExitCode == 0, withCa.Error);
+        Assert.True(withoutCa.ExitCode == 2, $"{withoutCa.ExitCode}: {withoutCa.Output} {withoutCa.Error}");
+        Assert.Contains("--tls without --ca trusts any public certificate authority", withoutCa.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Count:", withoutCa.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CertificateFromAnotherCa_FarmctlRefusesBeforeSendingTheToken()
     {
         var status = await Farmctl.RunAsync(_node.Admin, "--ca", _certificates.OtherCa, "node", "status");

@@ -6,55 +6,62 @@ using Xunit.Abstractions;
 namespace Farm.IntegrationTests;
 
 /// <summary>
-/// The repository's alert rules in a real Prometheus against a real farm: when the only SOCKS node
-/// dies, "too few SOCKS nodes" fires, although service discovery drops the dead node at once. The test
-/// runs a copy of ops/prometheus/rules with every <c>for:</c> shortened to seconds and the farm's
-/// minimum set to this farm's one node; the expressions are the repository's.
+/// The repository's alert rules in a real Prometheus against a real farm: when one of two SOCKS nodes
+/// dies, "too few SOCKS nodes" and "member lost" fire, although service discovery drops the dead node at
+/// once. The test runs a copy of ops/prometheus/rules with every <c>for:</c> shortened to seconds and the
+/// farm's minimum set to this farm's two nodes; the expressions are the repository's.
 /// </summary>
 public sealed partial class AlertFiringTests(ITestOutputHelper output) : ClusterTestBase(output)
 {
     private const string Alert = "FarmTooFewSocksNodes";
+    private const string Lost = "FarmMemberLost";
     private const string ShortFor = "3s";
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FireWithin = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task OnlySocksNodeKilled_TooFewSocksNodesFires()
+    public async Task OneOfTwoSocksNodesKilled_TooFewSocksNodesAndMemberLostFire()
     {
-        await Farm.StartAllAsync("client pass from 127.0.0.0/8\npass connect from 127.0.0.0/8 to any\n", nodes: 1);
+        await Farm.StartAllAsync("client pass from 127.0.0.0/8\npass connect from 127.0.0.0/8 to any\n", nodes: 2);
         var rules = Directory.CreateTempSubdirectory("farm-alert-rules-");
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(rules.FullName, "farm.rules.yml"), RulesForTest(minimumNodes: 1));
+            await File.WriteAllTextAsync(Path.Combine(rules.FullName, "farm.rules.yml"), RulesForTest(minimumNodes: 2));
             await using var prometheus = await PrometheusProcess.StartAsync(PrometheusProcess.ConfigFor(Farm.LighthouseTelemetry, "1s", rules.FullName));
             Output.WriteLine($"prometheus pid {prometheus.Pid} on {prometheus.Address}");
             try
             {
                 // Before the first scrape the farm hands out nothing as far as Prometheus knows; once the
-                // lighthouse reports the node, the alert must not be active.
-                await WaitUntilAsync("the lighthouse's one node scraped and the alert quiet", Settle, async () =>
-                    (await prometheus.QueryAsync("farm:farm_dns_nodes_handed_out:min")).FirstOrDefault()?.Value == 1
-                    && (await prometheus.AlertsAsync()).All(a => a.Name != Alert));
+                // lighthouse reports both nodes, neither alert may be active.
+                await WaitUntilAsync("the lighthouse's two nodes scraped and the alerts quiet", Settle, async () =>
+                    (await prometheus.QueryAsync("farm:farm_dns_nodes_handed_out:min")).FirstOrDefault()?.Value == 2
+                    && (await prometheus.AlertsAsync()).All(a => a.Name is not (Alert or Lost)));
                 var quiet = Stopwatch.StartNew();
                 while (quiet.Elapsed < TimeSpan.FromSeconds(5))
                 {
-                    Assert.DoesNotContain(await prometheus.AlertsAsync(), a => a.Name == Alert);
+                    Assert.DoesNotContain(await prometheus.AlertsAsync(), a => a.Name is Alert or Lost);
                     await Task.Delay(500);
                 }
 
                 var killedAt = Stopwatch.StartNew();
-                Farm.Node(1).KillHard();
-                await WaitUntilAsync($"{Alert} firing", FireWithin, async () =>
-                    (await prometheus.AlertsAsync()).Any(a => a.Name == Alert && a.State == "firing"));
-                Output.WriteLine($"{Alert} firing {killedAt.Elapsed.TotalSeconds:F1} s after SIGKILL (for: {ShortFor}, 1 s scrape and evaluation)");
+                Farm.Node(2).KillHard();
+                foreach (var name in new[] { Alert, Lost })
+                {
+                    await WaitUntilAsync($"{name} firing", FireWithin, async () =>
+                        (await prometheus.AlertsAsync()).Any(a => a.Name == name && a.State == "firing"));
+                    Output.WriteLine($"{name} firing {killedAt.Elapsed.TotalSeconds:F1} s after SIGKILL (for: {ShortFor}, 1 s scrape and evaluation)");
+                }
 
-                // The cluster then removes the node, so its lighthouse series go too (or, split 1:1, the resolver
-                // may down the lighthouse instead, whose series then go): the alert must not resolve either way.
-                await Task.Delay(TimeSpan.FromSeconds(15));
-                var alert = Assert.Single(await prometheus.AlertsAsync(), a => a.Name == Alert);
-                Assert.Equal("firing", alert.State);
-                Assert.Equal("DNS hands out 0 SOCKS nodes, fewer than the farm's minimum", alert.Annotations["summary"]);
-                Assert.False(string.IsNullOrWhiteSpace(alert.Annotations["runbook"]));
+                // The cluster has removed the node and discovery no longer lists it: the alerts must not resolve.
+                await Task.Delay(TimeSpan.FromSeconds(10));
+                var alerts = await prometheus.AlertsAsync();
+                var tooFew = Assert.Single(alerts, a => a.Name == Alert);
+                Assert.Equal("firing", tooFew.State);
+                Assert.Equal("DNS hands out 1 SOCKS nodes, fewer than the farm's minimum", tooFew.Annotations["summary"]);
+                var lost = Assert.Single(alerts, a => a.Name == Lost);
+                Assert.Equal(("firing", "socks"), (lost.State, lost.Labels["member_role"]));
+                Assert.Equal("A socks member was lost from the cluster", lost.Annotations["summary"]);
+                Assert.All(new[] { tooFew, lost }, a => Assert.False(string.IsNullOrWhiteSpace(a.Annotations["runbook"])));
             }
             finally
             {

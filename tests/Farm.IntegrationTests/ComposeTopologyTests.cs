@@ -128,7 +128,8 @@ public sealed class ComposeTopologyTests(ITestOutputHelper output) : IAsyncLifet
 
     private void Start(string host, string project, Dictionary<string, string> settings)
     {
-        var environment = new Dictionary<string, string>(TestCertificates.Environment())
+        // Each member's certificate names its own address, as compose's certs service issues them.
+        var environment = new Dictionary<string, string>(TestCertificates.FarmFor($"compose-{host}", [_network!.Address(host), host], "lighthouse", "socks").Environment())
         {
             ["FARM__CLUSTER__PORT"] = "4053",
             ["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(_directory.FullName, host, "ddata"),

@@ -6,7 +6,7 @@ namespace Farm.IntegrationTests;
 public sealed class MembershipTests(ITestOutputHelper output) : ClusterTestBase(output)
 {
     [Fact]
-    public async Task KilledNode_IsDownedBySplitBrainResolver_FarmKeepsServing_AndRestartedNodeRejoins()
+    public async Task KilledNode_IsDownedForItsRefusedPort_FarmKeepsServing_AndRestartedNodeRejoins()
     {
         await Farm.StartAllAsync(FarmPolicies.Allow(Server.Endpoint.Port));
         var lighthouse = Farm.Lighthouse!;
@@ -14,7 +14,7 @@ public sealed class MembershipTests(ITestOutputHelper output) : ClusterTestBase(
         var mark = lighthouse.LineCount;
 
         Farm.Node(2).KillHard();
-        await lighthouse.WaitForLineAsync(t => t.Contains($"member {victim} is unreachable", StringComparison.Ordinal), TimeSpan.FromSeconds(20), mark);
+        await lighthouse.WaitForLineAsync(t => t.Contains($"member {victim} refused", StringComparison.Ordinal) && t.Contains("downing it", StringComparison.Ordinal), TimeSpan.FromSeconds(20), mark);
         await lighthouse.WaitForLineAsync(t => t.Contains($"member {victim} [socks] is Removed", StringComparison.Ordinal), TimeSpan.FromSeconds(30), mark);
         await AssertAllowedAsync(1);
         await AssertAllowedAsync(3);

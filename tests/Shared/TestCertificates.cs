@@ -41,11 +41,22 @@ public static class TestCertificates
     /// <summary>A certificate issued for role <c>lighthouse</c> only, with its own CA as trust anchor.</summary>
     public static TestCertificateSet LighthouseOnly => LighthouseOnlySet.Value;
 
+    /// <summary>
+    /// A certificate from the farm's CA for <paramref name="roles"/> naming only <paramref name="hosts"/>
+    /// (IP addresses or DNS names), as <c>farmctl certs issue --ip/--dns</c> makes for one member.
+    /// </summary>
+    public static TestCertificateSet FarmFor(string name, IReadOnlyList<string> hosts, params string[] roles) =>
+        Issue(FarmAuthority.Value, name, hosts, roles);
+
     /// <summary>The farm's certificates as member environment variables.</summary>
     public static Dictionary<string, string> Environment() => Farm.Environment();
 
     /// <summary>The farm's certificates as in-process configuration.</summary>
     public static Dictionary<string, string?> Settings() => Farm.Settings();
+
+    // A member may advertise only a host its certificate names: the shared certificates name every
+    // loopback address the tests give members, so each test picks its member addresses freely.
+    private static readonly string[] LoopbackHosts = ["localhost", .. Enumerable.Range(1, 127).Select(i => $"127.0.0.{i}")];
 
     private static TestCertificateSet Make(string name, params string[] roles)
     {
@@ -65,7 +76,10 @@ public static class TestCertificates
         return caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
     }
 
-    private static TestCertificateSet Issue(X509Certificate2 ca, string name, params string[] roles)
+    private static TestCertificateSet Issue(X509Certificate2 ca, string name, params string[] roles) =>
+        Issue(ca, name, LoopbackHosts, roles);
+
+    private static TestCertificateSet Issue(X509Certificate2 ca, string name, IReadOnlyList<string> hosts, string[] roles)
     {
         var directory = Path.Combine(Root.Value, name);
         Directory.CreateDirectory(directory);
@@ -74,7 +88,18 @@ public static class TestCertificates
         var request = new CertificateRequest($"CN={name}-member", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
+        foreach (var host in hosts)
+        {
+            if (IPAddress.TryParse(host, out var address))
+            {
+                names.AddIpAddress(address);
+            }
+            else
+            {
+                names.AddDnsName(host);
+            }
+        }
+
         foreach (var role in roles)
         {
             names.AddUri(new Uri($"urn:farm:role:{role}"));

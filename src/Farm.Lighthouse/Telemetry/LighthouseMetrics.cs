@@ -42,7 +42,7 @@ public sealed class LighthouseMetrics
         meter.CreateObservableGauge("farm.dns.nodes.served", ReadServed, "{node}", "1 for each socks node DNS hands out under the farm name, 0 for one it holds back (unreachable, draining or failing its listener probe).");
         meter.CreateObservableGauge("farm.dns.nodes.handed.out", ReadHandedOut, "{node}", "Socks nodes DNS hands out under the farm name now; 0 when there is none, so an alert sees the last node go.");
         meter.CreateObservableGauge("farm.dns.probe.failing", ReadProbeFailing, "{node}", "1 for each socks node cluster member whose SOCKS listeners fail the lighthouse's probe (or whose association was lost), else 0.");
-        meter.CreateObservableCounter("farm.cluster.members.lost", ReadLost, "{member}", "Members this lighthouse saw removed from the cluster without leaving (downed after a crash, a partition or cluster down), by role.");
+        meter.CreateObservableCounter("farm.cluster.members.lost", ReadLost, "{member}", "Members this lighthouse saw removed from the cluster without leaving (downed after a crash, a partition or cluster down), by member_role (not role: the scrape target's own role label would take its place).");
         meter.CreateObservableGauge("farm.cluster.members", ReadMembers, "{member}", "Cluster members as this lighthouse sees them, by member status.");
         meter.CreateObservableGauge("farm.cluster.unreachable", ReadUnreachable, "{member}", "Cluster members this lighthouse's failure detector marks unreachable.");
     }
@@ -107,8 +107,8 @@ public sealed class LighthouseMetrics
     private IEnumerable<Measurement<long>> ReadLost() => _losses() is { } losses
         ?
         [
-            new Measurement<long>(losses.Socks, new KeyValuePair<string, object?>("role", NodeAdvert.SocksRole)),
-            new Measurement<long>(losses.Lighthouses, new KeyValuePair<string, object?>("role", NodeAdvert.LighthouseRole)),
+            new Measurement<long>(losses.Socks, new KeyValuePair<string, object?>("member_role", NodeAdvert.SocksRole)),
+            new Measurement<long>(losses.Lighthouses, new KeyValuePair<string, object?>("member_role", NodeAdvert.LighthouseRole)),
         ]
         : [];
 

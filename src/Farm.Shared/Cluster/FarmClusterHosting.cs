@@ -4,6 +4,7 @@ using Akka.Cluster.Hosting;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Farm.Shared.Cluster.Downing;
 using Farm.Shared.Cluster.Tls;
 using Farm.Shared.Health;
 using Farm.Shared.Listening;
@@ -25,6 +26,9 @@ public static partial class FarmClusterHosting
     /// <summary>How long a peer's remoting address has to finish a TLS handshake before Akka may dial it.</summary>
     public static readonly TimeSpan PeerProbeTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a lost member's remoting port has to accept or refuse a connect.</summary>
+    public static readonly TimeSpan DeadMemberProbeTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>Binds <c>Farm:Cluster</c> (plus the classic variables) and registers readiness and the policy applier.</summary>
     /// <param name="defaultPort">The role's remoting port when <c>Farm:Cluster:Port</c> is not set.</param>
     /// <param name="role">The role this member joins with; its certificate must name it.</param>
@@ -32,6 +36,7 @@ public static partial class FarmClusterHosting
     public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration, string role, int defaultPort, bool tlsWhenStandalone = false)
     {
         services.AddSingleton(sp => ClusterTls.Decide(sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value, role, tlsWhenStandalone));
+        services.AddSingleton<PresentedCertificates>();
         services.AddSingleton(sp => new OutboundPeerCheck(
             new PeerCertificateProbe(sp.GetRequiredService<ClusterTls>().Material ?? throw new InvalidOperationException("cluster TLS is off: no peer check"), PeerProbeTimeout),
             sp.GetRequiredService<ILogger<OutboundPeerCheck>>(),
@@ -90,7 +95,7 @@ public static partial class FarmClusterHosting
                 RequireMutualAuthentication = true,
                 SuppressValidation = false,
                 ValidateCertificateHostname = false,
-                CustomValidator = FarmCertificateValidator.For(material.Authority),
+                CustomValidator = FarmCertificateValidator.For(material.Authority, services.GetRequiredService<PresentedCertificates>()),
             };
         }
 
@@ -99,11 +104,16 @@ public static partial class FarmClusterHosting
             .WithRemoting(remoting)
             .WithClustering(new ClusterOptions { Roles = [role], SeedNodes = [.. options.SeedsFor(tls.Enabled)] })
             .AddMembershipLog();
+        if (options.SplitBrain.DownRefusedAfter > TimeSpan.Zero)
+        {
+            var meters = services.GetService<IMeterFactory>();
+            builder.WithActors((system, _) => system.ActorOf(DeadMemberDowner.Props(new RemotingPortProbe(DeadMemberProbeTimeout), options.SplitBrain.DownRefusedAfter, meters), "dead-member-downer"));
+        }
         if (tls.Material is not null)
         {
             var check = services.GetRequiredService<OutboundPeerCheck>();
             builder
-                .AddSetup(new PeerCheckSetup(check))
+                .AddSetup(new PeerCheckSetup(check, services.GetRequiredService<PresentedCertificates>()))
                 .AddHocon(PeerCheckConfig, HoconAddMode.Prepend)
                 .WithActors((system, _) => system.ActorOf(MemberRoleCheckActor.Props(check), "member-role-check"));
         }
@@ -143,6 +153,10 @@ public static partial class FarmClusterHosting
             akka.actor.serialize-messages = {{(options.SerializeMessages ? "on" : "off")}}
             akka.cluster {
               downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+              # Unset, Akka waits StableAfter again after a removal before singletons move (SplitBrainOptions says why less is safe).
+              down-removal-margin = {{Duration(sbr.RemovalMargin)}}
+              # Policy writes wait for the proxy to find a moved arbiter: look every 250 ms, not every second.
+              singleton-proxy.singleton-identification-interval = 250ms
               split-brain-resolver {
                 active-strategy = {{sbr.Strategy}}
                 stable-after = {{Duration(sbr.StableAfter)}}

@@ -11,4 +11,17 @@ public sealed class SplitBrainOptions
 
     /// <summary>Only for static-quorum: how many members a side needs to survive.</summary>
     public int QuorumSize { get; set; }
+
+    /// <summary>
+    /// How long a lost member's remoting port must refuse connections before a majority downs it without
+    /// waiting for <see cref="StableAfter"/> (its process is gone); zero turns this off.
+    /// </summary>
+    public TimeSpan DownRefusedAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long after a member's removal its singletons (the policy arbiter) start elsewhere. Akka's
+    /// default is <see cref="StableAfter"/>; the arbiter's reads and writes need a majority, so an
+    /// arbiter left on a downed minority cannot write and a short margin is safe.
+    /// </summary>
+    public TimeSpan RemovalMargin { get; set; } = TimeSpan.FromSeconds(1);
 }

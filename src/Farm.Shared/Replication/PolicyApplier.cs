@@ -32,9 +32,7 @@ public sealed class PolicyApplier(ActorSystem system)
         try
         {
             var arbiter = await ActorRegistry.For(system).GetAsync<PolicyArbiterActor>().WaitAsync(wait).ConfigureAwait(false);
-
-            // The arbiter reads twice, writes, reads again and waits for enforcement, each bounded by the wait; a handover adds a moment.
-            reply = await arbiter.Ask<PolicyWriteReply>(request, (wait * ArbiterSteps) + TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            reply = await AskArbiterAsync(arbiter, request, wait).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AskTimeoutException or TimeoutException)
         {
@@ -50,6 +48,41 @@ public sealed class PolicyApplier(ActorSystem system)
     }
 
     private const int ArbiterSteps = 5;
+
+    // A request sent while the arbiter moves goes to the dead one and is lost; the same request (same
+    // nonce) is sent again after these waits, and the arbiter answers a retry of a landed write as applied.
+    private static readonly TimeSpan[] ArbiterRetries = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)];
+
+    /// <summary>
+    /// The arbiter reads twice, writes, reads again and waits for enforcement, each bounded by the wait; a
+    /// handover adds a moment. Earlier tries stay pending, so a slow but live arbiter still answers the first.
+    /// </summary>
+    private static async Task<PolicyWriteReply> AskArbiterAsync(IActorRef arbiter, ApplyPolicy request, TimeSpan wait)
+    {
+        var whole = (wait * ArbiterSteps) + TimeSpan.FromSeconds(2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        List<Task<PolicyWriteReply>> tries = [arbiter.Ask<PolicyWriteReply>(request, whole)];
+        foreach (var pause in ArbiterRetries)
+        {
+            await Task.WhenAny(Task.WhenAny(tries), Task.Delay(pause)).ConfigureAwait(false);
+            if (tries.FirstOrDefault(t => t.IsCompletedSuccessfully) is { } answered)
+            {
+                return answered.Result;
+            }
+
+            tries.Add(arbiter.Ask<PolicyWriteReply>(request, whole - clock.Elapsed));
+        }
+
+        while (true)
+        {
+            var done = await Task.WhenAny(tries).ConfigureAwait(false);
+            tries.Remove(done);
+            if (done.IsCompletedSuccessfully || tries.Count == 0)
+            {
+                return await done.ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>
     /// Waits (bounded) until this member's replica enforces the write with <paramref name="nonce"/>, so that

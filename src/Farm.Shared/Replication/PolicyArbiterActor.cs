@@ -55,6 +55,12 @@ public sealed class PolicyArbiterActor : ReceiveActor
             _log.Warning("The farm's register holds version {0} by {1}, which the members do not enforce; building on version {2}, which most of them do", stored.Version, stored.WrittenBy, current.Version);
         }
 
+        // A retry of a write that already landed (its first try was lost with a moving arbiter): not a conflict.
+        if (current.Nonce == apply.Nonce && current.Version == apply.Expected + 1)
+        {
+            return await EnforcedReplyAsync(current, apply);
+        }
+
         if (current.Version != apply.Expected)
         {
             _log.Info("Policy write by {0} refused: it replaces version {1}, the farm is on version {2}", apply.Writer, apply.Expected, current.Version);
@@ -98,8 +104,13 @@ public sealed class PolicyArbiterActor : ReceiveActor
             return Reply(ApplyResult.NotConfirmed(next.Version, apply.Timeout));
         }
 
-        // Stored is not enforced: a member that refuses the version keeps its own. "Applied" means a majority
-        // of the members enforce this exact write (its digest), not merely a version number as high.
+        return await EnforcedReplyAsync(next, apply);
+    }
+
+    // Stored is not enforced: a member that refuses the version keeps its own. "Applied" means a majority
+    // of the members enforce this exact write (its digest), not merely a version number as high.
+    private async Task<PolicyWriteReply> EnforcedReplyAsync(PolicyEnvelope next, ApplyPolicy apply)
+    {
         var (enforcing, members) = await EnforcingAsync(next, apply.Timeout);
         if (enforcing < (members / 2) + 1)
         {

@@ -69,6 +69,23 @@ public sealed class ClusterTlsStartupTests
     }
 
     [Fact]
+    public async Task NodeWithSeeds_CertificateNotNamingItsAddress_ExitsWithOneLineNamingTheAddress()
+    {
+        // Outsider review of issue 17, finding 1: a member advertising an address its certificate does not name.
+        var environment = TestCertificates.FarmFor("elsewhere", ["127.0.0.7"], "socks").Environment();
+        environment["FARM__CLUSTER__SEEDS__0"] = $"akka.tcp://farm@127.0.0.1:{TestPorts.Next()}";
+        environment["FARM__CLUSTER__HOSTNAME"] = "127.0.0.1";
+
+        var result = await RunAsync("Farm.Node.dll", "farm-node", environment);
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("farm-node: Farm:Cluster:Tls:Certificate:", line, StringComparison.Ordinal);
+        Assert.Contains("does not name this member's address '127.0.0.1'", line, StringComparison.Ordinal);
+        Assert.Contains("it names 127.0.0.7", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Lighthouse_KeyReadableByGroup_ExitsWithOneLineNamingFileAndMode()
     {

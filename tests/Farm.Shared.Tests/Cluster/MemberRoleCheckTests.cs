@@ -94,6 +94,7 @@ public sealed class MemberRoleCheckTests : IAsyncLifetime
               enable-ssl = true
             }
             """);
+        var presented = new PresentedCertificates();
         var check = new OutboundPeerCheck(new PeerCertificateProbe(material, TimeSpan.FromSeconds(10)), NullLogger<OutboundPeerCheck>.Instance, null);
         if (peerCheck)
         {
@@ -101,8 +102,8 @@ public sealed class MemberRoleCheckTests : IAsyncLifetime
         }
 
         var setup = BootstrapSetup.Create().WithConfig(config)
-            .And(new DotNettySslSetup(material.Certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, FarmCertificateValidator.For(material.Authority)))
-            .And(new PeerCheckSetup(check));
+            .And(new DotNettySslSetup(material.Certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, FarmCertificateValidator.For(material.Authority, presented)))
+            .And(new PeerCheckSetup(check, presented));
         var system = ActorSystem.Create("farm", setup);
         _systems.Add(system);
         if (peerCheck)

@@ -86,6 +86,28 @@ public sealed class PolicyArbiterTests : IAsyncLifetime
         Assert.Equal(results[0].Outcome == ApplyOutcome.Applied ? Policy(10) : Policy(20), (await EnforcedEnvelopeAsync()).Text);
     }
 
+    /// <summary>
+    /// A member re-sends an apply the arbiter did not answer (it was lost with an arbiter that moved); when
+    /// the first try did land, the retry (same nonce) is that write, not a conflict with it.
+    /// </summary>
+    [Fact]
+    public async Task TheSameRequestSentTwice_IsOneWrite_AndBothAreAnsweredApplied()
+    {
+        var arbiter = await ActorRegistry.For(_system).GetAsync<PolicyArbiterActor>();
+        var writer = PolicyReplicaActor.SelfKey(Akka.Cluster.Cluster.Get(_system).SelfAddress);
+        var request = new ApplyPolicy(Policy(2), "alice", 1, writer, "retried-nonce", TimeSpan.FromSeconds(5));
+
+        var first = await arbiter.Ask<PolicyWriteReply>(request, Timeout);
+        var retry = await arbiter.Ask<PolicyWriteReply>(request, Timeout);
+        var other = await arbiter.Ask<PolicyWriteReply>(request with { Nonce = "another-nonce" }, Timeout);
+
+        Assert.Equal((ApplyOutcome.Applied, 2L), (first.Outcome, first.Version));
+        Assert.Equal((ApplyOutcome.Applied, 2L), (retry.Outcome, retry.Version));
+        Assert.Equal(ApplyOutcome.Conflict, other.Outcome);
+        await EnforcedAsync(2);
+        Assert.Equal("retried-nonce", (await EnforcedEnvelopeAsync()).Nonce);
+    }
+
     [Fact]
     public async Task ApplyReplacingAnOlderVersion_Conflicts_AndNothingIsWritten()
     {

@@ -38,9 +38,17 @@ public sealed class ClusterTls
         try
         {
             var material = ClusterTlsMaterial.Load(options.Tls);
-            return material.Roles.Contains(role)
+            if (!material.Roles.Contains(role))
+            {
+                return new ClusterTls(null, $"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.Certificate)}: {options.Tls.Certificate} is not issued for role '{role}' (it names {(material.Roles.Count == 0 ? "no role" : string.Join(", ", material.Roles.Order(StringComparer.Ordinal)))}): issue one with `farmctl certs issue <member> --role {role}`");
+            }
+
+            // Peers accept a member's address only from a certificate that names it; refusing here says why at start.
+            var advertised = options.AdvertisedHostname;
+            var hosts = CertificateHosts.Of(material.Certificate);
+            return CertificateHosts.Names(hosts, advertised)
                 ? new ClusterTls(material, null)
-                : new ClusterTls(null, $"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.Certificate)}: {options.Tls.Certificate} is not issued for role '{role}' (it names {(material.Roles.Count == 0 ? "no role" : string.Join(", ", material.Roles.Order(StringComparer.Ordinal)))}): issue one with `farmctl certs issue <member> --role {role}`");
+                : new ClusterTls(null, $"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.Certificate)}: {options.Tls.Certificate} does not name this member's address '{advertised}' ({FarmClusterOptions.Section}:{nameof(FarmClusterOptions.PublicHostname)}, else {nameof(FarmClusterOptions.Hostname)}; it names {(hosts.Count == 0 ? "no host" : string.Join(", ", hosts))}): issue one with `farmctl certs issue <member> --ip|--dns {advertised}`");
         }
         catch (ClusterTlsException e)
         {

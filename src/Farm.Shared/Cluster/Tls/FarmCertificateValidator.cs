@@ -8,17 +8,25 @@ namespace Farm.Shared.Cluster.Tls;
 /// <summary>
 /// Accepts a peer's certificate only when it chains to the farm's CA, whichever side dialed. The
 /// system trust store plays no part: a certificate from a public CA is as foreign as a self-made one.
-/// Host names are not checked; members are named by the CA, not by DNS.
+/// Host names are not checked here: the address a peer claims is checked against its certificate by
+/// <see cref="PeerCertificateProbe"/> (dialing) and <see cref="ClaimCheckingHandle"/> (dialed).
 /// </summary>
 public static class FarmCertificateValidator
 {
-    public static CertificateValidationCallback For(X509Certificate2 authority) =>
+    /// <param name="presented">Where the certificate of each accepted inbound connection is recorded for <see cref="ClaimCheckingHandle"/>.</param>
+    public static CertificateValidationCallback For(X509Certificate2 authority, PresentedCertificates? presented = null) =>
         (certificate, _, peer, errors, log) =>
         {
             if (Problem(certificate, errors, authority) is { } problem)
             {
                 log.Warning("cluster TLS: refused {0}: {1}", peer, problem);
                 return false;
+            }
+
+            if (presented is not null && certificate is not null)
+            {
+                using var full = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                presented.Record(peer, full);
             }
 
             return true;

@@ -13,6 +13,9 @@ public sealed partial class OutboundPeerCheck
 {
     public const string MeterName = "Farm.Cluster";
 
+    /// <summary>How many refused addresses are remembered (for logging each once) before the memory starts over.</summary>
+    public const int RefusedAddressesCap = 256;
+
     private readonly PeerCertificateProbe _probe;
     private readonly ILogger<OutboundPeerCheck> _log;
     private readonly Counter<long>? _refused;
@@ -39,6 +42,12 @@ public sealed partial class OutboundPeerCheck
         else if (!result.Unreachable)
         {
             _refused?.Add(1);
+            // Addresses come from whoever joins: a bounded memory of them, at worst logging one again.
+            if (_refusedAddresses.Count >= RefusedAddressesCap && !_refusedAddresses.ContainsKey(address))
+            {
+                _refusedAddresses.Clear();
+            }
+
             if (_refusedAddresses.TryGetValue(address, out var known) ? known != result.Refusal : _refusedAddresses.TryAdd(address, result.Refusal!))
             {
                 _refusedAddresses[address] = result.Refusal!;

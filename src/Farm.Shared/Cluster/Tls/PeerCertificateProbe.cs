@@ -9,7 +9,8 @@ namespace Farm.Shared.Cluster.Tls;
 /// Dials a peer's remoting address and runs the TLS handshake Akka's transport would, with this
 /// member's certificate, then hangs up. A listener that is not a farm member (another CA, plain TCP,
 /// silence) fails here, in Farm's code, instead of in Akka's transport, which answers an outbound
-/// handshake failure by shutting the whole member down.
+/// handshake failure by shutting the whole member down. The certificate there must also name the
+/// dialed host: a farm certificate proves a member only at the address it was issued for.
 /// </summary>
 public sealed class PeerCertificateProbe(ClusterTlsMaterial material, TimeSpan timeout)
 {
@@ -49,6 +50,9 @@ public sealed class PeerCertificateProbe(ClusterTlsMaterial material, TimeSpan t
                     {
                         using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
                         roles = CertificateRoles.Of(presented);
+
+                        // A farm certificate for another host at this address: not the member the address belongs to.
+                        problem = CertificateHosts.Names(presented, host) ? null : $"certificate {presented.Subject} does not name {host}";
                     }
 
                     return problem is null;

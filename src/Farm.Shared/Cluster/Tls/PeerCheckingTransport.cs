@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Remote.Transport;
 
 namespace Farm.Shared.Cluster.Tls;
@@ -8,17 +9,22 @@ namespace Farm.Shared.Cluster.Tls;
 /// association. Akka.Remote 1.5.73 runs CoordinatedShutdown (exit code 79) when a TLS handshake it
 /// started fails, so a process squatting a dead member's address could stop every member that dials
 /// it. Here such an address only fails the association, which Akka gates and retries. Inbound
-/// connections are untouched: the wrapped transport still refuses a bad certificate.
+/// connections pass <see cref="ClaimCheckingHandle"/>: the address a peer claims must be one its
+/// certificate names (the wrapped transport has already refused a certificate not from the farm's CA).
 /// </summary>
 public sealed class PeerCheckingTransport : Transport
 {
     private readonly Transport _wrapped;
     private readonly OutboundPeerCheck _check;
+    private readonly PresentedCertificates _presented;
+    private readonly ILoggingAdapter _log;
 
-    public PeerCheckingTransport(Transport wrapped, OutboundPeerCheck check, ActorSystem system)
+    public PeerCheckingTransport(Transport wrapped, OutboundPeerCheck check, PresentedCertificates presented, ActorSystem system)
     {
         _wrapped = wrapped;
         _check = check;
+        _presented = presented;
+        _log = Logging.GetLogger(system, typeof(PeerCheckingTransport));
         System = system;
         Config = wrapped.Config;
     }
@@ -27,7 +33,25 @@ public sealed class PeerCheckingTransport : Transport
 
     public override long MaximumPayloadBytes => _wrapped.MaximumPayloadBytes;
 
-    public override Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen() => _wrapped.Listen();
+    public override async Task<(Address, TaskCompletionSource<IAssociationEventListener>)> Listen()
+    {
+        var (address, wrappedListener) = await _wrapped.Listen();
+        var listener = new TaskCompletionSource<IAssociationEventListener>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = listener.Task.ContinueWith(
+            t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    wrappedListener.TrySetResult(new ClaimCheckingListener(t.Result, _presented, _log));
+                }
+                else
+                {
+                    wrappedListener.TrySetException(t.Exception?.InnerExceptions ?? [new OperationCanceledException()]);
+                }
+            },
+            TaskScheduler.Default);
+        return (address, listener);
+    }
 
     public override bool IsResponsibleFor(Address remote) => _wrapped.IsResponsibleFor(remote);
 
@@ -50,4 +74,10 @@ public sealed class PeerCheckingTransport : Transport
     public override Task<bool> Shutdown() => _wrapped.Shutdown();
 
     public override Task<bool> ManagementCommand(object message) => _wrapped.ManagementCommand(message);
+
+    private sealed class ClaimCheckingListener(IAssociationEventListener next, PresentedCertificates presented, ILoggingAdapter log) : IAssociationEventListener
+    {
+        public void Notify(IAssociationEvent ev) =>
+            next.Notify(ev is InboundAssociation inbound ? new InboundAssociation(new ClaimCheckingHandle(inbound.Association, presented, log)) : ev);
+    }
 }

@@ -14,6 +14,6 @@ public sealed class PeerCheckingTransportProvider : ITransportAdapterProvider
 
     public Transport Create(Transport wrappedTransport, ExtendedActorSystem system) =>
         system.Settings.Setup.Get<PeerCheckSetup>() is { HasValue: true } setup
-            ? new PeerCheckingTransport(wrappedTransport, setup.Value.Check, system)
+            ? new PeerCheckingTransport(wrappedTransport, setup.Value.Check, setup.Value.Presented, system)
             : throw new InvalidOperationException($"{Name} is applied without a {nameof(PeerCheckSetup)}");
 }
