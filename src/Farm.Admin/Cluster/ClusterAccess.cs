@@ -9,7 +9,7 @@ namespace Farm.Admin.Cluster;
 /// <summary>The member's cluster, when its actor system has the cluster provider, and the admin view of it.</summary>
 public static class ClusterAccess
 {
-    public static bool TryGet(ActorSystem system, [NotNullWhen(true)] out Akka.Cluster.Cluster? cluster)
+    public static bool TryGet(ActorSystem? system, [NotNullWhen(true)] out Akka.Cluster.Cluster? cluster)
     {
         cluster = system is ExtendedActorSystem { Provider: ClusterActorRefProvider } ? Akka.Cluster.Cluster.Get(system) : null;
         return cluster is not null;

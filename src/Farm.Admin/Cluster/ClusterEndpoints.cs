@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
 using Farm.Shared.Admin;
+using Farm.Shared.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -23,9 +24,14 @@ public sealed class ClusterEndpoints(IServiceProvider services) : IAdminEndpoint
         routes.MapGet(AdminRoutes.ClusterTail, TailAsync);
     }
 
-    private static IResult NotClustered() => AdminHttp.Error(StatusCodes.Status503ServiceUnavailable, "not clustered: this member's actor system has no cluster provider");
+    private IResult NotClustered() => AdminHttp.Error(StatusCodes.Status503ServiceUnavailable, System is null
+        ? "detached: this node is no cluster member until it rejoins the farm"
+        : "not clustered: this member's actor system has no cluster provider");
 
-    private ActorSystem System => (ActorSystem)services.GetService(typeof(ActorSystem))!;
+    /// <summary>The cluster's actor system now: a node's changes when it rejoins, and is null while it is detached.</summary>
+    private ActorSystem? System => services.GetService(typeof(IClusterSystem)) is IClusterSystem cluster
+        ? cluster.Current
+        : (ActorSystem?)services.GetService(typeof(ActorSystem));
 
     private IResult WithCluster(Func<Akka.Cluster.Cluster, IResult> action) =>
         ClusterAccess.TryGet(System, out var cluster) ? action(cluster) : NotClustered();
@@ -48,7 +54,7 @@ public sealed class ClusterEndpoints(IServiceProvider services) : IAdminEndpoint
             return NotClustered();
         }
 
-        var adverts = await Advertisements.ReadLocalAsync(System, cancel).ConfigureAwait(false);
+        var adverts = await Advertisements.ReadLocalAsync(cluster.System, cancel).ConfigureAwait(false);
         return AdminHttp.Ok(ClusterAccess.View(cluster, adverts), AdminJsonContext.Default.ClusterView);
     }
 
@@ -153,7 +159,7 @@ public sealed class ClusterEndpoints(IServiceProvider services) : IAdminEndpoint
         }
 
         var lines = Channel.CreateUnbounded<ClusterEventLine>(new UnboundedChannelOptions { SingleReader = true });
-        var tail = System.ActorOf(ClusterTailActor.Props(cluster, lines.Writer));
+        var tail = cluster.System.ActorOf(ClusterTailActor.Props(cluster, lines.Writer));
         http.Response.ContentType = "application/x-ndjson";
         try
         {
@@ -171,7 +177,7 @@ public sealed class ClusterEndpoints(IServiceProvider services) : IAdminEndpoint
         }
         finally
         {
-            System.Stop(tail);
+            cluster.System.Stop(tail);
         }
     }
 }

@@ -28,10 +28,17 @@ public static class NodeClusterHosting
         return services;
     }
 
-    public static AkkaConfigurationBuilder AddNodeCluster(this AkkaConfigurationBuilder builder, IServiceProvider services)
+    /// <param name="firstJoin">Whether the node has never been Up in this process (a rejoin takes the farm's policy, not the file).</param>
+    public static AkkaConfigurationBuilder AddNodeCluster(this AkkaConfigurationBuilder builder, IServiceProvider services, bool firstJoin = true)
     {
         builder.WithFarmCluster(services, Role, DefaultPort).AddPolicyReplica().AddNodeDetaching();
-        builder.AddPolicyFileAtStartWhen(services.GetRequiredService<IOptions<PolicyOptions>>().Value.File);
+
+        // The file is the node's at start; a rejoin takes the farm's version.
+        if (firstJoin)
+        {
+            builder.AddPolicyFileAtStartWhen(services.GetRequiredService<IOptions<PolicyOptions>>().Value.File);
+        }
+
         if (services.GetRequiredService<IOptions<FarmClusterOptions>>().Value.IsStandalone)
         {
             var source = services.GetRequiredService<PolicyFileSource>();

@@ -1,3 +1,4 @@
+using Farm.Node.Detaching;
 using Farm.Node.Policy;
 using Farm.Shared.Policy;
 using Farm.Shared.Replication;
@@ -9,7 +10,7 @@ namespace Farm.Node.Cluster;
 /// when the version says it was read from this member's own file, never by comparing text), and records it
 /// in the member's <see cref="PolicyHistory"/>.
 /// </summary>
-public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource source, PolicyHistory history, TimeProvider time) : IPolicyEnforcer
+public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource source, PolicyHistory history, NodeDetacher detacher, TimeProvider time) : IPolicyEnforcer
 {
     private DurableStoreDamage? _damage;
     private string? _refusedVersion;
@@ -23,7 +24,7 @@ public sealed class NodePolicyEnforcer(PolicyHolder holder, PolicyFileSource sou
     public void Enforce(PolicyEnvelope envelope, PolicyDocument document, bool ownLocalFile)
     {
         var snapshot = new PolicySnapshot(source.Compile(document, ownLocalFile), envelope.Version, $"farm:{envelope.Author}", time.GetUtcNow());
-        holder.Swap(snapshot);
+        detacher.Enforce(snapshot);
         Volatile.Write(ref _damage, null);
         Volatile.Write(ref _refusedVersion, null);
         history.Record(envelope.Version, envelope.Author, snapshot.Source, envelope.Timestamp, snapshot.Policy.RuleCount, envelope.Text, ownLocalFile);

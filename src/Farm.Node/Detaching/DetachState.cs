@@ -29,4 +29,7 @@ public sealed class DetachState : IReadinessCheck
 
     /// <summary>Marks the node detached; false when it already was.</summary>
     internal bool TryDetach(DateTimeOffset at) => Interlocked.CompareExchange(ref _sinceTicks, at.UtcTicks, 0) == 0;
+
+    /// <summary>Marks the node a member again; false when it was not detached.</summary>
+    internal bool TryReattach() => Interlocked.Exchange(ref _sinceTicks, 0) != 0;
 }

@@ -6,6 +6,7 @@ using Farm.Node.Sessions;
 using Farm.Shared.Admin;
 using Farm.Shared.Cluster;
 using Farm.Shared.Discovery;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Farm.Node.Draining;
@@ -17,10 +18,10 @@ namespace Farm.Node.Draining;
 /// </summary>
 public sealed partial class NodeDrainer(
     DrainState state,
-    ActorSystem system,
+    IClusterSystem cluster,
     IRequiredActor<SocksListenersActor> listeners,
     IRequiredActor<SessionsActor> sessions,
-    IRequiredActor<AdvertiserActor> advertiser,
+    IHostApplicationLifetime application,
     TimeProvider time,
     ILogger<NodeDrainer> logger)
 {
@@ -135,7 +136,13 @@ public sealed partial class NodeDrainer(
 
     private async Task AdvertiseAsync(bool draining, CancellationToken cancel)
     {
-        var advertiserRef = await advertiser.GetAsync(cancel).ConfigureAwait(false);
+        // A detached node has no advertisement to change: the farm already dropped it.
+        if (cluster.Current is not { } system)
+        {
+            return;
+        }
+
+        var advertiserRef = await ActorRegistry.For(system).GetAsync<AdvertiserActor>(cancel).ConfigureAwait(false);
         await advertiserRef.Ask<Advertised>(new SetDraining(draining), AskTimeout, cancel).ConfigureAwait(false);
     }
 
@@ -163,10 +170,16 @@ public sealed partial class NodeDrainer(
 
             drained.TrySetResult();
 
-            if (ClusterAccess.TryGet(system, out var cluster))
+            if (ClusterAccess.TryGet(cluster.Current, out var member))
             {
-                LogLeaving(cluster.SelfAddress.ToString());
-                cluster.Leave(cluster.SelfAddress);
+                LogLeaving(member.SelfAddress.ToString());
+                member.Leave(member.SelfAddress);
+            }
+            else
+            {
+                // Detached: there is no membership to leave, and the leave is what ends a drained process.
+                LogLeaving("detached node");
+                application.StopApplication();
             }
         }
         catch (OperationCanceledException)

@@ -3,6 +3,7 @@ using Farm.Node.Admin;
 using Farm.Node.Cluster;
 using Farm.Node.Discovery;
 using Farm.Node.Draining;
+using Farm.Node.Incarnations;
 using Farm.Node.Listening;
 using Farm.Node.Logging;
 using Farm.Node.Policy;
@@ -35,17 +36,26 @@ public static class NodeHosting
         builder.Services.AddSocksDataPath(builder.Configuration);
         builder.Services.AddNodeAdmin(builder.Configuration);
         builder.Services.AddNodeCluster(builder.Configuration);
-        builder.Services.AddAkka(ActorSystemName, (akka, services) => akka
-            .ConfigureLoggers(loggers =>
-            {
-                loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
-            })
-            .AddNodeCluster(services)
+
+        // The data plane: listeners, sessions and relays, in a local actor system that outlives the cluster's.
+        builder.Services.AddAkka(ActorSystemName, (akka, _) => akka
+            .ConfigureLoggers(UseLoggerFactory)
             .AddDrainOnStop()
             .AddSessionsActor()
-            .AddSocksListeners()
+            .AddSocksListeners());
+
+        // The cluster (membership, policy replica, advertisement) in a system of its own, made again on a rejoin.
+        builder.Services.AddClusterIncarnations(ActorSystemName, (akka, services, firstJoin) => akka
+            .ConfigureLoggers(UseLoggerFactory)
+            .AddNodeCluster(services, firstJoin)
+            .AddDrainOnStop()
             .AddNodeAdvertiser());
         return builder;
+    }
+
+    private static void UseLoggerFactory(LoggerConfigBuilder loggers)
+    {
+        loggers.ClearLoggers();
+        loggers.AddLoggerFactory();
     }
 }

@@ -46,7 +46,8 @@ public static partial class FarmClusterHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<MemberReadiness>();
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<MemberReadiness>());
-        services.AddSingleton(sp => new PolicyApplier(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
+        services.TryAddSingleton<IClusterSystem>(sp => new FixedClusterSystem(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
+        services.AddSingleton(sp => new PolicyApplier(sp.GetRequiredService<IClusterSystem>()));
         services.AddPlannedListeners(sp =>
         {
             var options = sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value;

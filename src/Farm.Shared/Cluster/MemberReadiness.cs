@@ -27,5 +27,6 @@ public sealed class MemberReadiness(IPolicyEnforcer enforcer) : IReadinessCheck
         return reason.Length == 0;
     }
 
-    internal void SetUp(bool up) => _up = up;
+    /// <summary>Set from membership events, and cleared when the member's cluster is removed (a node that detaches).</summary>
+    public void SetUp(bool up) => _up = up;
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Hosting;
+using Farm.Shared.Cluster;
 using Farm.Shared.Policy;
 
 namespace Farm.Shared.Replication;
@@ -12,8 +13,15 @@ namespace Farm.Shared.Replication;
 /// The answer is "applied" once a majority stored and enforces exactly this write and so does this member,
 /// or a conflict naming the version that came first. Also answers "policy status".
 /// </summary>
-public sealed class PolicyApplier(ActorSystem system)
+public sealed class PolicyApplier(IClusterSystem cluster)
 {
+    public PolicyApplier(ActorSystem system)
+        : this(new FixedClusterSystem(system))
+    {
+    }
+
+    private const string Detached = "this node is detached from the farm (no cluster member until it rejoins): apply through another member";
+
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LocalWait = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan LocalPoll = TimeSpan.FromMilliseconds(10);
@@ -24,6 +32,9 @@ public sealed class PolicyApplier(ActorSystem system)
         var parsed = PolicyParser.Parse(text);
         if (!parsed.Success)
             return ApplyResult.Invalid(parsed.Errors);
+
+        if (cluster.Current is not { } system)
+            return ApplyResult.Unknown(Detached);
 
         var wait = timeout ?? DefaultTimeout;
         var writer = PolicyReplicaActor.SelfKey(Akka.Cluster.Cluster.Get(system).SelfAddress);
@@ -39,7 +50,7 @@ public sealed class PolicyApplier(ActorSystem system)
             return ApplyResult.Unknown($"the farm's policy writer did not answer within {(wait * ArbiterSteps).TotalSeconds:0.#} s");
         }
 
-        if (reply.Outcome == ApplyOutcome.Applied && await RefusedHereAsync(request.Nonce).ConfigureAwait(false) is { } refusal)
+        if (reply.Outcome == ApplyOutcome.Applied && await RefusedHereAsync(system, request.Nonce).ConfigureAwait(false) is { } refusal)
         {
             return new ApplyResult(ApplyOutcome.NotConfirmed, reply.Version, [], $"version {reply.Version} was written and a majority of members enforce it, but this member does not: {refusal}");
         }
@@ -88,7 +99,7 @@ public sealed class PolicyApplier(ActorSystem system)
     /// Waits (bounded) until this member's replica enforces the write with <paramref name="nonce"/>, so that
     /// "now enforcing" holds for the member the operator talked to; null when it does, else why not.
     /// </summary>
-    private async Task<string?> RefusedHereAsync(string nonce)
+    private static async Task<string?> RefusedHereAsync(ActorSystem system, string nonce)
     {
         var replica = system.ActorSelection("/user/" + PolicyReplicaActorHosting.Name);
         var deadline = DateTime.UtcNow + LocalWait;
@@ -118,6 +129,7 @@ public sealed class PolicyApplier(ActorSystem system)
 
     public async Task<PolicyStatus> GetStatusAsync(TimeSpan? timeout = null)
     {
+        var system = cluster.Current ?? throw new InvalidOperationException(Detached);
         var wait = timeout ?? DefaultTimeout;
         var replicator = DistributedData.Get(system).Replicator;
         var policy = await replicator.Ask<IGetResponse>(Dsl.Get(PolicyEnvelope.Key, ReadLocal.Instance), wait);

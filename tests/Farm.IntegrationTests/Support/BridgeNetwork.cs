@@ -14,9 +14,9 @@ public sealed class BridgeNetwork : IAsyncDisposable
     private readonly Dictionary<string, (string Namespace, string Address)> _hosts = [];
     private readonly bool _createdConfigRoot = !Directory.Exists(NetnsConfig);
 
-    private BridgeNetwork()
-    {
-    }
+    private readonly string _subnet;
+
+    private BridgeNetwork(string subnet) => _subnet = subnet;
 
     private string Bridge => $"{_tag}br";
 
@@ -28,7 +28,7 @@ public sealed class BridgeNetwork : IAsyncDisposable
     /// <summary><paramref name="hosts"/> maps each host's name to the last octet of its address in <paramref name="subnet"/> (three octets).</summary>
     public static async Task<BridgeNetwork> CreateAsync(string subnet, IReadOnlyDictionary<string, int> hosts)
     {
-        var network = new BridgeNetwork();
+        var network = new BridgeNetwork(subnet);
         try
         {
             await Tool.CheckedAsync("ip", "link", "add", network.Bridge, "type", "bridge");
@@ -59,6 +59,17 @@ public sealed class BridgeNetwork : IAsyncDisposable
             await network.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Gives the test process itself an address on the bridge (<paramref name="octet"/> in the subnet), so that
+    /// its clients and servers reach the hosts and the hosts reach them; removed with the bridge.
+    /// </summary>
+    public async Task<string> AddOwnAddressAsync(int octet)
+    {
+        var address = $"{_subnet}.{octet}";
+        await Tool.CheckedAsync("ip", "addr", "add", $"{address}/24", "dev", Bridge);
+        return address;
     }
 
     /// <summary>Makes <paramref name="host"/> resolve through <paramref name="nameServer"/>, as compose's <c>dns:</c>.</summary>

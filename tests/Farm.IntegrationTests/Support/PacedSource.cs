@@ -6,14 +6,14 @@ using System.Text;
 namespace Farm.IntegrationTests.Support;
 
 /// <summary>
-/// A TCP server on 127.0.0.1 that sends every connection the same pseudo-random payload in chunks,
+/// A TCP server (on 127.0.0.1 unless told) that sends every connection the same pseudo-random payload in chunks,
 /// one every <c>pause</c>, then closes: a download slow enough to still be running while a node's
 /// membership changes, whose bytes can be checked by their SHA-256. As an HTTP server it first reads a
 /// request's head and answers it with the payload as the body, for curl.
 /// </summary>
 public sealed class PacedSource : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly byte[] _payload;
     private readonly int _chunk;
@@ -21,8 +21,10 @@ public sealed class PacedSource : IAsyncDisposable
     private readonly bool _http;
     private readonly Task _loop;
 
-    public PacedSource(int bytes, int chunk, TimeSpan pause, bool http = false)
+    /// <param name="address">Where it listens: 127.0.0.1 unless given.</param>
+    public PacedSource(int bytes, int chunk, TimeSpan pause, bool http = false, IPAddress? address = null)
     {
+        _listener = new(address ?? IPAddress.Loopback, 0);
         _http = http;
         _payload = new byte[bytes];
         new Random(18).NextBytes(_payload);

@@ -73,6 +73,42 @@ public sealed class NodeDetacherTests : IDisposable
         Assert.Equal(PolicyAction.Pass, _policy.Current.Policy.Decide(Request).Action);
     }
 
+    [Fact]
+    public void StalePolicy_HoldsForVersionsReadWhileDetached_UntilReattach_ThenTheNewestIsEnforced()
+    {
+        using var detacher = Detacher(serveNewClients: true);
+        detacher.Detach();
+        _time.Advance(MaxStale + TimeSpan.FromSeconds(1));
+        Assert.Equal(StalePolicy.RuleName, _policy.Current.Policy.Decide(Request).Rule?.Id);
+
+        // A new incarnation's replica reads the stored version before the farm welcomes it: still refused.
+        var stored = _policy.Current with { Policy = CompiledPolicy.Compile(PolicyParser.Parse("client pass from any\npass connect from 10.0.0.0/8 to any port 443 name web-8\n").Document!), Version = 8 };
+        detacher.Enforce(stored);
+        Assert.Equal(StalePolicy.RuleName, _policy.Current.Policy.Decide(Request).Rule?.Id);
+        Assert.Equal(8, _policy.Current.Version);
+
+        detacher.Reattach();
+        Assert.False(_state.Detached);
+        Assert.True(_state.IsReady(out _));
+        var decision = _policy.Current.Policy.Decide(Request);
+        Assert.Equal(PolicyAction.Pass, decision.Action);
+        Assert.Equal("web-8", decision.Rule?.Id);
+    }
+
+    [Fact]
+    public void ReattachedBeforeMaxStalePolicy_NeverGoesStale()
+    {
+        using var detacher = Detacher(serveNewClients: true);
+        detacher.Detach();
+        _time.Advance(MaxStale / 2);
+
+        detacher.Reattach();
+        _time.Advance(MaxStale * 2);
+
+        Assert.False(_state.Detached);
+        Assert.Equal(PolicyAction.Pass, _policy.Current.Policy.Decide(Request).Action);
+    }
+
     public void Dispose() => _services.Dispose();
 
     private NodeDetacher Detacher(bool serveNewClients) =>
