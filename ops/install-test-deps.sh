@@ -2,11 +2,12 @@
 # Installs what the test suite drives for real on a Debian machine: the SOCKS clients (curl,
 # proxychains4, the npm "socks" package), network and mount namespaces (iproute2, util-linux), a packet filter
 # inside a test's own namespace (iptables),
-# DNS clients (dnsutils), the servers Farm is compared with (dante-server, microsocks), Prometheus, and an MIT
+# DNS clients (dnsutils), the servers Farm is compared with (dante-server, microsocks), Prometheus, HAProxy
+# (the PROXY protocol sender in front of a node), and an MIT
 # Kerberos realm with a GSSAPI client for RFC 1961 logins (krb5-kdc, krb5-admin-server, krb5-user, python3-gssapi).
 set -euo pipefail
 
-packages=(curl proxychains4 iproute2 iptables util-linux dnsutils dante-server microsocks prometheus
+packages=(curl proxychains4 iproute2 iptables util-linux dnsutils dante-server microsocks prometheus haproxy
   krb5-kdc krb5-admin-server krb5-user libgssapi-krb5-2 python3-gssapi)
 # Node.js runs the npm "socks" client (BIND, UDP ASSOCIATE); Debian's packages unless one is already on PATH.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

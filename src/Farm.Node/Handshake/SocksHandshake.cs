@@ -48,8 +48,13 @@ public sealed class SocksHandshake
 
     private delegate ParseStatus Parser<T, TError>(ref SequenceReader<byte> reader, out T value, out TError error);
 
+    /// <summary>
+    /// <paramref name="preface"/>: bytes already read from the client before the handshake (those after a PROXY
+    /// header), at most the read capacity; they are parsed first.
+    /// </summary>
     public static async Task<HandshakeResult> RunAsync(
         Socket socket,
+        byte[]? preface,
         CompiledPolicy policy,
         IPAddress client,
         IPAddress listener,
@@ -62,6 +67,13 @@ public sealed class SocksHandshake
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(kill);
         deadline.CancelAfter(timeout);
         var handshake = new SocksHandshake(socket, policy, client, listener, passwords, gssapi);
+        if (preface is { Length: > 0 })
+        {
+            handshake._buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            preface.AsSpan(0, Math.Min(preface.Length, ReadCapacity)).CopyTo(handshake._buffer);
+            handshake._end = Math.Min(preface.Length, ReadCapacity);
+        }
+
         try
         {
             return await handshake.NegotiateAsync(deadline.Token).ConfigureAwait(false);
@@ -82,7 +94,7 @@ public sealed class SocksHandshake
 
     private async Task<HandshakeResult> NegotiateAsync(CancellationToken cancel)
     {
-        if (await ReadMoreAsync(cancel).ConfigureAwait(false) <= 0)
+        if (_end == 0 && await ReadMoreAsync(cancel).ConfigureAwait(false) <= 0)
         {
             return HandshakeResult.Failed(HandshakeFailure.ClientClosed);
         }

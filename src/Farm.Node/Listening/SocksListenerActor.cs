@@ -22,13 +22,15 @@ public sealed class SocksListenerActor : ReceiveActor
     private readonly IActorRef _sessions;
     private readonly AcceptPlaces _places;
     private readonly IPEndPoint _endpoint;
+    private readonly ProxyTrust? _proxy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Socket? _listening;
     private CancellationTokenSource? _stop;
 
-    public SocksListenerActor(Socket listening, IActorRef sessions, AcceptPlaces places)
+    public SocksListenerActor(Socket listening, ProxyTrust? proxy, IActorRef sessions, AcceptPlaces places)
     {
         _listening = listening;
+        _proxy = proxy;
         _sessions = sessions;
         _places = places;
         _endpoint = (IPEndPoint)listening.LocalEndPoint!;
@@ -96,7 +98,7 @@ public sealed class SocksListenerActor : ReceiveActor
                 pause = FirstAcceptPause;
                 if (TryNoDelay(client))
                 {
-                    _sessions.Tell(new AcceptClient(client, _endpoint));
+                    _sessions.Tell(new AcceptClient(client, _endpoint, _proxy));
                 }
                 else
                 {
@@ -142,6 +144,6 @@ public static class SocksListenerHosting
             var sessions = registry.Get<SessionsActor>();
             var sockets = resolver.GetService<SocksListenerSockets>();
             var places = resolver.GetService<SessionServices>().AcceptPlaces;
-            registry.Register<SocksListenersActor>(system.ActorOf(SocksListenersActor.Props(sockets.Sockets, sessions, places), "listeners"));
+            registry.Register<SocksListenersActor>(system.ActorOf(SocksListenersActor.Props(sockets.Sockets, sockets.Proxies, sessions, places), "listeners"));
         });
 }

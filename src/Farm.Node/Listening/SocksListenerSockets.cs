@@ -18,11 +18,14 @@ public sealed class SocksListenerSockets : IDisposable
     public SocksListenerSockets(IOptions<SocksOptions> options)
     {
         var sockets = new List<Socket>();
+        var trusts = new List<ProxyTrust?>();
         try
         {
-            foreach (var text in options.Value.EffectiveListeners)
+            foreach (var listener in options.Value.EffectiveListeners)
             {
-                sockets.Add(Bind(Parse(text)));
+                // Checked before anything is bound: a PROXY listener with no trusted network fails the start.
+                trusts.Add(ProxyTrust.For(listener));
+                sockets.Add(Bind(Parse(listener.Endpoint)));
             }
         }
         catch
@@ -32,9 +35,13 @@ public sealed class SocksListenerSockets : IDisposable
         }
 
         Sockets = sockets;
+        Proxies = trusts;
     }
 
     public IReadOnlyList<Socket> Sockets { get; }
+
+    /// <summary>For each socket, the proxies whose PROXY header it requires; null when it takes clients directly.</summary>
+    public IReadOnlyList<ProxyTrust?> Proxies { get; }
 
     public IReadOnlyList<IPEndPoint> Endpoints => Sockets.Select(s => (IPEndPoint)s.LocalEndPoint!).ToList();
 

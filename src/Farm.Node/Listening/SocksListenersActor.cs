@@ -11,20 +11,21 @@ public sealed class SocksListenersActor : ReceiveActor
 {
     private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(5);
 
-    public SocksListenersActor(IReadOnlyList<Socket> sockets, IActorRef sessions, AcceptPlaces places)
+    public SocksListenersActor(IReadOnlyList<Socket> sockets, IReadOnlyList<ProxyTrust?> proxies, IActorRef sessions, AcceptPlaces places)
     {
         for (var i = 0; i < sockets.Count; i++)
         {
             var socket = sockets[i];
-            Context.ActorOf(Akka.Actor.Props.Create(() => new SocksListenerActor(socket, sessions, places)), $"listener-{i}");
+            var proxy = proxies[i];
+            Context.ActorOf(Akka.Actor.Props.Create(() => new SocksListenerActor(socket, proxy, sessions, places)), $"listener-{i}");
         }
 
         Receive<StopAccepting>(message => ChangeAll(message).PipeTo(Sender));
         Receive<StartAccepting>(message => ChangeAll(message).PipeTo(Sender));
     }
 
-    public static Props Props(IReadOnlyList<Socket> sockets, IActorRef sessions, AcceptPlaces places) =>
-        Akka.Actor.Props.Create(() => new SocksListenersActor(sockets, sessions, places));
+    public static Props Props(IReadOnlyList<Socket> sockets, IReadOnlyList<ProxyTrust?> proxies, IActorRef sessions, AcceptPlaces places) =>
+        Akka.Actor.Props.Create(() => new SocksListenersActor(sockets, proxies, sessions, places));
 
     private async Task<ListenersChanged> ChangeAll(object message)
     {

@@ -5,8 +5,8 @@ public sealed class SocksOptions
 {
     public const string Section = "Farm:Socks";
 
-    /// <summary>Listener endpoints as <c>address:port</c>; IPv6 as <c>[::1]:1080</c>.</summary>
-    public List<string> Listeners { get; set; } = [];
+    /// <summary>Listeners: <c>address:port</c> (IPv6 as <c>[::1]:1080</c>), or an entry with PROXY protocol options.</summary>
+    public List<SocksListenerOptions> Listeners { get; set; } = [];
 
     /// <summary>From accept to a complete request; a client that stalls longer is closed.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -80,5 +80,5 @@ public sealed class SocksOptions
     public int RelayBufferSize { get; set; } = 64 * 1024;
 
     /// <summary>Listeners when none are configured: loopback only, so a first run exposes nothing.</summary>
-    public IReadOnlyList<string> EffectiveListeners => Listeners.Count > 0 ? Listeners : ["127.0.0.1:1080"];
+    public IReadOnlyList<SocksListenerOptions> EffectiveListeners => Listeners.Count > 0 ? Listeners : ["127.0.0.1:1080"];
 }

@@ -54,7 +54,7 @@ public sealed class PolicyFileSource(
     public IReadOnlyList<int> OwnPorts()
     {
         var ports = new List<int>();
-        foreach (var listen in socks.Value.EffectiveListeners.Append(admin.Value.Listen).Append(telemetry.Value.Listen))
+        foreach (var listen in socks.Value.EffectiveListeners.Select(l => l.Endpoint).Append(admin.Value.Listen).Append(telemetry.Value.Listen))
         {
             if (IPEndPoint.TryParse(listen, out var endpoint) && endpoint.Port > 0)
             {

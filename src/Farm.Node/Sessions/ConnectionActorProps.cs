@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Akka.Actor;
+using Farm.Node.Listening;
 using Farm.Node.Sources;
 
 namespace Farm.Node.Sessions;
@@ -18,14 +19,16 @@ internal sealed class ConnectionActorProps : Props
         typeof(ConnectionActor));
 
     private readonly Socket _client;
+    private readonly ProxyTrust? _proxy;
     private readonly long _id;
     private readonly SourceTicket _ticket;
     private readonly SessionServices _services;
 
-    public ConnectionActorProps(Socket client, long id, SourceTicket ticket, SessionServices services)
+    public ConnectionActorProps(Socket client, ProxyTrust? proxy, long id, SourceTicket ticket, SessionServices services)
         : base(Template)
     {
         _client = client;
+        _proxy = proxy;
         _id = id;
         _ticket = ticket;
         _services = services;
@@ -36,6 +39,7 @@ internal sealed class ConnectionActorProps : Props
         : base(copy)
     {
         _client = copy._client;
+        _proxy = copy._proxy;
         _id = copy._id;
         _ticket = copy._ticket;
         _services = copy._services;
@@ -43,7 +47,7 @@ internal sealed class ConnectionActorProps : Props
 
     // NewActor is where Akka itself makes the actor, inside ActorOf; the analyzer cannot tell.
 #pragma warning disable AK1000
-    public override ActorBase NewActor() => new ConnectionActor(_client, _id, _ticket, _services);
+    public override ActorBase NewActor() => new ConnectionActor(_client, _proxy, _id, _ticket, _services);
 #pragma warning restore AK1000
 
     protected override Props Copy() => new ConnectionActorProps(this);

@@ -3,14 +3,19 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Farm.Node.Binding;
 using Farm.Node.Dialing;
+using Farm.Node.Flow;
 using Farm.Node.Handshake;
+using Farm.Node.Listening;
 using Farm.Node.Relaying;
 using Farm.Shared.Admin;
 
 namespace Farm.Node.Sessions;
 
-/// <summary>A listener accepted a client; the sessions supervisor gives it a connection actor. Holds a live socket, so it never leaves the process.</summary>
-public sealed record AcceptClient(Socket Socket, IPEndPoint Listener) : INoSerializationVerificationNeeded;
+/// <summary>
+/// A listener accepted a client; the sessions supervisor gives it a connection actor. <paramref name="Proxy"/> is set
+/// when the listener requires a PROXY header. Holds a live socket, so it never leaves the process.
+/// </summary>
+public sealed record AcceptClient(Socket Socket, IPEndPoint Listener, ProxyTrust? Proxy = null) : INoSerializationVerificationNeeded;
 
 /// <summary>Close a session, whatever step it is in; the sessions supervisor answers <see cref="SessionKilled"/>.</summary>
 public sealed record KillSession(long Id);
@@ -41,7 +46,7 @@ public sealed record GetSessionCount
 public sealed record SessionCount(int Open);
 
 /// <summary>A connection's flow ended (with the exception when it broke); the actor records it and stops. Never leaves the process.</summary>
-internal sealed record SessionEnded(string Outcome, Exception? Failure) : INoSerializationVerificationNeeded;
+internal sealed record SessionEnded(Ended Ending, Exception? Failure) : INoSerializationVerificationNeeded;
 
 /// <summary>The supervisor asks each connection for its own line of the session list.</summary>
 internal sealed record GetSessionInfo

@@ -24,7 +24,7 @@ public static class SessionServicesHosting
         services.Configure<ResolverOptions>(configuration.GetSection(ResolverOptions.Section));
         services.AddSingleton(sp => new NameResolver(sp.GetRequiredService<IOptions<ResolverOptions>>().Value));
         services.AddSingleton<SocksListenerSockets>();
-        services.AddPlannedListeners(sp => sp.GetRequiredService<IOptions<SocksOptions>>().Value.EffectiveListeners.SelectMany(text => PlannedListener.From("SOCKS", text)));
+        services.AddPlannedListeners(sp => sp.GetRequiredService<IOptions<SocksOptions>>().Value.EffectiveListeners.SelectMany(listener => PlannedListener.From("SOCKS", listener.Endpoint)));
         // Until the node has started and measured what it holds, the configured reserve alone.
         services.AddSingleton(sp => new SessionCapsInForce(SessionCaps.From(sp.GetRequiredService<IOptions<SocksOptions>>().Value, DescriptorLimit.Read())));
         services.AddHostedService<DescriptorMeasurement>();

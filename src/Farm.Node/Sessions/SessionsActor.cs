@@ -68,7 +68,8 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
         var open = _services.Open.Current;
 
         // On a full node a newcomer may take another's place: one the client rule refuses must never.
-        if (open >= cap && accepted.Socket.LocalEndPoint is IPEndPoint local
+        // Behind a PROXY listener the peer is the proxy; its client is known only from the header.
+        if (open >= cap && accepted.Proxy is null && accepted.Socket.LocalEndPoint is IPEndPoint local
             && policy.DecideClient(remote.Address.Unmapped(), local.Address.Unmapped()) is { Action: not PolicyAction.Pass } refused)
         {
             _services.Metrics.PolicyDecided("client", refused.Rule, refused.Action);
@@ -92,7 +93,7 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
 
         _services.Open.Opened();
         _services.Metrics.SessionOpened();
-        Context.ActorOf(ConnectionActor.Props(accepted.Socket, id, ticket, _services), ConnectionActor.NameOf(id));
+        Context.ActorOf(ConnectionActor.Props(accepted.Socket, accepted.Proxy, id, ticket, _services), ConnectionActor.NameOf(id));
     }
 
     private static string RefusalOf(SourceAdmission admission) => admission switch

@@ -11,7 +11,7 @@ public sealed class ConnectionActorPropsTests
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
 
         // The ticket and services are only handed to the actor when Akka makes it; these Props are never deployed.
-        var props = ConnectionActor.Props(client, 7, null!, null!);
+        var props = ConnectionActor.Props(client, null, 7, null!, null!);
 
         Assert.Equal(typeof(ConnectionActor), props.Type);
         Assert.Equal(ConnectionMailbox.ConfigPath, props.Mailbox);
@@ -22,7 +22,7 @@ public sealed class ConnectionActorPropsTests
     public void CopyMadeByAkka_KeepsItsType_AndTakesTheNewDeployment()
     {
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var props = ConnectionActor.Props(client, 7, null!, null!);
+        var props = ConnectionActor.Props(client, null, 7, null!, null!);
 
         // What Akka does when a deployment in the configuration names another dispatcher.
         var copy = props.WithDispatcher("akka.actor.default-dispatcher");
