@@ -40,6 +40,12 @@ if (host.Services.FindClusterTlsProblem() is { } tlsProblem)
     return 1;
 }
 
+if (host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Farm.Node.Options.SocksOptions>>().Value.Problem is { } socksProblem)
+{
+    await Console.Error.WriteLineAsync($"farm-node: {socksProblem}");
+    return 1;
+}
+
 if (host.Services.FindPortClash() is { } clash)
 {
     await Console.Error.WriteLineAsync($"farm-node: {clash}");

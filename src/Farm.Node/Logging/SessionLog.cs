@@ -122,11 +122,13 @@ public sealed class SessionLog : BackgroundService
             options.UnixCreateMode = LogFileMode;
         }
 
+        var created = !Path.Exists(_options.Path);
         var file = new FileStream(_options.Path, options);
-        if (!OperatingSystem.IsWindows())
+        if (created && !OperatingSystem.IsWindows())
         {
-            // Set again because the umask narrows the create mode and a file from an older version may be wider.
-            File.SetUnixFileMode(_options.Path, LogFileMode);
+            // Set again on the new file itself (the umask narrows the create mode). A path that existed keeps its
+            // mode: it may be a device such as /dev/null or a link, whose target is not the node's to change.
+            File.SetUnixFileMode(file.SafeFileHandle, LogFileMode);
         }
 
         _written = file.Length;

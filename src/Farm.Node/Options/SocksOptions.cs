@@ -23,6 +23,12 @@ public sealed class SocksOptions
     /// <summary>Addresses of one destination name tried at most; a name with more gets only its first ones.</summary>
     public int DialAttemptsPerRequest { get; set; } = 8;
 
+    /// <summary>One line naming a setting the node cannot run with, or null.</summary>
+    public string? Problem =>
+        DialAttemptsInFlight < 1 ? $"Farm:Socks:DialAttemptsInFlight must be at least 1, not {DialAttemptsInFlight}"
+        : DialAttemptsPerRequest < 1 ? $"Farm:Socks:DialAttemptsPerRequest must be at least 1, not {DialAttemptsPerRequest}"
+        : null;
+
     /// <summary>How long a BIND waits for its one incoming connection.</summary>
     public TimeSpan BindTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

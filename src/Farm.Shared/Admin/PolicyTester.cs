@@ -121,16 +121,17 @@ public static class PolicyTester
             {
                 steps.Add(new PolicyTestStep("resolve", "resolved", null, null, $"resolved with the node's resolver to {string.Join(", ", resolved)}"));
                 verdict = DecisionProcedure.OnResolved(policy, question, resolved);
-                foreach (var (address, byAddress) in verdict.Addresses)
+                foreach (var (address, byAddress, onRoute) in verdict.Addresses)
                 {
                     steps.Add(new PolicyTestStep(
                         "address",
                         Word(byAddress.Action),
                         byAddress.Rule?.Id,
                         byAddress.Rule?.Line,
-                        byAddress.Rule is { } addressRule
+                        (byAddress.Rule is { } addressRule
                             ? $"{address}: {Describe(addressRule, lines)} is the first rule matching it"
-                            : $"{address}: no rule matches: blocked by default"));
+                            : $"{address}: no rule matches: blocked by default")
+                        + (onRoute ? string.Empty : "; another route takes it, so it is not tried on this one")));
                 }
             }
         }

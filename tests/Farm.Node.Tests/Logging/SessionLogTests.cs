@@ -38,6 +38,39 @@ public sealed class SessionLogTests
         }
     }
 
+    /// <summary>Outsider review of issue 16: the log set 0640 on whatever its path reached, a link's target or a device such as /dev/null.</summary>
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task PathThatIsALink_ItsTargetKeepsItsMode()
+    {
+        var directory = Directory.CreateTempSubdirectory("farm-session-log-");
+        try
+        {
+            var target = Path.Combine(directory.FullName, "shared.log");
+            await File.WriteAllTextAsync(target, string.Empty);
+            const UnixFileMode Mode0644 = Mode0640 | UnixFileMode.OtherRead;
+            File.SetUnixFileMode(target, Mode0644);
+            var path = Path.Combine(directory.FullName, "sessions.jsonl");
+            File.CreateSymbolicLink(path, target);
+            var log = new SessionLog(Microsoft.Extensions.Options.Options.Create(new SessionLogOptions { Path = path, NodeName = "test" }));
+            await log.StartAsync(CancellationToken.None);
+            log.Write(Record(1));
+            for (var i = 0; i < 100 && new FileInfo(target).Length == 0; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            await log.StopAsync(CancellationToken.None);
+
+            Assert.True(new FileInfo(target).Length > 0, "nothing was written through the link");
+            Assert.Equal(Mode0644, File.GetUnixFileMode(target));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static SessionRecord Record(long session) => new()
     {
         Time = DateTimeOffset.UnixEpoch,

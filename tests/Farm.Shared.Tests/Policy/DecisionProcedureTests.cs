@@ -44,6 +44,30 @@ public class DecisionProcedureTests
         Assert.Equal("one-address", verdict.Decision.Rule?.Id);
     }
 
+    /// <summary>
+    /// Outsider review of issue 16: a name resolving to an unrouted address first and to an address a route
+    /// sends upstream second was dialed direct on both, carrying the routed address past its route.
+    /// </summary>
+    [Fact]
+    public void OnResolved_AddressesOnDifferentRoutes_OnlyThoseOnTheChosenRouteAreDialed()
+    {
+        var policy = CompiledPolicy.Compile(TestHashes.Parse(
+            """
+            client pass from 127.0.0.0/8
+            pass connect to 127.0.0.0/8 port 40100
+            route to 127.0.0.3 via socks5 127.0.0.1:40200
+            """));
+        var request = Request(SocksCommand.Connect, "multi.test", client: "127.0.0.1", port: 40100);
+
+        var unroutedFirst = DecisionProcedure.OnResolved(policy, request, [IPAddress.Parse("127.0.0.2"), IPAddress.Parse("127.0.0.3")]);
+        var routedFirst = DecisionProcedure.OnResolved(policy, request, [IPAddress.Parse("127.0.0.3"), IPAddress.Parse("127.0.0.2")]);
+
+        Assert.IsType<DirectRoute>(unroutedFirst.Route.Target);
+        Assert.Equal([IPAddress.Parse("127.0.0.2")], unroutedFirst.Permitted);
+        Assert.IsType<UpstreamRoute>(routedFirst.Route.Target);
+        Assert.Equal([IPAddress.Parse("127.0.0.3")], routedFirst.Permitted);
+    }
+
     [Fact]
     public void OnResolved_BindNameWithoutBindRuleForItsAddresses_Refused()
     {

@@ -67,7 +67,8 @@ public static class DecisionProcedure
 
     /// <summary>
     /// The second step: every address (the requested one, or each the name resolved to) must pass on its
-    /// own; the refused ones are never used, and the route is chosen for the first permitted one.
+    /// own; the refused ones are never used, the route is chosen for the first permitted one, and a permitted
+    /// address another route would take is not used on it.
     /// </summary>
     public static RequestVerdict OnResolved(CompiledPolicy policy, in PolicyRequest request, IReadOnlyList<IPAddress> addresses)
     {
@@ -100,7 +101,23 @@ public static class DecisionProcedure
                 : new RequestVerdict(RequestStep.NoAddress, policy.Decide(request with { Address = null }), VerdictReason.NoAddress, Direct, checkedAddresses);
         }
 
-        var route = request.Command == SocksCommand.Connect ? policy.Route(request.Host, first, request.Port) : Direct;
+        if (request.Command != SocksCommand.Connect)
+        {
+            return new RequestVerdict(RequestStep.Proceed, pass, VerdictReason.AddressDecided, Direct, checkedAddresses);
+        }
+
+        // One dial takes one route: a permitted address that a route sends elsewhere is not tried on this one
+        // (a name resolving to an unrouted address first must not carry a routed one past its route).
+        var route = policy.Route(request.Host, first, request.Port);
+        for (var i = 0; i < checkedAddresses.Length; i++)
+        {
+            if (checkedAddresses[i].Decision.Action == PolicyAction.Pass)
+            {
+                var own = policy.Route(request.Host, checkedAddresses[i].Address, request.Port);
+                checkedAddresses[i] = checkedAddresses[i] with { OnRoute = Equals(own.Target, route.Target) };
+            }
+        }
+
         return new RequestVerdict(RequestStep.Proceed, pass, VerdictReason.AddressDecided, route, checkedAddresses);
     }
 

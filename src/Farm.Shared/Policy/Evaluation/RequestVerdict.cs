@@ -8,8 +8,8 @@ namespace Farm.Shared.Policy;
 /// </summary>
 public sealed record RequestVerdict(RequestStep Step, RequestDecision Decision, VerdictReason Reason, RouteDecision Route, IReadOnlyList<AddressDecision> Addresses)
 {
-    /// <summary>The addresses that passed, in the order given.</summary>
-    public IReadOnlyList<IPAddress> Permitted => [.. Addresses.Where(a => a.Decision.Action == PolicyAction.Pass).Select(a => a.Address)];
+    /// <summary>The addresses that passed and take the verdict's route, in the order given.</summary>
+    public IReadOnlyList<IPAddress> Permitted => [.. Addresses.Where(a => a.Decision.Action == PolicyAction.Pass && a.OnRoute).Select(a => a.Address)];
 
     /// <summary>The decision on a permitted address, for the record of the one actually used.</summary>
     public RequestDecision DecisionFor(IPAddress address) =>
