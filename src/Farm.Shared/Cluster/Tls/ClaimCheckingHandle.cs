@@ -6,9 +6,10 @@ namespace Farm.Shared.Cluster.Tls;
 
 /// <summary>
 /// An inbound connection whose first message, Akka's ASSOCIATE, must claim an address the certificate
-/// the connection presented names; otherwise the connection is closed before Akka reads the claim.
-/// Without it a process holding any farm certificate could claim another member's address and join as
-/// its new incarnation, which downs the real member.
+/// the connection presented names, and whose later messages may join the cluster only as that address and
+/// never down or remove a member (<see cref="ClusterCommandPdu"/>); otherwise the connection is closed
+/// before Akka reads the message. Without it a process holding any farm certificate could claim another
+/// member's address, or send a Join for it or a Down, and have the real member downed.
 /// </summary>
 public sealed class ClaimCheckingHandle : AssociationHandle
 {
@@ -19,7 +20,7 @@ public sealed class ClaimCheckingHandle : AssociationHandle
     {
         _wrapped = wrapped;
         ReadHandlerSource.Task.ContinueWith(
-            t => _wrapped.ReadHandlerSource.TrySetResult(new FirstMessageCheck(t.Result, wrapped, presented, log)),
+            t => _wrapped.ReadHandlerSource.TrySetResult(new InboundCheck(t.Result, wrapped, presented, log)),
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
@@ -31,37 +32,53 @@ public sealed class ClaimCheckingHandle : AssociationHandle
     public override void Disassociate() => _wrapped.Disassociate();
 #pragma warning restore CS0672, CS0618
 
-    /// <summary>The claim check on the first payload; every event passes unchanged after it, none after a refusal.</summary>
-    private sealed class FirstMessageCheck(IHandleEventListener next, AssociationHandle connection, PresentedCertificates presented, ILoggingAdapter log) : IHandleEventListener
+    /// <summary>The claim check on the first payload and the command check on every later one; nothing passes after a refusal.</summary>
+    private sealed class InboundCheck(IHandleEventListener next, AssociationHandle connection, PresentedCertificates presented, ILoggingAdapter log) : IHandleEventListener
     {
-        private int _state; // 0 unchecked, 1 passed, 2 refused: events of one connection arrive in order, one at a time.
+        private (string Host, int Port)? _origin; // set once the claim passed: events of one connection arrive in order, one at a time.
+        private bool _refused;
 
         public void Notify(IHandleEvent ev)
         {
-            if (_state == 0 && ev is InboundPayload payload)
+            if (!_refused && ev is InboundPayload payload && (_origin is { } origin ? CommandProblem(payload, origin) : ClaimProblem(payload)) is { } problem)
             {
-                var hosts = presented.Take(connection.RemoteAddress);
-                var claim = AssociatePdu.ClaimedOrigin(payload.Payload);
-                var problem = hosts is null ? "no farm certificate was recorded for the connection"
-                    : claim is not { } origin ? "its first message is not an association handshake"
-                    : CertificateHosts.Names(hosts, origin.Host) ? null
-                    : $"it claims address {origin.Host}:{origin.Port} but its certificate names {(hosts.Count == 0 ? "no host" : string.Join(", ", hosts))}";
-                if (problem is not null)
-                {
-                    _state = 2;
-                    var reason = $"cluster TLS: refused the connection from {connection.RemoteAddress}: {problem}";
-                    log.Warning("{0}", reason);
-                    connection.Disassociate(reason, log);
-                    return;
-                }
-
-                _state = 1;
+                _refused = true;
+                var reason = $"cluster TLS: refused the connection from {connection.RemoteAddress}: {problem}";
+                log.Warning("{0}", reason);
+                connection.Disassociate(reason, log);
+                return;
             }
 
-            if (_state != 2 || ev is Disassociated)
+            if (!_refused || ev is Disassociated)
             {
                 next.Notify(ev);
             }
+        }
+
+        private string? ClaimProblem(InboundPayload payload)
+        {
+            var hosts = presented.Take(connection.RemoteAddress);
+            var claim = AssociatePdu.ClaimedOrigin(payload.Payload);
+            var problem = hosts is null ? "no farm certificate was recorded for the connection"
+                : claim is not { } origin ? "its first message is not an association handshake"
+                : CertificateHosts.Names(hosts, origin.Host) ? null
+                : $"it claims address {origin.Host}:{origin.Port} but its certificate names {(hosts.Count == 0 ? "no host" : string.Join(", ", hosts))}";
+            _origin = problem is null ? claim : null;
+            return problem;
+        }
+
+        private static string? CommandProblem(InboundPayload payload, (string Host, int Port) origin)
+        {
+            var command = ClusterCommandPdu.Read(payload.Payload);
+            return command.Kind switch
+            {
+                ClusterCommandKind.Down => "it asked the cluster to down a member (members down only by their own decision)",
+                ClusterCommandKind.Leave => "it asked the cluster to remove a member (a member leaves only by its own decision)",
+                ClusterCommandKind.Unreadable => "it sent a message whose envelope cannot be read",
+                ClusterCommandKind.Join when !string.Equals(command.Host, origin.Host, StringComparison.OrdinalIgnoreCase) || command.Port != origin.Port
+                    => $"it asked to join as {command.Host}:{command.Port}, not as the address it claimed ({origin.Host}:{origin.Port})",
+                _ => null,
+            };
         }
     }
 }

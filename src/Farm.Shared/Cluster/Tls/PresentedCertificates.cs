@@ -10,7 +10,8 @@ namespace Farm.Shared.Cluster.Tls;
 /// endpoint: the TLS validation that sees the certificate knows nothing of the address the peer will
 /// claim in Akka's handshake, and <see cref="ClaimCheckingHandle"/>, which reads that claim, sees no
 /// certificate. An entry is taken once; ones never taken (a connection that sent nothing) are dropped
-/// after <see cref="Stale"/> once there are more than <see cref="Cap"/>.
+/// after <see cref="Stale"/> once there are more than <see cref="Cap"/>, and the oldest quarter with them
+/// when that is not enough.
 /// </summary>
 public sealed class PresentedCertificates
 {
@@ -32,9 +33,15 @@ public sealed class PresentedCertificates
         var now = DateTime.UtcNow;
         if (_byConnection.Count >= Cap)
         {
-            foreach (var stale in _byConnection.Where(e => now - e.Value.At > Stale).Select(e => e.Key).ToList())
+            // Stale entries go first; if a flood of fresh silent connections still fills it, the oldest quarter
+            // goes too (their connections then fail the claim check), so memory and the sweep's cost stay bounded.
+            var entries = _byConnection.ToArray();
+            var fresh = entries.Count(e => now - e.Value.At <= Stale);
+            var drop = entries.Where(e => now - e.Value.At > Stale)
+                .Concat(fresh >= Cap ? entries.Where(e => now - e.Value.At <= Stale).OrderBy(e => e.Value.At).Take(Cap / 4) : []);
+            foreach (var (key, _) in drop)
             {
-                _byConnection.TryRemove(stale, out _);
+                _byConnection.TryRemove(key, out _);
             }
         }
 
