@@ -2,6 +2,7 @@ using System.Globalization;
 using Farm.Node.Hosting;
 using Farm.Shared.Cluster;
 using Farm.Shared.Listening;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 if (args is ["hash-password", ..])
@@ -45,5 +46,24 @@ if (host.Services.FindPortClash() is { } clash)
     return 1;
 }
 
-await host.RunAsync();
+// Taken before the run: RunAsync disposes the host's services.
+var backgroundServices = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+try
+{
+    await host.RunAsync();
+}
+catch (OperationCanceledException) when (backgroundServices.Any(s => s.ExecuteTask is { IsFaulted: true }))
+{
+    // A service failed while the host was starting: the host's start was cancelled; told below.
+}
+
+// A background service that failed stopped the host: exit non-zero, with the reason in one line, so
+// that a supervisor restarts the node (systemd's Restart=on-failure does not restart a clean exit).
+// Found by an outsider's attack: a node whose session log failed exited with code 0.
+if (backgroundServices.FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true }) is { } failed)
+{
+    await Console.Error.WriteLineAsync($"farm-node: {failed.GetType().Name} failed, the node stopped: {failed.ExecuteTask!.Exception!.GetBaseException().Message}");
+    return 1;
+}
+
 return 0;

@@ -14,7 +14,7 @@ namespace Farm.Node.Dialing;
 /// (direct, from an egress address, or through an upstream SOCKS5 proxy) and connects, within the
 /// connect timeout. Nothing is dialed, the upstream included, without a pass decision.
 /// </summary>
-public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver resolver)
+public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver resolver, DialLimits limits)
 {
     /// <summary>The node's resolver, which BIND and UDP use too.</summary>
     public NameResolver Resolver => resolver;
@@ -100,7 +100,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver 
         ConnectAttempt attempt;
         try
         {
-            attempt = await HappyEyeballsConnector.ConnectAsync(permitted, destination.Port, source, cancel).ConfigureAwait(false);
+            attempt = await HappyEyeballsConnector.ConnectAsync(permitted, destination.Port, source, cancel, limits).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -6,14 +6,16 @@ namespace Farm.Node.Dialing;
 /// <summary>
 /// Connects to the first address that answers, RFC 8305 style: families interleaved, a new
 /// attempt started every <see cref="AttemptDelay"/> or as soon as the previous one fails, the
-/// first success wins and the others are closed.
+/// first success wins and the others are closed. Within <see cref="DialLimits"/>: so many addresses
+/// a request, so many attempts at once.
 /// </summary>
 public static class HappyEyeballsConnector
 {
     public static readonly TimeSpan AttemptDelay = TimeSpan.FromMilliseconds(250);
 
-    public static async Task<ConnectAttempt> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port, IPAddress? source, CancellationToken cancel)
+    public static async Task<ConnectAttempt> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port, IPAddress? source, CancellationToken cancel, DialLimits? limits = null)
     {
+        limits ??= DialLimits.Default;
         var ordered = Interleave(addresses, source);
         if (ordered.Count == 0)
         {
@@ -25,24 +27,33 @@ public static class HappyEyeballsConnector
             return await AttemptAsync(ordered[0], port, source, cancel).ConfigureAwait(false);
         }
 
+        var tried = Math.Min(ordered.Count, limits.AttemptsPerRequest);
         using var race = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var pending = new List<Task<ConnectAttempt>>();
         var next = 0;
+        var due = true;
         var last = new ConnectAttempt(null, null, SocketError.HostUnreachable);
         ConnectAttempt? winner = null;
         try
         {
-            while (winner is null && (next < ordered.Count || pending.Count > 0))
+            while (winner is null && (next < tried || pending.Count > 0))
             {
-                if (next < ordered.Count)
+                if (next < tried && pending.Count == 0)
                 {
                     pending.Add(AttemptAsync(ordered[next++], port, source, race.Token));
                 }
+                else if (next < tried && due && pending.Count < limits.AttemptsInFlight && limits.TryTakeExtra())
+                {
+                    pending.Add(ExtraAttemptAsync(ordered[next++], port, source, limits, race.Token));
+                }
 
-                var delay = next < ordered.Count ? Task.Delay(AttemptDelay, race.Token) : Task.Delay(Timeout.Infinite, race.Token);
+                due = false;
+                var more = next < tried && pending.Count < limits.AttemptsInFlight;
+                var delay = more ? Task.Delay(AttemptDelay, race.Token) : Task.Delay(Timeout.Infinite, race.Token);
                 var done = await Task.WhenAny([.. pending, delay]).ConfigureAwait(false);
                 if (done == delay)
                 {
+                    due = true;
                     continue;
                 }
 
@@ -54,7 +65,9 @@ public static class HappyEyeballsConnector
                 }
                 else
                 {
+                    // A failed attempt makes way for the next address at once (RFC 8305).
                     last = attempt;
+                    due = true;
                 }
             }
         }
@@ -67,6 +80,19 @@ public static class HappyEyeballsConnector
         race.Cancel();
         await CloseLosersAsync(pending, winner?.Socket).ConfigureAwait(false);
         return winner ?? last;
+    }
+
+    /// <summary>An attempt beside the request's first: its place is given back once it has an answer.</summary>
+    private static async Task<ConnectAttempt> ExtraAttemptAsync(IPAddress address, int port, IPAddress? source, DialLimits limits, CancellationToken cancel)
+    {
+        try
+        {
+            return await AttemptAsync(address, port, source, cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            limits.ReleaseExtra();
+        }
     }
 
     private static async Task CloseLosersAsync(List<Task<ConnectAttempt>> pending, Socket? winner)

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Farm.Node.Options;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Farm.Node.Logging;
@@ -9,7 +11,11 @@ namespace Farm.Node.Logging;
 /// <summary>
 /// Writes session records as JSON lines to standard output or to a size-rotated file. Sessions
 /// only enqueue; one background writer formats and flushes in batches, so a burst of short
-/// sessions never waits on the disk.
+/// sessions never waits on the disk. Once started it survives what the disk and the kernel do to it
+/// (out of descriptors, a rotation that cannot move a file, a full disk): the records of a batch it
+/// cannot write are dropped and said in the diagnostics log, and it tries again with the next batch.
+/// Before, such a failure stopped the host (outsider review of issue 16, F1). A log that cannot be
+/// opened at start still stops the node, with a non-zero exit code.
 /// </summary>
 public sealed class SessionLog : BackgroundService
 {
@@ -19,12 +25,14 @@ public sealed class SessionLog : BackgroundService
         new UnboundedChannelOptions { SingleReader = true });
 
     private readonly SessionLogOptions _options;
+    private readonly ILogger<SessionLog> _logger;
     private Stream? _stream;
     private long _written;
 
-    public SessionLog(IOptions<SessionLogOptions> options)
+    public SessionLog(IOptions<SessionLogOptions> options, ILogger<SessionLog>? logger = null)
     {
         _options = options.Value;
+        _logger = logger ?? NullLogger<SessionLog>.Instance;
         NodeName = string.IsNullOrWhiteSpace(_options.NodeName) ? Environment.MachineName : _options.NodeName;
     }
 
@@ -56,19 +64,41 @@ public sealed class SessionLog : BackgroundService
                     buffer.WriteByte((byte)'\n');
                 }
 
-                await _stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CancellationToken.None).ConfigureAwait(false);
-                await _stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                _written += buffer.Length;
+                await WriteBatchAsync(buffer).ConfigureAwait(false);
                 buffer.SetLength(0);
-                RotateIfDue();
             }
         }
         finally
         {
-            if (_options.Path is not null)
+            if (_options.Path is not null && _stream is not null)
             {
                 await _stream.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task WriteBatchAsync(MemoryStream buffer)
+    {
+        try
+        {
+            _stream ??= Open();
+            await _stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CancellationToken.None).ConfigureAwait(false);
+            await _stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            _written += buffer.Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError("session log {Path}: {Bytes} bytes of records dropped: {Error}", _options.Path ?? "stdout", buffer.Length, e.Message);
+            return;
+        }
+
+        try
+        {
+            RotateIfDue();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError("session log {Path}: rotation failed, writing on: {Error}", _options.Path, e.Message);
         }
     }
 
@@ -110,7 +140,21 @@ public sealed class SessionLog : BackgroundService
             return;
         }
 
-        _stream!.Dispose();
+        _stream?.Dispose();
+        _stream = null;
+        try
+        {
+            Shift();
+        }
+        finally
+        {
+            // Reopened whether or not the files moved; if even that fails, the next batch tries again.
+            _stream = Open();
+        }
+    }
+
+    private void Shift()
+    {
         for (var i = _options.Keep - 1; i >= 1; i--)
         {
             var older = $"{_options.Path}.{i}";
@@ -122,13 +166,11 @@ public sealed class SessionLog : BackgroundService
 
         if (_options.Keep > 0)
         {
-            File.Move(_options.Path, $"{_options.Path}.1", overwrite: true);
+            File.Move(_options.Path!, $"{_options.Path}.1", overwrite: true);
         }
         else
         {
-            File.Delete(_options.Path);
+            File.Delete(_options.Path!);
         }
-
-        _stream = Open();
     }
 }

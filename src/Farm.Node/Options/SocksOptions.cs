@@ -17,6 +17,12 @@ public sealed class SocksOptions
     /// <summary>Name resolution plus the outbound connect.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Addresses of one destination name dialed at once (Happy Eyeballs); curl and browsers use two.</summary>
+    public int DialAttemptsInFlight { get; set; } = 2;
+
+    /// <summary>Addresses of one destination name tried at most; a name with more gets only its first ones.</summary>
+    public int DialAttemptsPerRequest { get; set; } = 8;
+
     /// <summary>How long a BIND waits for its one incoming connection.</summary>
     public TimeSpan BindTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

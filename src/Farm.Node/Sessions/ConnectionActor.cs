@@ -4,9 +4,11 @@ using Akka.Actor;
 using Akka.Event;
 using Farm.Node.Flow;
 using Farm.Node.Listening;
+using Farm.Node.Logging;
 using Farm.Node.Sources;
 using Farm.Shared.Net;
 using Farm.Shared.Policy;
+using Farm.Shared.Socks.Socks5;
 
 namespace Farm.Node.Sessions;
 
@@ -123,7 +125,7 @@ public sealed class ConnectionActor : UntypedActor
             _services.Metrics.PolicyDecided("request", decision.Rule, decision.Action);
         }
 
-        if (ended.Kind == "client" && !_services.Refusals.TryRecord(ended.Client.Address.Unmapped(), ended.Accepted.Listener.ToString()))
+        if (RefusalRecords.IsRefusal(ended.Kind, ended.Reply == Socks5Reply.Succeeded, outcome) && !_services.Refusals.TryRecord(ended.Client.Address.Unmapped(), ended.Accepted.Listener.ToString()))
         {
             // A refused client over its source's records per second: counted, and told in the summary.
             _services.Metrics.RefusalRecordSuppressed();

@@ -55,7 +55,7 @@ public static class SessionServicesHosting
                 sp.GetRequiredService<PolicyHolder>(),
                 options,
                 new RelaySettings(options.RelayBufferSize, options.IdleTimeout, time),
-                new Dialer(metrics, time, sp.GetRequiredService<NameResolver>()),
+                new Dialer(metrics, time, sp.GetRequiredService<NameResolver>(), new DialLimits(options.DialAttemptsInFlight, options.DialAttemptsPerRequest)),
                 sp.GetRequiredService<SessionLog>(),
                 new SessionLimiter(),
                 metrics,

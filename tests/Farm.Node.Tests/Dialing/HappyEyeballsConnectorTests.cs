@@ -102,6 +102,24 @@ public sealed class HappyEyeballsConnectorTests
     }
 
     [Fact]
+    public async Task AddressesBeyondTheRequestsLimit_NeverTried()
+    {
+        // Eight refusing addresses, then the one that answers: with at most eight a request, it is not reached.
+        using var listener = Listen(IPAddress.Parse("127.0.0.40"), 0);
+        var port = PortOf(listener);
+        var refusing = Enumerable.Range(30, 8).Select(i => IPAddress.Parse($"127.0.0.{i}")).ToList();
+        using var limit = new CancellationTokenSource(TestTimeout);
+
+        var capped = await HappyEyeballsConnector.ConnectAsync([.. refusing, IPAddress.Parse("127.0.0.40")], port, null, limit.Token, new DialLimits(2, 8));
+        var wider = await HappyEyeballsConnector.ConnectAsync([.. refusing, IPAddress.Parse("127.0.0.40")], port, null, limit.Token, new DialLimits(2, 9));
+
+        using var won = wider.Socket;
+        Assert.Null(capped.Socket);
+        Assert.Equal(SocketError.ConnectionRefused, capped.Error);
+        Assert.Equal(IPAddress.Parse("127.0.0.40"), wider.Address);
+    }
+
+    [Fact]
     public async Task SourceAddress_NoAddressOfItsFamily_AddressFamilyNotSupported()
     {
         using var ipv6 = Listen(IPAddress.IPv6Loopback, 0);

@@ -27,9 +27,10 @@ public sealed class SessionCapsTests
         Assert.Equal((1024 - 150 - SessionCaps.Margin) / 2, busy.MaxSessions);
         Assert.Matches($@"open-files limit 1024 \(reserve {150 + SessionCaps.Margin}: 150 open at start \+ {SessionCaps.Margin} margin, floor Farm:Socks:DescriptorReserve 256\): sessions {busy.MaxSessions} ", busy.Describe(options));
 
-        var quiet = SessionCaps.From(options, descriptorLimit: 1024, openAtStart: 10);
-        Assert.Equal(256, quiet.Reserve);
-        Assert.Equal((1024 - 256) / 2, quiet.MaxSessions);
+        // The margin (dial places included) is above the default floor of 256: a higher floor shows it.
+        var quiet = SessionCaps.From(new SocksOptions { DescriptorReserve = 512 }, descriptorLimit: 1024, openAtStart: 10);
+        Assert.Equal(512, quiet.Reserve);
+        Assert.Equal((1024 - 512) / 2, quiet.MaxSessions);
     }
 
     [Fact]

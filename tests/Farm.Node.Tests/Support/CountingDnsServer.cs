@@ -20,13 +20,21 @@ public sealed class CountingDnsServer : IAsyncDisposable
     private readonly Task _loop;
 
     public CountingDnsServer(IPAddress answer)
+        : this([answer])
     {
-        Answer = answer;
+    }
+
+    /// <summary>Every A query answered with all of <paramref name="answers"/>.</summary>
+    public CountingDnsServer(IReadOnlyList<IPAddress> answers)
+    {
+        Answers = answers;
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _loop = ServeAsync();
     }
 
-    public IPAddress Answer { get; }
+    public IPAddress Answer => Answers[0];
+
+    public IReadOnlyList<IPAddress> Answers { get; }
 
     public IPEndPoint Endpoint => (IPEndPoint)_socket.LocalEndPoint!;
 
@@ -44,7 +52,10 @@ public sealed class CountingDnsServer : IAsyncDisposable
     }
 
     /// <summary>The reply to one query (same id and question), or null for bytes that are not a one-question query. Pure.</summary>
-    public static byte[]? Reply(ReadOnlySpan<byte> query, IPAddress answer, out string name)
+    public static byte[]? Reply(ReadOnlySpan<byte> query, IPAddress answer, out string name) => Reply(query, [answer], out name);
+
+    /// <summary>The reply to one query with every address of <paramref name="addresses"/> for an A question. Pure.</summary>
+    public static byte[]? Reply(ReadOnlySpan<byte> query, IReadOnlyList<IPAddress> addresses, out string name)
     {
         name = string.Empty;
         if (query.Length < 12 || (query[2] & 0x80) != 0 || query[4] != 0 || query[5] != 1)
@@ -74,16 +85,16 @@ public sealed class CountingDnsServer : IAsyncDisposable
         name = labels.ToString();
         var questionEnd = at + 5;
         var type = (ushort)((query[at + 1] << 8) | query[at + 2]);
-        var answers = type == TypeA ? 1 : 0;
+        var answers = type == TypeA ? addresses.Count : 0;
         var reply = new List<byte>(questionEnd + 16);
         reply.AddRange(query[..2].ToArray());
         reply.AddRange([0x84, 0x00, 0x00, 0x01, 0x00, (byte)answers, 0x00, 0x00, 0x00, 0x00]); // QR+AA, NOERROR; counts
         reply.AddRange(query[12..questionEnd].ToArray());
-        if (answers == 1)
+        for (var i = 0; i < answers; i++)
         {
             // Name by pointer to the question, A, IN, TTL 0 (never cached), 4 bytes of address.
             reply.AddRange([0xC0, 0x0C, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04]);
-            reply.AddRange(answer.GetAddressBytes());
+            reply.AddRange(addresses[i].GetAddressBytes());
         }
 
         return [.. reply];
@@ -98,7 +109,7 @@ public sealed class CountingDnsServer : IAsyncDisposable
             try
             {
                 var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, anySource, _stop.Token);
-                if (Reply(buffer.AsSpan(0, received.ReceivedBytes), Answer, out var name) is { } reply)
+                if (Reply(buffer.AsSpan(0, received.ReceivedBytes), Answers, out var name) is { } reply)
                 {
                     _queries.AddOrUpdate(name, 1, (_, count) => count + 1);
                     await _socket.SendToAsync(reply, SocketFlags.None, received.RemoteEndPoint, _stop.Token);

@@ -124,23 +124,7 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
             }
         }
 
-        start.Environment["FARM__SOCKS__LISTENERS__0"] = listener;
-        start.Environment["FARM__SESSIONLOG__PATH"] = Path.Combine(directory, "sessions.jsonl");
-        start.Environment["FARM__ADMIN__LISTEN"] = "127.0.0.1:0";
-        start.Environment["FARM__ADMIN__TOKEN"] = AdminTestToken.Value;
-        start.Environment["FARM__TELEMETRY__LISTEN"] = "127.0.0.1:0";
-        start.Environment["FARM__CLUSTER__PORT"] = "0";
-        start.Environment["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(directory, "ddata");
-        foreach (var (key, value) in TestCertificates.Environment())
-        {
-            start.Environment[key] = value;
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
+        SetEnvironment(start, directory, listener, environment);
         var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the node process");
         var bound = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Text.StringBuilder();
@@ -177,6 +161,40 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts a node that is expected to stop by itself; its exit code and diagnostics, or a failure after <paramref name="deadline"/>.</summary>
+    public static async Task<(int ExitCode, string Diagnostics)> RunUntilExitAsync(IDictionary<string, string> environment, TimeSpan deadline)
+    {
+        var directory = Directory.CreateTempSubdirectory("farm-node-process-").FullName;
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Farm.Node.dll")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        SetEnvironment(start, directory, "127.0.0.1:0", environment);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the node process");
+        try
+        {
+            var errors = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(deadline);
+            return (process.ExitCode, await errors);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>The node's exit code once it has exited by itself; null while it runs.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>SIGTERM, as an operator stops a node: it leaves the cluster before it exits.</summary>
     public async Task StopAsync()
     {
@@ -195,6 +213,26 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private static void SetEnvironment(ProcessStartInfo start, string directory, string listener, IDictionary<string, string> environment)
+    {
+        start.Environment["FARM__SOCKS__LISTENERS__0"] = listener;
+        start.Environment["FARM__SESSIONLOG__PATH"] = Path.Combine(directory, "sessions.jsonl");
+        start.Environment["FARM__ADMIN__LISTEN"] = "127.0.0.1:0";
+        start.Environment["FARM__ADMIN__TOKEN"] = AdminTestToken.Value;
+        start.Environment["FARM__TELEMETRY__LISTEN"] = "127.0.0.1:0";
+        start.Environment["FARM__CLUSTER__PORT"] = "0";
+        start.Environment["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(directory, "ddata");
+        foreach (var (key, value) in TestCertificates.Environment())
+        {
+            start.Environment[key] = value;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
     }
 
     [GeneratedRegex(@"SOCKS listener on (\S+)")]
