@@ -9,6 +9,11 @@ namespace Farm.Node.Authentication;
 /// <c>window</c> the source is refused without hashing for <c>backoff</c>. Other sources are never
 /// affected, so a guesser cannot lock a user out from elsewhere.
 /// <para>
+/// An IPv6 source is also counted in an aggregate per /48 (the usual single site's allocation), with
+/// <see cref="AggregateFactor"/> times the budget: otherwise the 65,536 /64s of one /48 would each get
+/// fresh attempts.
+/// </para>
+/// <para>
 /// A login refused because every hashing place was taken is not a wrong password: an honest client
 /// caught in someone else's flood must not be throttled for it. Such overflows have a budget of their
 /// own, <see cref="OverflowsPerFailure"/> times larger, only so that guessing against the cheap check
@@ -21,10 +26,17 @@ public sealed class PasswordFailureThrottle(int failures, TimeSpan window, TimeS
     /// <summary>Overflowed logins a source may have within the window for each wrong password it may have.</summary>
     public const int OverflowsPerFailure = 10;
 
+    /// <summary>A /48's budget, in sources' budgets: room for a site's many honest hosts, not for 65,536 fresh ones.</summary>
+    public const int AggregateFactor = 16;
+
+    /// <summary>The IPv6 prefix every source under it shares an aggregate budget with.</summary>
+    public const int AggregatePrefix = 48;
+
     /// <summary>Sweeps of forgotten sources start above this many tracked ones, so a spread attack cannot grow the table without end.</summary>
     private const int SweepAbove = 10_000;
 
     private readonly Dictionary<SourceKey, Entry> _sources = [];
+    private readonly Dictionary<SourceKey, Entry> _aggregates = [];
     private readonly Lock _gate = new();
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
 
@@ -38,7 +50,8 @@ public sealed class PasswordFailureThrottle(int failures, TimeSpan window, TimeS
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            return _sources.TryGetValue(SourceKey.Of(source, prefixes), out var entry) && entry.BlockedUntil > now;
+            return (_sources.TryGetValue(SourceKey.Of(source, prefixes), out var entry) && entry.BlockedUntil > now)
+                || (AggregateOf(source) is { } aggregate && _aggregates.TryGetValue(aggregate, out var shared) && shared.BlockedUntil > now);
         }
     }
 
@@ -52,35 +65,56 @@ public sealed class PasswordFailureThrottle(int failures, TimeSpan window, TimeS
     {
         var now = time.GetUtcNow();
         var key = SourceKey.Of(source, prefixes);
+        var aggregate = AggregateOf(source);
         lock (_gate)
         {
-            if (!_sources.TryGetValue(key, out var entry) || now - entry.WindowStart > window)
+            Count(_sources, key, now, failure, failures);
+            if (aggregate is { } shared)
             {
-                entry = new Entry(now, 0, 0, DateTimeOffset.MinValue);
+                Count(_aggregates, shared, now, failure, failures * AggregateFactor);
             }
 
-            entry = failure ? entry with { Failures = entry.Failures + 1 } : entry with { Overflows = entry.Overflows + 1 };
-            if (entry.Failures >= failures || entry.Overflows >= failures * OverflowsPerFailure)
-            {
-                entry = new Entry(now, 0, 0, now + backoff);
-            }
-
-            _sources[key] = entry;
             if (_sources.Count > SweepAbove && now - _lastSweep > window)
             {
                 _lastSweep = now;
-                Sweep(now);
+                Sweep(_sources, now);
+                Sweep(_aggregates, now);
             }
         }
     }
 
-    private void Sweep(DateTimeOffset now)
+    /// <summary>The /48 an IPv6 source shares a budget with; null for IPv4, loopback, or sources already grouped that wide.</summary>
+    private SourceKey? AggregateOf(IPAddress source)
     {
-        foreach (var (key, entry) in _sources)
+        var unmapped = source.Unmapped();
+        return unmapped.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !IPAddress.IsLoopback(unmapped) && prefixes.Ipv6 > AggregatePrefix
+            ? SourceKey.Of(unmapped, prefixes with { Ipv6 = AggregatePrefix })
+            : null;
+    }
+
+    private void Count(Dictionary<SourceKey, Entry> table, SourceKey key, DateTimeOffset now, bool failure, int limit)
+    {
+        if (!table.TryGetValue(key, out var entry) || now - entry.WindowStart > window)
+        {
+            entry = new Entry(now, 0, 0, DateTimeOffset.MinValue);
+        }
+
+        entry = failure ? entry with { Failures = entry.Failures + 1 } : entry with { Overflows = entry.Overflows + 1 };
+        if (entry.Failures >= limit || entry.Overflows >= limit * OverflowsPerFailure)
+        {
+            entry = new Entry(now, 0, 0, now + backoff);
+        }
+
+        table[key] = entry;
+    }
+
+    private void Sweep(Dictionary<SourceKey, Entry> table, DateTimeOffset now)
+    {
+        foreach (var (key, entry) in table)
         {
             if (entry.BlockedUntil <= now && now - entry.WindowStart > window)
             {
-                _sources.Remove(key);
+                table.Remove(key);
             }
         }
     }

@@ -113,6 +113,11 @@ public static class BindSession
             await SocksReplies.SendAsync(client, version, Socks5Reply.TtlExpired, null, kill).ConfigureAwait(false);
             return new BindResult(null, null, null, Socks5Reply.TtlExpired, null, "bind-timeout");
         }
+        catch (OperationCanceledException)
+        {
+            // Killed or evicted while it waited: an ending like any other, not a broken session.
+            return new BindResult(null, null, null, Socks5Reply.GeneralFailure, null, "killed");
+        }
         catch (SocketException e)
         {
             return new BindResult(null, null, null, e.SocketErrorCode.ToReply(), null, "bind-failed");

@@ -37,13 +37,13 @@ public sealed class Established : SessionStage
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var accepted = Connected.Admitted.Negotiated.Introduced.Accepted;
+        ticket.Relaying(accepted.Counters);
         if (Connected.Udp is { } udp)
         {
-            var udpOutcome = await udp.RunAsync(accepted.Client, settings, kill).ConfigureAwait(false);
+            var udpOutcome = await udp.RunAsync(accepted.Client, settings, accepted.Counters, kill).ConfigureAwait(false);
             return new Ended(this, KebabNames<RelayOutcome>.Of(udpOutcome)) { Graceful = udpOutcome == RelayOutcome.Completed };
         }
 
-        ticket.Relaying(accepted.Counters);
         var result = await Relay.RunAsync(accepted.Client, Connected.Upstream!, Connected.Admitted.Negotiated.Request.Pending, settings, accepted.Counters, kill).ConfigureAwait(false);
         return new Ended(this, KebabNames<RelayOutcome>.Of(result.Outcome)) { Graceful = result.Graceful };
     }

@@ -5,6 +5,7 @@ using Farm.Node.Sessions;
 using Farm.Node.Sources;
 using Farm.Shared.Admin;
 using Farm.Shared.Policy;
+using Farm.Shared.Socks;
 
 namespace Farm.Node.Flow;
 
@@ -115,6 +116,12 @@ public sealed class SessionFlow
         }
 
         Publish(admitted);
+        if (negotiated.Request.Command == SocksCommand.Bind)
+        {
+            // A BIND wait moves no byte: judged idle from here, it is evictable once it has waited EvictIdleAfter.
+            _ticket.Relaying(accepted.Counters);
+        }
+
         if (!(await Connected.CarryOutAsync(admitted, _services, _kill.Token).ConfigureAwait(false)).TryNext(out var connected, out ended))
         {
             return await SendOwedAsync(ended).ConfigureAwait(false);

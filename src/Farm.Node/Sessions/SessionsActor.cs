@@ -77,7 +77,10 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, open, cap, out var admission, out var evicted) is not { } ticket)
+        // The policy's per-network session limit bounds each source in it from the accept on, handshakes included;
+        // behind a PROXY listener the peer is the proxy, so only the request stage can apply it.
+        var sourceCap = accepted.Proxy is null ? policy.SourceSessionCap(remote.Address.Unmapped()) : null;
+        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, open, cap, sourceCap, out var admission, out var evicted) is not { } ticket)
         {
             var reason = RefusalOf(admission);
             Refuse(accepted, id, reason, reason, rule: null);

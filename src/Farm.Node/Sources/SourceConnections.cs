@@ -59,9 +59,10 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
     /// A ticket for <paramref name="session"/> when one more connection from <paramref name="source"/>
     /// fits its caps, else null and the cap it would exceed. When the node holds <paramref name="nodeCap"/>
     /// or more (<paramref name="nodeOpen"/>), it fits only by evicting another source's connection, which
-    /// is returned in <paramref name="evicted"/> for the caller to close.
+    /// is returned in <paramref name="evicted"/> for the caller to close. <paramref name="policyCap"/>, the
+    /// policy's <c>limit from NET sessions N</c> for this source, lowers the configured per-source cap.
     /// </summary>
-    public SourceTicket? TryOpen(IPAddress source, long session, int nodeOpen, int nodeCap, out SourceAdmission admission, out SourceTicket? evicted)
+    public SourceTicket? TryOpen(IPAddress source, long session, int nodeOpen, int nodeCap, int? policyCap, out SourceAdmission admission, out SourceTicket? evicted)
     {
         var key = SourceKey.Of(source, prefixes);
         evicted = null;
@@ -69,7 +70,7 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         {
             _sources.TryGetValue(key, out var counts);
             var pending = counts?.Pending.Count ?? 0;
-            admission = (counts?.Open ?? 0) >= _maxOpen ? SourceAdmission.OverSessionCap
+            admission = (counts?.Open ?? 0) >= Math.Min(_maxOpen, policyCap ?? int.MaxValue) ? SourceAdmission.OverSessionCap
                 : pending >= _maxPending ? SourceAdmission.OverHandshakeCap
                 : SourceAdmission.Admitted;
             if (admission == SourceAdmission.Admitted && nodeOpen >= nodeCap)
@@ -98,7 +99,7 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
 
     /// <summary>A ticket for <paramref name="session"/> when one more connection from <paramref name="source"/> fits its caps; the node is not full.</summary>
     public SourceTicket? TryOpen(IPAddress source, long session, out SourceAdmission admission) =>
-        TryOpen(source, session, 0, int.MaxValue, out admission, out _);
+        TryOpen(source, session, 0, int.MaxValue, null, out admission, out _);
 
     public int OpenFrom(IPAddress source)
     {

@@ -35,6 +35,8 @@ public sealed class UdpAssociation : IDisposable
     private IPEndPoint? _client;
     private TokenBucket? _upBucket;
     private TokenBucket? _downBucket;
+    private RelayCounters? _activity;
+    private TimeProvider _time = TimeProvider.System;
 
     private UdpAssociation(Socket socket, IPAddress clientAddress, IPEndPoint? declaredClient, CompiledPolicy policy, PolicyRequest request, NodeMetrics metrics, NameResolver resolver)
     {
@@ -65,9 +67,16 @@ public sealed class UdpAssociation : IDisposable
         return new UdpAssociation(socket, clientAddress, declaredClient, policy, request, metrics, resolver);
     }
 
-    /// <summary>Relays until the control connection closes, the idle deadline passes, or <paramref name="kill"/>.</summary>
-    public async Task<RelayOutcome> RunAsync(Socket control, RelaySettings settings, CancellationToken kill)
+    /// <summary>
+    /// Relays until the control connection closes, the idle deadline passes, or <paramref name="kill"/>.
+    /// Each datagram from the client or a remote it sent to stamps <paramref name="activity"/>, so that an
+    /// association silent either way for <c>Farm:Socks:EvictIdleAfter</c> is as evictable as an idle relay.
+    /// </summary>
+    public async Task<RelayOutcome> RunAsync(Socket control, RelaySettings settings, RelayCounters activity, CancellationToken kill)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        _activity = activity;
+        _time = settings.Time;
         if (settings.BytesPerSecond is { } rate)
         {
             _upBucket = new TokenBucket(rate, settings.Time);
@@ -158,10 +167,13 @@ public sealed class UdpAssociation : IDisposable
         var source = new IPEndPoint(from.Address.Unmapped(), from.Port);
         if (IsClient(source))
         {
+            // A stranger's datagram keeps nothing alive: only the client's and its remotes' count as activity.
+            _activity?.Touched(_time.GetTimestamp());
             await FromClientAsync(datagram, source, cancel).ConfigureAwait(false);
         }
         else if (_remotes.Contains(source) && _client is { } client)
         {
+            _activity?.Touched(_time.GetTimestamp());
             await ToClientAsync(datagram, source, client, cancel).ConfigureAwait(false);
         }
         else

@@ -69,4 +69,30 @@ public sealed class PasswordFailureThrottleTests
         Assert.False(throttle.IsThrottled(IPAddress.Parse("198.51.101.7")));
         Assert.True(throttle.IsThrottled(IPAddress.Parse("127.0.0.1")));
     }
+
+    /// <summary>Issue 16 LOW: a /48 holds 65,536 /64s; each must not bring a fresh budget of wrong passwords.</summary>
+    [Fact]
+    public void FailuresFromManySixtyFoursOfOneFortyEight_ThrottleTheWholeFortyEight_NotItsNeighbour()
+    {
+        const int perSource = 3;
+        var throttle = new PasswordFailureThrottle(perSource, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), _time);
+
+        // Each /64 stays under its own budget: one failure short of it.
+        var sixtyFours = perSource * PasswordFailureThrottle.AggregateFactor / (perSource - 1) + 1;
+        for (var i = 0; i < sixtyFours; i++)
+        {
+            var source = IPAddress.Parse($"2001:db8:7:{i:x}::1");
+            for (var f = 0; f < perSource - 1; f++)
+            {
+                throttle.RecordFailure(source);
+            }
+        }
+
+        Assert.True(throttle.IsThrottled(IPAddress.Parse("2001:db8:7:ffff::1")), "a fresh /64 of the guessing /48 was not throttled");
+        Assert.False(throttle.IsThrottled(IPAddress.Parse("2001:db8:8::1")));
+        Assert.False(throttle.IsThrottled(IPAddress.Parse("192.0.2.7")));
+
+        _time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        Assert.False(throttle.IsThrottled(IPAddress.Parse("2001:db8:7:ffff::1")));
+    }
 }

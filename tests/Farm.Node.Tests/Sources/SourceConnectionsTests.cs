@@ -26,7 +26,7 @@ public sealed class SourceConnectionsTests
         Admitted(sources, big, 3);
         Admitted(sources, big, 4);
 
-        var ticket = sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, out var admission, out var evicted);
+        var ticket = sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, policyCap: null, out var admission, out var evicted);
 
         Assert.Equal(SourceAdmission.Admitted, admission);
         Assert.NotNull(ticket);
@@ -46,7 +46,7 @@ public sealed class SourceConnectionsTests
         Admitted(sources, other, 1);
         Admitted(sources, Legit, 2);
 
-        Assert.Null(sources.TryOpen(Legit, 3, nodeOpen: 2, nodeCap: 2, out var admission, out var evicted));
+        Assert.Null(sources.TryOpen(Legit, 3, nodeOpen: 2, nodeCap: 2, policyCap: null, out var admission, out var evicted));
         Assert.Equal(SourceAdmission.OverNodeCap, admission);
         Assert.Null(evicted);
         Assert.Equal(1, sources.PendingFrom(other));
@@ -67,9 +67,9 @@ public sealed class SourceConnectionsTests
         var pending = Admitted(sources, relaying, 4);
 
         // Only the one pending handshake can go; the rest are past their handshake and not relaying.
-        Assert.NotNull(sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, out _, out var evicted));
+        Assert.NotNull(sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, policyCap: null, out _, out var evicted));
         Assert.Same(pending, evicted);
-        Assert.Null(sources.TryOpen(Legit, 6, nodeOpen: 4, nodeCap: 4, out var admission, out evicted));
+        Assert.Null(sources.TryOpen(Legit, 6, nodeOpen: 4, nodeCap: 4, policyCap: null, out var admission, out evicted));
         Assert.Equal(SourceAdmission.OverNodeCap, admission);
         Assert.Null(evicted);
         Assert.Equal(4, sources.OpenFrom(relaying));
@@ -85,7 +85,7 @@ public sealed class SourceConnectionsTests
         Assert.True(Admitted(sources, IPAddress.Parse("198.51.100.1"), 3).HandshakeDone());
         var laterPending = Admitted(sources, IPAddress.Parse("198.51.100.2"), 4);
 
-        sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, out _, out var evicted);
+        sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, policyCap: null, out _, out var evicted);
 
         Assert.Same(earlier, evicted);
         Assert.NotSame(laterPending, evicted);
@@ -98,7 +98,7 @@ public sealed class SourceConnectionsTests
         var hog = IPAddress.Parse("198.51.100.1");
         var victim = Admitted(sources, hog, 1);
         var kept = Admitted(sources, hog, 2);
-        var newcomer = sources.TryOpen(Legit, 3, nodeOpen: 2, nodeCap: 2, out _, out var evicted);
+        var newcomer = sources.TryOpen(Legit, 3, nodeOpen: 2, nodeCap: 2, policyCap: null, out _, out var evicted);
         Assert.Same(victim, evicted);
 
         victim.Close();
@@ -125,14 +125,14 @@ public sealed class SourceConnectionsTests
         busy.Activity.Touched(time.GetTimestamp());
 
         // 70 s idle, 40 s idle, 0 s idle: only the first is idle long enough.
-        Assert.NotNull(sources.TryOpen(Legit, 4, nodeOpen: 3, nodeCap: 3, out _, out var evicted));
+        Assert.NotNull(sources.TryOpen(Legit, 4, nodeOpen: 3, nodeCap: 3, policyCap: null, out _, out var evicted));
         Assert.Same(idlest.Ticket, evicted);
         Assert.Equal(EvictionReason.IdleRelay, evicted!.EvictedFor);
-        Assert.Null(sources.TryOpen(IPAddress.Parse("192.0.2.11"), 5, nodeOpen: 3, nodeCap: 3, out var admission, out evicted));
+        Assert.Null(sources.TryOpen(IPAddress.Parse("192.0.2.11"), 5, nodeOpen: 3, nodeCap: 3, policyCap: null, out var admission, out evicted));
         Assert.Equal(SourceAdmission.OverNodeCap, admission);
 
         time.Advance(TimeSpan.FromSeconds(20));
-        Assert.NotNull(sources.TryOpen(IPAddress.Parse("192.0.2.11"), 5, nodeOpen: 3, nodeCap: 3, out _, out evicted));
+        Assert.NotNull(sources.TryOpen(IPAddress.Parse("192.0.2.11"), 5, nodeOpen: 3, nodeCap: 3, policyCap: null, out _, out evicted));
         Assert.Same(idle.Ticket, evicted);
 
         idlest.Ticket.Close();

@@ -295,6 +295,30 @@ public sealed class CompiledPolicy
         _groups.TryGetValue(group, out var members) && members.Contains(user);
 
     /// <summary>The session limits that count a new session from this client and user (not the node-wide one).</summary>
+    /// <summary>
+    /// The fewest sessions any <c>limit from NET sessions N</c> covering <paramref name="client"/> allows, or
+    /// null when none covers it: a network's sessions together never exceed N, so neither do one source's.
+    /// </summary>
+    public int? SourceSessionCap(IPAddress client)
+    {
+        int? cap = null;
+        if (Limits.SessionLimits.Count == 0)
+        {
+            return cap;
+        }
+
+        var key = IpKey.From(client);
+        foreach (var limit in Limits.SessionLimits)
+        {
+            if (limit.Subject is SourceSubject s && new AddressSet([s.Network]).Contains(key) && (cap is not { } c || limit.MaxSessions < c))
+            {
+                cap = limit.MaxSessions;
+            }
+        }
+
+        return cap;
+    }
+
     public IReadOnlyList<SessionLimit> SessionLimitsFor(IPAddress client, string? user)
     {
         if (Limits.SessionLimits.Count == 0)
