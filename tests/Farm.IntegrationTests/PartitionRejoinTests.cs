@@ -151,7 +151,8 @@ public sealed class PartitionRejoinTests(ITestOutputHelper output) : IAsyncLifet
 
     private void Start(string host, string project, Dictionary<string, string> settings)
     {
-        var environment = new Dictionary<string, string>(TestCertificates.Environment())
+        // Each member's certificate names the address it advertises in its namespace.
+        var environment = new Dictionary<string, string>(TestCertificates.FarmFor($"partition-{host}", [_network!.Address(host), host], "lighthouse", "socks").Environment())
         {
             ["FARM__CLUSTER__HOSTNAME"] = "0.0.0.0",
             ["FARM__CLUSTER__PUBLICHOSTNAME"] = _network!.Address(host),

@@ -25,7 +25,6 @@ public sealed class NodeHost : IAsyncDisposable
         _directory = directory;
         Socks = host.Services.GetRequiredService<SocksListenerSockets>().Endpoints[0];
         Admin = host.Services.GetRequiredService<AdminServer>().Endpoint!.ToString();
-        ClusterAddress = Akka.Cluster.Cluster.Get(host.Services.GetRequiredService<ActorSystem>()).SelfAddress.ToString();
     }
 
     public IPEndPoint Socks { get; }
@@ -33,7 +32,8 @@ public sealed class NodeHost : IAsyncDisposable
     public string Admin { get; }
 
     /// <summary>This node's own cluster address (<c>akka.tcp://farm@127.0.0.1:port</c>): a standalone node is a one-member farm.</summary>
-    public string ClusterAddress { get; }
+    public string ClusterAddress =>
+        Akka.Cluster.Cluster.Get(_host.Services.GetRequiredService<Farm.Shared.Cluster.IClusterSystem>().Current ?? throw new InvalidOperationException("the node has no cluster incarnation")).SelfAddress.ToString();
 
     public string SessionLogPath => Path.Combine(_directory.FullName, "sessions.jsonl");
 
