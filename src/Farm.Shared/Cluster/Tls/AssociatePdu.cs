@@ -22,7 +22,7 @@ public static class AssociatePdu
     {
         try
         {
-            if (Field(pdu, Instruction) is not { } control)
+            if (ProtoFields.Scalar(pdu, Instruction) is not { } control)
             {
                 return null;
             }
@@ -47,7 +47,7 @@ public static class AssociatePdu
                 }
             }
 
-            if (command != Associate || handshake is null || Field(handshake, Origin) is not { } origin)
+            if (command != Associate || handshake is null || ProtoFields.Scalar(handshake, Origin) is not { } origin)
             {
                 return null;
             }
@@ -77,26 +77,5 @@ public static class AssociatePdu
         {
             return null;
         }
-    }
-
-    /// <summary>The last length-delimited field <paramref name="number"/> of the message in <paramref name="message"/>.</summary>
-    private static ByteString? Field(ByteString message, int number)
-    {
-        ByteString? found = null;
-        var input = message.CreateCodedInput();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            if (WireFormat.GetTagFieldNumber(tag) == number && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
-            {
-                found = input.ReadBytes();
-            }
-            else
-            {
-                input.SkipLastField();
-            }
-        }
-
-        return found;
     }
 }

@@ -25,15 +25,15 @@ public static class ClusterCommandPdu
     {
         try
         {
-            if (Scalar(pdu, 1) is not { } payload)
+            if (ProtoFields.Scalar(pdu, 1) is not { } payload)
             {
                 return ClusterCommand.Other;
             }
 
-            var message = Merged(Merged(payload, 2), 2);
-            var bytes = Scalar(message, 1) ?? ByteString.Empty;
-            var serializer = Varint(message, 2);
-            var manifest = (Scalar(message, 3) ?? ByteString.Empty).ToStringUtf8();
+            var message = ProtoFields.Merged(ProtoFields.Merged(payload, 2), 2);
+            var bytes = ProtoFields.Scalar(message, 1) ?? ByteString.Empty;
+            var serializer = ProtoFields.Varint(message, 2);
+            var manifest = (ProtoFields.Scalar(message, 3) ?? ByteString.Empty).ToStringUtf8();
             for (var depth = 0; serializer == SelectionSerializerId; depth++)
             {
                 if (depth == MaxSelectionDepth)
@@ -42,10 +42,10 @@ public static class ClusterCommandPdu
                 }
 
                 // A SelectionEnvelope: its Payload (field 1) carries the enclosed message.
-                var enclosed = Merged(bytes, 1);
-                bytes = Scalar(enclosed, 1) ?? ByteString.Empty;
-                serializer = Varint(enclosed, 2);
-                manifest = (Scalar(enclosed, 3) ?? ByteString.Empty).ToStringUtf8();
+                var enclosed = ProtoFields.Merged(bytes, 1);
+                bytes = ProtoFields.Scalar(enclosed, 1) ?? ByteString.Empty;
+                serializer = ProtoFields.Varint(enclosed, 2);
+                manifest = (ProtoFields.Scalar(enclosed, 3) ?? ByteString.Empty).ToStringUtf8();
             }
 
             return manifest switch
@@ -64,77 +64,9 @@ public static class ClusterCommandPdu
 
     private static ClusterCommand JoinOf(ByteString join)
     {
-        var address = Merged(Merged(join, 1), 1);
-        var host = Scalar(address, 2)?.ToStringUtf8();
-        var port = Varint(address, 3);
+        var address = ProtoFields.Merged(ProtoFields.Merged(join, 1), 1);
+        var host = ProtoFields.Scalar(address, 2)?.ToStringUtf8();
+        var port = ProtoFields.Varint(address, 3);
         return host is { Length: > 0 } ? ClusterCommand.JoinAs(host, (int)port) : ClusterCommand.Unreadable;
-    }
-
-    /// <summary>Every occurrence of embedded message field <paramref name="number"/>, concatenated: protobuf's merge.</summary>
-    private static ByteString Merged(ByteString message, int number)
-    {
-        List<ByteString>? parts = null;
-        var input = message.CreateCodedInput();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            if (WireFormat.GetTagFieldNumber(tag) == number && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
-            {
-                (parts ??= []).Add(input.ReadBytes());
-            }
-            else
-            {
-                input.SkipLastField();
-            }
-        }
-
-        return parts switch
-        {
-            null => ByteString.Empty,
-            [var only] => only,
-            _ => ByteString.CopyFrom([.. parts.SelectMany(p => p.ToByteArray())]),
-        };
-    }
-
-    /// <summary>The last occurrence of length-delimited scalar field <paramref name="number"/> (bytes or string), or null.</summary>
-    private static ByteString? Scalar(ByteString message, int number)
-    {
-        ByteString? found = null;
-        var input = message.CreateCodedInput();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            if (WireFormat.GetTagFieldNumber(tag) == number && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
-            {
-                found = input.ReadBytes();
-            }
-            else
-            {
-                input.SkipLastField();
-            }
-        }
-
-        return found;
-    }
-
-    /// <summary>The last occurrence of varint field <paramref name="number"/>, or 0 (proto3's default).</summary>
-    private static ulong Varint(ByteString message, int number)
-    {
-        var found = 0UL;
-        var input = message.CreateCodedInput();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            if (WireFormat.GetTagFieldNumber(tag) == number && WireFormat.GetTagWireType(tag) == WireFormat.WireType.Varint)
-            {
-                found = input.ReadUInt64();
-            }
-            else
-            {
-                input.SkipLastField();
-            }
-        }
-
-        return found;
     }
 }
