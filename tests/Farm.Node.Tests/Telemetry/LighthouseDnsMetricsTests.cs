@@ -33,13 +33,14 @@ public sealed partial class LighthouseDnsMetricsTests
             scrape = await TryScrapeAsync(http, metrics);
         }
 
+        // The metrics endpoint can answer before the DNS listener is bound; a flood sent then is lost.
+        Assert.True(await AnswersAsync(dns), "the lighthouse's DNS listener never answered a query");
+
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
         for (var id = 0; id < 200; id++)
         {
-            // The apex, ANY: the largest answer the zone has.
-            byte[] query = [(byte)(id >> 8), (byte)id, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 4, .. "farm"u8, 4, .. "test"u8, 0, 0, 255, 0, 1];
-            await socket.SendToAsync(query, SocketFlags.None, dns);
+            await socket.SendToAsync(ApexAnyQuery(id), SocketFlags.None, dns);
         }
 
         await Task.Delay(500);
@@ -48,6 +49,37 @@ public sealed partial class LighthouseDnsMetricsTests
         var dropped = Counter(scrape, "drop");
         var slipped = Counter(scrape, "slip");
         Assert.True(dropped >= 60 && slipped >= 60, $"dropped {dropped}, slipped {slipped} of 200 from one source:\n{scrape}");
+    }
+
+    // The apex, ANY: the largest answer the zone has.
+    private static byte[] ApexAnyQuery(int id) =>
+        [(byte)(id >> 8), (byte)id, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 4, .. "farm"u8, 4, .. "test"u8, 0, 0, 255, 0, 1];
+
+    private static async Task<bool> AnswersAsync(IPEndPoint dns)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.3"), 0));
+        var reply = new byte[65535];
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            await probe.SendToAsync(ApexAnyQuery(attempt), SocketFlags.None, dns);
+            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                await probe.ReceiveAsync(reply, SocketFlags.None, wait.Token);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (SocketException)
+            {
+                // Port unreachable from an earlier probe: not bound yet.
+                await Task.Delay(500);
+            }
+        }
+
+        return false;
     }
 
     private static long Counter(string scrape, string action) =>
