@@ -11,7 +11,7 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.Services.AddLighthouseTelemetry(builder.Configuration);
 builder.Services.AddLighthouse(builder.Configuration);
 builder.Services.AddFarmDns(builder.Configuration);
-builder.Services.AddLighthouseDiscovery();
+builder.Services.AddLighthouseDiscovery(builder.Configuration);
 builder.Services.AddFarmAdmin(builder.Configuration);
 using var host = builder.Build();
 if (host.Services.FindClusterTlsProblem() is { } tlsProblem)

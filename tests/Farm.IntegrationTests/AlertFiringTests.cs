@@ -7,20 +7,21 @@ namespace Farm.IntegrationTests;
 
 /// <summary>
 /// The repository's alert rules in a real Prometheus against a real farm: when one of two SOCKS nodes
-/// dies, "too few SOCKS nodes" and "member lost" fire, although service discovery drops the dead node at
-/// once. The test runs a copy of ops/prometheus/rules with every <c>for:</c> shortened to seconds and the
+/// dies, "too few SOCKS nodes" and "member lost" fire, and discovery keeps the lost node as a target so
+/// that "member down" fires for it too. The test runs a copy of ops/prometheus/rules with every <c>for:</c> shortened to seconds and the
 /// farm's minimum set to this farm's two nodes; the expressions are the repository's.
 /// </summary>
 public sealed partial class AlertFiringTests(ITestOutputHelper output) : ClusterTestBase(output)
 {
     private const string Alert = "FarmTooFewSocksNodes";
     private const string Lost = "FarmMemberLost";
+    private const string Down = "FarmMemberDown";
     private const string ShortFor = "3s";
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FireWithin = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task OneOfTwoSocksNodesKilled_TooFewSocksNodesAndMemberLostFire()
+    public async Task OneOfTwoSocksNodesKilled_TooFewSocksNodesMemberLostAndMemberDownFire()
     {
         await Farm.StartAllAsync("client pass from 127.0.0.0/8\npass connect from 127.0.0.0/8 to any\n", nodes: 2);
         var rules = Directory.CreateTempSubdirectory("farm-alert-rules-");
@@ -52,7 +53,13 @@ public sealed partial class AlertFiringTests(ITestOutputHelper output) : Cluster
                     Output.WriteLine($"{name} firing {killedAt.Elapsed.TotalSeconds:F1} s after SIGKILL (for: {ShortFor}, 1 s scrape and evaluation)");
                 }
 
-                // The cluster has removed the node and discovery no longer lists it: the alerts must not resolve.
+                // The cluster has removed the node; discovery lists it as lost, so its up is 0 where a dropped
+                // target would have no series at all.
+                await WaitUntilAsync($"{Down} firing for the lost node", FireWithin, async () =>
+                    (await prometheus.AlertsAsync()).Any(a => a.Name == Down && a.State == "firing" && a.Labels.GetValueOrDefault("member_state") == "lost"));
+                Output.WriteLine($"{Down} firing {killedAt.Elapsed.TotalSeconds:F1} s after SIGKILL");
+
+                // The alerts must not resolve while the node stays dead.
                 await Task.Delay(TimeSpan.FromSeconds(10));
                 var alerts = await prometheus.AlertsAsync();
                 var tooFew = Assert.Single(alerts, a => a.Name == Alert);
@@ -61,7 +68,9 @@ public sealed partial class AlertFiringTests(ITestOutputHelper output) : Cluster
                 var lost = Assert.Single(alerts, a => a.Name == Lost);
                 Assert.Equal(("firing", "socks"), (lost.State, lost.Labels["member_role"]));
                 Assert.Equal("A socks member was lost from the cluster", lost.Annotations["summary"]);
-                Assert.All(new[] { tooFew, lost }, a => Assert.False(string.IsNullOrWhiteSpace(a.Annotations["runbook"])));
+                var down = Assert.Single(alerts, a => a.Name == Down);
+                Assert.Equal(("firing", "node2"), (down.State, down.Labels["node"]));
+                Assert.All(new[] { tooFew, lost, down }, a => Assert.False(string.IsNullOrWhiteSpace(a.Annotations["runbook"])));
             }
             finally
             {

@@ -91,7 +91,8 @@ public sealed class TwoLighthousesTests(ITestOutputHelper output) : ClusterTestB
         Assert.Equal(["ns1.farm.test.", "ns2.farm.test."], (await Dig.ShortAsync(Farm.DnsAddressOf(2), Farm.DnsPortOf(2), FarmHarness.Domain, "NS")).Order());
         var pac = await CurlAsync(Farm.TelemetryUrl(FarmHarness.LighthouseNameOf(2)) + "/proxy.pac");
         Assert.All(new[] { 1, 2 }, n => Assert.Contains($"SOCKS5 {Farm.SocksProxy(n)}", pac, StringComparison.Ordinal));
-        var targets = await DiscoveredTargetsAsync(2, t => t.Contains(Farm.Telemetry(1)) && t.Contains(Farm.Telemetry(2)) && !t.Contains(Farm.LighthouseTelemetry));
+        // The killed lighthouse is no member target any more, but stays listed as lost (Farm:Discovery:KeepLostFor).
+        var targets = await DiscoveredTargetsAsync(2, t => t.Contains(Farm.Telemetry(1)) && t.Contains(Farm.Telemetry(2)) && !t.Contains(Farm.LighthouseTelemetry) && t.Contains($"{Farm.LighthouseTelemetry} lost"));
         Assert.Contains(Farm.Telemetry(1), targets);
 
         // The applied version is the one the farm enforces: node 1 takes it too.
@@ -109,14 +110,18 @@ public sealed class TwoLighthousesTests(ITestOutputHelper output) : ClusterTestB
         return result.Output;
     }
 
-    /// <summary>The targets lighthouse <paramref name="lighthouse"/>'s /sd/prometheus lists (through curl), once they satisfy <paramref name="expected"/>.</summary>
+    /// <summary>
+    /// The targets lighthouse <paramref name="lighthouse"/>'s /sd/prometheus lists (through curl), once they satisfy
+    /// <paramref name="expected"/>: a member as its address, a lost member as its address followed by " lost".
+    /// </summary>
     private async Task<List<string>> DiscoveredTargetsAsync(int lighthouse, Func<List<string>, bool> expected)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             using var json = JsonDocument.Parse(await CurlAsync(Farm.TelemetryUrl(FarmHarness.LighthouseNameOf(lighthouse)) + "/sd/prometheus"));
-            List<string> targets = [.. json.RootElement.EnumerateArray().SelectMany(group => group.GetProperty("targets").EnumerateArray().Select(t => t.GetString()!))];
+            List<string> targets = [.. json.RootElement.EnumerateArray().SelectMany(group => group.GetProperty("targets").EnumerateArray().Select(t =>
+                group.GetProperty("labels").TryGetProperty("member_state", out var state) ? $"{t.GetString()} {state.GetString()}" : t.GetString()!))];
             if (expected(targets))
             {
                 return targets;

@@ -1,5 +1,6 @@
 using Farm.Lighthouse.Dns;
 using Farm.Shared.Telemetry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,9 +12,12 @@ namespace Farm.Lighthouse.Discovery;
 /// </summary>
 public static class DiscoveryHosting
 {
-    public static IServiceCollection AddLighthouseDiscovery(this IServiceCollection services)
+    public static IServiceCollection AddLighthouseDiscovery(this IServiceCollection services, IConfiguration configuration)
     {
+        var options = configuration.GetSection(DiscoveryOptions.Section).Get<DiscoveryOptions>() ?? new DiscoveryOptions();
         services.TryAddSingleton<FarmDirectory>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new LostScrapeTargets(options.KeepLostFor, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ProxyAutoConfig>();
         services.AddSingleton<ITelemetryRoutes, DiscoveryRoutes>();
         return services;

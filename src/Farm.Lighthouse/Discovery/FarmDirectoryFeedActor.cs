@@ -26,6 +26,7 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly FarmDirectory _directory;
     private readonly MemberLosses _losses;
+    private readonly LostScrapeTargets _lostTargets;
     private readonly DnsProbeOptions _probe;
     private readonly CancellationTokenSource _stopping = new();
     private MembershipView _view = MembershipView.Empty;
@@ -35,10 +36,11 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
     // Bumped by every lost association: a round that started before it must not clear the lost node.
     private long _epoch;
 
-    public FarmDirectoryFeedActor(FarmDirectory directory, MemberLosses losses, DnsProbeOptions probe)
+    public FarmDirectoryFeedActor(FarmDirectory directory, MemberLosses losses, LostScrapeTargets lostTargets, DnsProbeOptions probe)
     {
         _directory = directory;
         _losses = losses;
+        _lostTargets = lostTargets;
         _probe = probe;
         _tally = ProbeTally.Start(probe.FailuresToDrop);
         Receive<ClusterEvent.CurrentClusterState>(state =>
@@ -52,14 +54,18 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
         });
         Receive<ClusterEvent.MemberRemoved>(removed =>
         {
+            var key = NodeAdvertisement.EntryKey(removed.Member.UniqueAddress);
             if (MemberLosses.IsLoss(removed.PreviousStatus))
             {
                 _losses.Record(removed.Member);
                 _log.Warning("member {0} lost: removed from the cluster without leaving", removed.Member.Address);
+                if (_view.Advertisements.TryGetValue(key, out var last) && last.Metrics is { } metrics)
+                {
+                    _lostTargets.Remember(last.Name, last.Role, metrics);
+                }
             }
 
             Show(_view.WithMember(removed.Member));
-            var key = NodeAdvertisement.EntryKey(removed.Member.UniqueAddress);
             _replicator.Tell(Dsl.Update(NodeAdvertisement.Key, LWWDictionary<string, NodeAdvertisement>.Empty, WriteLocal.Instance,
                 entries => entries.Remove(_cluster.SelfUniqueAddress, key)));
         });
@@ -178,7 +184,8 @@ public static class FarmDirectoryFeedActorHosting
         {
             var directory = resolver.GetService<FarmDirectory>();
             var losses = resolver.GetService<MemberLosses>();
+            var lostTargets = resolver.GetService<LostScrapeTargets>();
             var probe = resolver.GetService<IOptions<DnsOptions>>().Value.Probe;
-            registry.Register<FarmDirectoryFeedActor>(system.ActorOf(Props.Create(() => new FarmDirectoryFeedActor(directory, losses, probe)), "farm-directory"));
+            registry.Register<FarmDirectoryFeedActor>(system.ActorOf(Props.Create(() => new FarmDirectoryFeedActor(directory, losses, lostTargets, probe)), "farm-directory"));
         });
 }

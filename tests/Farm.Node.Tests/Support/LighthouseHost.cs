@@ -44,7 +44,7 @@ public sealed class LighthouseHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddLighthouseTelemetry(builder.Configuration);
         builder.Services.AddLighthouse(builder.Configuration);
-        builder.Services.AddLighthouseDiscovery();
+        builder.Services.AddLighthouseDiscovery(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
         return new LighthouseHost(host, port);
