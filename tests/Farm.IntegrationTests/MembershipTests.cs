@@ -6,7 +6,7 @@ namespace Farm.IntegrationTests;
 public sealed class MembershipTests(ITestOutputHelper output) : ClusterTestBase(output)
 {
     [Fact]
-    public async Task KilledNode_IsDownedForItsRefusedPort_FarmKeepsServing_AndRestartedNodeRejoins()
+    public async Task KilledNode_IsDownedForItsRefusedPort_FarmKeepsServing_AndRestartedNodeRejoins_EvenAtOnce()
     {
         await Farm.StartAllAsync(FarmPolicies.Allow(Server.Endpoint.Port));
         var lighthouse = Farm.Lighthouse!;
@@ -27,6 +27,16 @@ public sealed class MembershipTests(ITestOutputHelper output) : ClusterTestBase(
         var restarted = Farm.StartNode(2);
         await FarmHarness.WaitMemberReadyAsync(restarted, victim);
         await restarted.WaitForPolicyAsync(version, Converge);
+        await AssertRefusedAsync(2);
+
+        // Restarted at once after SIGKILL, while the farm still holds the old incarnation as a member: the new
+        // one must not be turned away for good (Akka removes the old incarnation first, the node retries its join).
+        restarted.KillHard();
+        var immediately = Farm.StartNode(2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await FarmHarness.WaitMemberReadyAsync(immediately, victim);
+        await immediately.WaitForPolicyAsync(version, Converge);
+        Output.WriteLine($"restarted at once after SIGKILL: Up and enforcing version {version} after {clock.Elapsed.TotalSeconds:F1} s");
         await AssertRefusedAsync(2);
     }
 
