@@ -72,7 +72,8 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         using var cancel = new CancellationTokenSource();
         var outer = _running;
 
-        // Ctrl-C ends the running command (a tail, a drain wait); at the shell's prompt it ends farmctl.
+        // Ctrl-C ends the running command (a tail, a drain wait); at a piped shell's prompt it ends farmctl (a
+        // terminal's prompt reads it as a key that drops the line).
         _running = shell ? null : cancel;
         try
         {

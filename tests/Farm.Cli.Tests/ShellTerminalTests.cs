@@ -82,6 +82,24 @@ public sealed partial class ShellTerminalTests : IAsyncLifetime
         Assert.Equal(["node sttus", "history", "node status"], await File.ReadAllLinesAsync(HistoryFile));
     }
 
+    [Fact]
+    public async Task CtrlC_WhileACommandRuns_EndsTheCommand_TheShellReadsOn()
+    {
+        await using var terminal = PseudoTerminal.Start([_node.Admin, "shell"], Environment);
+        await terminal.WaitForAsync(s => s.Contains(Prompt, StringComparison.Ordinal), "the prompt");
+
+        await terminal.TypeAsync("cluster tail" + Enter);
+        await terminal.WaitForAsync(s => s.Contains(_node.ClusterAddress, StringComparison.Ordinal), "the tail streaming this member's events");
+
+        await terminal.TypeAsync(CtrlC);
+        await terminal.WaitForAsync(s => s[s.LastIndexOf(_node.ClusterAddress, StringComparison.Ordinal)..].Contains(Prompt, StringComparison.Ordinal), "the prompt back after the tail");
+
+        await terminal.TypeAsync("node status" + Enter);
+        await terminal.WaitForAsync(s => Ran(s, 1), "node status run");
+        await terminal.TypeAsync(CtrlD);
+        Assert.Equal(0, await terminal.ExitCodeAsync());
+    }
+
     /// <summary>The command ran <paramref name="times"/> times and the prompt is back after it.</summary>
     private bool Ran(string screen, int times)
     {
