@@ -72,7 +72,8 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
         using var cancel = new CancellationTokenSource();
         var outer = _running;
 
-        // Ctrl-C ends the running command (a tail, a drain wait); at the shell's prompt it ends farmctl.
+        // Ctrl-C ends the running command (a tail, a drain wait); at a piped shell's prompt it ends farmctl (a
+        // terminal's prompt reads it as a key that drops the line).
         _running = shell ? null : cancel;
         try
         {
@@ -94,8 +95,17 @@ public sealed class FarmCtl(TextReader input, TextWriter output, TextWriter erro
 
         invocation.Shell = await invocation.ShellDefaultsAsync(parse).ConfigureAwait(false);
         var history = ShellHistory.Open(ShellHistory.PathFrom(environment), error);
-        var prompt = Console.IsInputRedirected ? null : $"farmctl {invocation.Endpoint}> ";
-        return await new InteractiveShell(input, output, history, prompt, words => RunShellLineAsync(invocation, words)).RunAsync().ConfigureAwait(false);
+        ILineReader lines = Console.IsInputRedirected
+            ? new PipedLineReader(input)
+            : new TerminalLineReader(Console.IsOutputRedirected ? error : output, $"farmctl {invocation.Endpoint}> ", history, text => Completions(invocation, text));
+        return await new InteractiveShell(lines, output, history, words => RunShellLineAsync(invocation, words)).RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>What may stand at the end of <paramref name="text"/> typed in the shell: the shell's own words first, then the tree's.</summary>
+    private static IEnumerable<string> Completions(Invocation invocation, string text)
+    {
+        var tree = CommandTree.Build(invocation, (_, _) => Task.FromResult(0)).Parse(text, Parsing).GetCompletions(text.Length).Select(c => c.Label);
+        return text.TrimStart().Contains(' ', StringComparison.Ordinal) ? tree : tree.Concat(InteractiveShell.Words);
     }
 
     /// <summary>In the shell a failed command is reported and the shell reads on.</summary>
