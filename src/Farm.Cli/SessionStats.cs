@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Farm.Shared.Records;
 
 namespace Farm.Cli;
 
 /// <summary>
-/// Summarises session-record JSON lines (the node's <c>SessionRecordJson</c> shape) over a time
+/// Summarises session-record JSON lines, read as the node's own <see cref="SessionRecord"/>, over a time
 /// window. Lines that are not records (diagnostics mixed into a log) are counted and skipped.
 /// </summary>
 public sealed class SessionStats(DateTimeOffset? since, DateTimeOffset? until, int top)
@@ -42,10 +43,9 @@ public sealed class SessionStats(DateTimeOffset? since, DateTimeOffset? until, i
 
         try
         {
-            using var document = JsonDocument.Parse(line);
-            Add(document.RootElement);
+            Add(JsonSerializer.Deserialize(line, SessionRecordJsonContext.Default.SessionRecord)!);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or NotSupportedException)
         {
             _skipped++;
         }
@@ -68,52 +68,44 @@ public sealed class SessionStats(DateTimeOffset? since, DateTimeOffset? until, i
         Top(_denials, int.MaxValue),
         Top(_nodes, int.MaxValue));
 
-    private void Add(JsonElement record)
+    private void Add(SessionRecord record)
     {
-        var time = record.GetProperty("time").GetDateTimeOffset();
+        var time = record.Time;
         if (time < since || time >= until)
         {
             return;
         }
 
-        var kind = record.GetProperty("kind").GetString() ?? "session";
-        var outcome = record.GetProperty("outcome").GetString() ?? "unknown";
-        var up = Number(record, "bytes_up");
-        var down = Number(record, "bytes_down");
+        var (up, down) = (record.BytesUp, record.BytesDown);
         _records++;
         _first = _first is null || time < _first ? time : _first;
         _last = _last is null || time > _last ? time : _last;
         _bytesUp += up;
         _bytesDown += down;
-        Count(_outcomes, outcome, up, down);
-        Count(_clients, HostOf(Text(record, "client") ?? "unknown"), up, down);
-        Count(_nodes, Text(record, "node") ?? "unknown", up, down);
-        if (kind == "client")
+        Count(_outcomes, record.Outcome, up, down);
+        Count(_clients, HostOf(record.Client), up, down);
+        Count(_nodes, record.Node, up, down);
+        var refusedClient = record.Kind == "client";
+        if (refusedClient)
         {
             _refusedClients++;
         }
         else
         {
             _sessions++;
-            Count(_users, Text(record, "user") ?? "(no user)", up, down);
-            if (Text(record, "destination") is { } destination)
+            Count(_users, record.User ?? "(no user)", up, down);
+            if (record.Destination is { } destination)
             {
                 Count(_destinations, destination, up, down);
             }
         }
 
-        if (kind == "client" || Text(record, "decision") == "block")
+        if (refusedClient || record.Decision == "block")
         {
             _denied++;
-            Count(_denials, Text(record, "rule") ?? (kind == "client" ? outcome : "default"), up, down);
+            Count(_denials, record.Rule ?? (refusedClient ? record.Outcome : "default"), up, down);
         }
     }
-
-    private static string? Text(JsonElement record, string name) =>
-        record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static long Number(JsonElement record, string name) =>
-        record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
 
     /// <summary>Clients are counted per address: each connection has its own source port.</summary>
     private static string HostOf(string endpoint)

@@ -4,6 +4,7 @@ using Farm.Admin.Policy;
 using Farm.Node.Dialing;
 using Farm.Node.Listening;
 using Farm.Node.Policy;
+using Farm.Node.Sessions;
 using Farm.Shared.Admin;
 using Farm.Shared.Policy;
 using Farm.Shared.Replication;
@@ -12,7 +13,8 @@ namespace Farm.Node.Admin;
 
 /// <summary>
 /// The node's policy palette: it enforces its <see cref="PolicyHolder"/>'s version, reloads its own policy file
-/// (with its opt-ins), and tests a request as its sessions would decide it, names resolved by its own resolver.
+/// (with its opt-ins), and tests a request as its sessions would decide it, names resolved by its own resolver
+/// and session limits judged on its own open sessions.
 /// </summary>
 public sealed class ClusterPolicyAdmin(
     PolicyHolder holder,
@@ -20,7 +22,8 @@ public sealed class ClusterPolicyAdmin(
     PolicyFileSource source,
     PolicyApplier applier,
     NameResolver resolver,
-    SocksListenerSockets listeners) : ReplicatedPolicyAdmin(history, applier)
+    SocksListenerSockets listeners,
+    SessionServices sessions) : ReplicatedPolicyAdmin(history, applier)
 {
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
 
@@ -48,7 +51,8 @@ public sealed class ClusterPolicyAdmin(
         var resolved = PolicyTester.NameToResolve(snapshot.Policy, request, listener) is { } name
             ? await ResolveAsync(name, cancel).ConfigureAwait(false)
             : null;
-        return PolicyTester.Run(snapshot.Policy, snapshot.Version, view.Version == snapshot.Version ? view.Text : string.Empty, request, listener, resolved);
+        // Its limits are judged on this node's open sessions, as its next session's would be.
+        return PolicyTester.Run(snapshot.Policy, snapshot.Version, view.Version == snapshot.Version ? view.Text : string.Empty, request, listener, resolved, sessions.Limiter.OpenFor);
     }
 
     /// <summary>The name's addresses as the node's dialer would get them; null when it does not resolve.</summary>

@@ -89,7 +89,7 @@ public static class BindSession
                 peer = accepted;
                 peerEndPoint = (IPEndPoint)peer.RemoteEndPoint!;
                 var peerAddress = peerEndPoint.Address.Unmapped();
-                decision = policy.Decide(request with { Address = peerAddress });
+                decision = DecisionProcedure.OnPeer(policy, request, peerAddress);
                 if (allowed.Contains(peerAddress) && decision.Action == PolicyAction.Pass)
                 {
                     break;

@@ -70,10 +70,10 @@ public sealed class Admitted : SessionStage
             return Ended.Refused(negotiated, Socks5Reply.ConnectionNotAllowed, "refused", verdict.Decision) with { RefusedFor = verdict.Reason };
         }
 
-        var limits = policy.SessionLimitsFor(policyRequest.Client, policyRequest.User);
+        var limits = DecisionProcedure.OnLimits(policy, policyRequest).Applicable;
         if (limits.Count > 0 && !limiter.TryAcquire(limits, out var exceeded))
         {
-            return Ended.Refused(negotiated, Socks5Reply.ConnectionNotAllowed, "session-limit", verdict.Decision) with { Rule = $"limit line {exceeded!.Line}" };
+            return Ended.Refused(negotiated, Socks5Reply.ConnectionNotAllowed, "session-limit", verdict.Decision) with { Rule = LimitVerdict.RuleOf(exceeded!) };
         }
 
         return new Admitted(negotiated, policyRequest, verdict, limiter, limits);

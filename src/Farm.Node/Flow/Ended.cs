@@ -4,6 +4,7 @@ using Farm.Node.Logging;
 using Farm.Node.Sources;
 using Farm.Node.Udp;
 using Farm.Shared.Policy;
+using Farm.Shared.Records;
 using Farm.Shared.Socks;
 using Farm.Shared.Socks.Socks5;
 
@@ -109,7 +110,9 @@ public sealed record Ended
             BytesUp = BytesUp,
             BytesDown = BytesDown,
             DurationMs = duration.TotalMilliseconds,
-            Udp = UdpCounters is { } udp ? new UdpTotals(udp.DatagramsUp, udp.DatagramsDown, udp.DroppedTotal) : null,
+            DatagramsUp = UdpCounters?.DatagramsUp,
+            DatagramsDown = UdpCounters?.DatagramsDown,
+            DatagramsDropped = UdpCounters?.DroppedTotal,
         };
     }
 

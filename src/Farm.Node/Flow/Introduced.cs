@@ -47,10 +47,10 @@ public sealed class Introduced : SessionStage
     {
         ArgumentNullException.ThrowIfNull(accepted);
         ArgumentNullException.ThrowIfNull(client);
-        var admission = accepted.Policy.Policy.DecideClient(client.Address.Unmapped(), accepted.Listener.Address.Unmapped());
+        var admission = DecisionProcedure.OnClient(accepted.Policy.Policy, client.Address, accepted.Listener.Address);
         return admission.Action == PolicyAction.Pass
             ? new Introduced(accepted, client, admission, leftover)
-            : new Ended(accepted, "client-refused", client) { Kind = "client", Admission = admission, Rule = admission.Rule?.Id };
+            : new Ended(accepted, "client-refused", client) { Kind = "client", Admission = admission, Rule = admission.Rule?.Id ?? "default" };
     }
 
     /// <summary>

@@ -121,7 +121,7 @@ public sealed class SocksHandshake
             return HandshakeResult.Failed(FailureOf(status), v5);
         }
 
-        var accepted = _policy.AuthFor(_client, _listener);
+        var accepted = DecisionProcedure.OnAuth(_policy, _client, _listener);
         if (_gssapi is null)
         {
             accepted &= ~AuthRequirement.GssapiAccepted;
@@ -233,7 +233,7 @@ public sealed class SocksHandshake
             if (step.Outcome == GssapiStepOutcome.Completed)
             {
                 principal = step.Principal;
-                if (principal is null || !_policy.AdmitsLogin(_client, _listener, AuthMethod.Gssapi, principal))
+                if (principal is null || !DecisionProcedure.OnLogin(_policy, _client, _listener, AuthMethod.Gssapi, principal))
                 {
                     return (await AbortAsync(HandshakeFailure.PrincipalNotAllowed, cancel).ConfigureAwait(false), principal);
                 }
@@ -328,7 +328,7 @@ public sealed class SocksHandshake
         }
 
         // SOCKS4 has no authentication (USERID is an ident claim, not a credential).
-        if (!_policy.AuthFor(_client, _listener).HasFlag(AuthRequirement.NoneAccepted))
+        if (!DecisionProcedure.OnAuth(_policy, _client, _listener).HasFlag(AuthRequirement.NoneAccepted))
         {
             await SendAsync(Socks4Writer.WriteReply(WriteSpan, Socks4Reply.Rejected, null), cancel).ConfigureAwait(false);
             return HandshakeResult.Failed(HandshakeFailure.NoAcceptableMethod, v4);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Farm.Node.Options;
+using Farm.Shared.Records;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -58,7 +59,7 @@ public sealed class SessionLog : BackgroundService
             {
                 while (_records.Reader.TryRead(out var record))
                 {
-                    SessionRecordJson.Write(json, record);
+                    JsonSerializer.Serialize(json, record, SessionRecordJsonContext.Default.SessionRecord);
                     json.Flush();
                     json.Reset();
                     buffer.WriteByte((byte)'\n');

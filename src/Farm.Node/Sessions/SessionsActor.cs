@@ -7,6 +7,7 @@ using Farm.Node.Sources;
 using Farm.Shared.Admin;
 using Farm.Shared.Net;
 using Farm.Shared.Policy;
+using Farm.Shared.Records;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Farm.Node.Sessions;
@@ -70,7 +71,7 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
         // On a full node a newcomer may take another's place: one the client rule refuses must never.
         // Behind a PROXY listener the peer is the proxy; its client is known only from the header.
         if (open >= cap && accepted.Proxy is null && accepted.Socket.LocalEndPoint is IPEndPoint local
-            && policy.DecideClient(remote.Address.Unmapped(), local.Address.Unmapped()) is { Action: not PolicyAction.Pass } refused)
+            && DecisionProcedure.OnClient(policy, remote.Address, local.Address) is { Action: not PolicyAction.Pass } refused)
         {
             _services.Metrics.PolicyDecided("client", refused.Rule, refused.Action);
             Refuse(accepted, id, "client-refused", "client-rule", refused.Rule?.Id ?? "default");
@@ -79,7 +80,7 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
 
         // The policy's per-network session limit bounds each source in it from the accept on, handshakes included;
         // behind a PROXY listener the peer is the proxy, so only the request stage can apply it.
-        var sourceCap = accepted.Proxy is null ? policy.SourceSessionCap(remote.Address.Unmapped()) : null;
+        var sourceCap = accepted.Proxy is null ? DecisionProcedure.SourceCap(policy, remote.Address) : null;
         if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, open, cap, sourceCap, out var admission, out var evicted) is not { } ticket)
         {
             var reason = RefusalOf(admission);

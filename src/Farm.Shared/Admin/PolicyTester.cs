@@ -7,10 +7,10 @@ using Farm.Shared.Socks;
 namespace Farm.Shared.Admin;
 
 /// <summary>
-/// Runs a request through a compiled policy the way a node would (client, auth, then the node's own
-/// <see cref="DecisionProcedure"/> on the request and on the addresses its name resolves to, route)
-/// without sending anything, and says which rule decides each stage and why. Pure: resolving a name
-/// is the caller's I/O (<see cref="NameToResolve"/>), whose addresses come back in as an argument.
+/// Runs a request through the node's own <see cref="DecisionProcedure"/>, step by step as a session meets
+/// them (client rule, auth, the request, session limits, the addresses its name resolves to, route), without
+/// sending anything, and says which rule decides each step and why. Pure: resolving a name and counting open
+/// sessions are the caller's (<see cref="NameToResolve"/>), and come back in as arguments.
 /// </summary>
 public static class PolicyTester
 {
@@ -28,7 +28,8 @@ public static class PolicyTester
     }
 
     /// <param name="resolved">The addresses the name resolved to on the node; null when it was not (or could not be) resolved.</param>
-    public static PolicyTestResult Run(CompiledPolicy policy, long version, string text, PolicyTestRequest request, IPAddress listener, IReadOnlyList<IPAddress>? resolved = null)
+    /// <param name="openSessions">The sessions open on the node under a limit's subject; null where nothing is counted (a lighthouse).</param>
+    public static PolicyTestResult Run(CompiledPolicy policy, long version, string text, PolicyTestRequest request, IPAddress listener, IReadOnlyList<IPAddress>? resolved = null, Func<LimitSubject, int>? openSessions = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(request);
@@ -37,7 +38,7 @@ public static class PolicyTester
         var lines = PolicyRedactor.Redact(text).Split('\n');
         var steps = new List<PolicyTestStep>();
 
-        var client = policy.DecideClient(from, on);
+        var client = DecisionProcedure.OnClient(policy, from, on);
         steps.Add(new PolicyTestStep(
             "client",
             Word(client.Action),
@@ -51,7 +52,7 @@ public static class PolicyTester
             return new PolicyTestResult("block", client.Rule?.Id ?? "default", version, steps, NamePassShadowing.Find(policy.Document));
         }
 
-        var auth = policy.AuthFor(from, on);
+        var auth = DecisionProcedure.OnAuth(policy, from, on);
         var offered = new List<string>();
         if (auth.HasFlag(AuthRequirement.NoneAccepted))
         {
@@ -88,28 +89,23 @@ public static class PolicyTester
             {
                 return new PolicyTestResult("block", "default", version, steps);
             }
-
-            verdict = DecisionProcedure.OnDestination(policy, question);
+        }
+        else
+        {
+            steps.Add(RequestStepOf(verdict, request, question, who, lines));
         }
 
-        var nameNote = verdict.Reason switch
+        // The node takes its limit places once the request as sent is not refused, before it resolves anything.
+        if (verdict.Step != RequestStep.Refuse && LimitStep(policy, question, who, lines, openSessions, steps) is { } full)
         {
-            VerdictReason.NameBlocked => "; an explicit block on the name refuses it",
-            VerdictReason.NamePassedForUpstream => "; routed upstream unresolved, so the pass on the name itself decides",
-            VerdictReason.NameNotPassedForUpstream => "; routed upstream unresolved, so no address of it is ever checked and the name itself needs a pass: refused",
-            VerdictReason.NoRuleCanPassName => "; no pass rule could match the name or any address of it, so it is refused without being resolved",
-            VerdictReason.NameNeedsAddresses => "; checked on the name, and again on every address it resolves to",
-            _ => string.Empty,
-        };
-        var decision = verdict.Decision;
-        steps.Add(new PolicyTestStep(
-            "request",
-            Word(decision.Action),
-            decision.Rule?.Id,
-            decision.Rule?.Line,
-            decision.Rule is { } requestRule
-                ? $"{Describe(requestRule, lines)} is the first rule matching {Command(command)} from {from} to {request.To} with {who}{nameNote}"
-                : $"no rule matches {Command(command)} from {from} to {request.To} with {who}: blocked by default{nameNote}"));
+            return new PolicyTestResult("block", LimitVerdict.RuleOf(full), version, steps, NamePassShadowing.Find(policy.Document));
+        }
+
+        if (command == SocksCommand.UdpAssociate)
+        {
+            verdict = DecisionProcedure.OnDestination(policy, question);
+            steps.Add(RequestStepOf(verdict, request, question, who, lines));
+        }
 
         if (verdict.Step == RequestStep.Resolve)
         {
@@ -136,7 +132,7 @@ public static class PolicyTester
             }
         }
 
-        var route = verdict.Step == RequestStep.Resolve ? policy.Route(question.Host, null, question.Port) : verdict.Route;
+        var route = verdict.Route;
         if (command == SocksCommand.Connect)
         {
             steps.Add(new PolicyTestStep(
@@ -150,6 +146,63 @@ public static class PolicyTester
         // A name left unresolved keeps the decision on the name: its addresses were not checked here.
         var passed = verdict.Step is RequestStep.Proceed or RequestStep.Forward || (verdict.Step == RequestStep.Resolve && verdict.Decision.Action == PolicyAction.Pass);
         return new PolicyTestResult(passed ? "pass" : "block", verdict.Decision.Rule?.Id ?? "default", version, steps, NamePassShadowing.Find(policy.Document));
+    }
+
+    /// <summary>The request's own step: the decision on the request as sent, and why.</summary>
+    private static PolicyTestStep RequestStepOf(RequestVerdict verdict, PolicyTestRequest request, in PolicyRequest question, string who, string[] lines)
+    {
+        var nameNote = verdict.Reason switch
+        {
+            VerdictReason.NameBlocked => "; an explicit block on the name refuses it",
+            VerdictReason.NamePassedForUpstream => "; routed upstream unresolved, so the pass on the name itself decides",
+            VerdictReason.NameNotPassedForUpstream => "; routed upstream unresolved, so no address of it is ever checked and the name itself needs a pass: refused",
+            VerdictReason.NoRuleCanPassName => "; no pass rule could match the name or any address of it, so it is refused without being resolved",
+            VerdictReason.NameNeedsAddresses => "; checked on the name, and again on every address it resolves to",
+            _ => string.Empty,
+        };
+        var decision = verdict.Decision;
+        return new PolicyTestStep(
+            "request",
+            Word(decision.Action),
+            decision.Rule?.Id,
+            decision.Rule?.Line,
+            decision.Rule is { } requestRule
+                ? $"{Describe(requestRule, lines)} is the first rule matching {Command(question.Command)} from {question.Client} to {request.To} with {who}{nameNote}"
+                : $"no rule matches {Command(question.Command)} from {question.Client} to {request.To} with {who}: blocked by default{nameNote}");
+    }
+
+    /// <summary>
+    /// The session limits step, added only when some limit covers this client or user (the node takes them right
+    /// after the request as sent is granted, before any name is resolved); the full limit, when one is.
+    /// </summary>
+    private static SessionLimit? LimitStep(CompiledPolicy policy, in PolicyRequest question, string who, string[] lines, Func<LimitSubject, int>? openSessions, List<PolicyTestStep> steps)
+    {
+        var limits = DecisionProcedure.OnLimits(policy, question, openSessions);
+        foreach (var limit in limits.Applicable)
+        {
+            var rule = LimitVerdict.RuleOf(limit);
+            var text = limit.Line >= 1 && limit.Line <= lines.Length ? $"{rule} `{lines[limit.Line - 1].Trim()}`" : rule;
+            if (openSessions is null)
+            {
+                steps.Add(new PolicyTestStep("limit", "applies", rule, limit.Line, $"{text} covers {question.Client} with {who}: counted on each node, which refuses a session over {limit.MaxSessions}"));
+                continue;
+            }
+
+            var open = openSessions(limit.Subject);
+            var full = ReferenceEquals(limit, limits.Full);
+            steps.Add(new PolicyTestStep(
+                "limit",
+                full ? "block" : "pass",
+                rule,
+                limit.Line,
+                $"{text}: {limit.Subject} has {open} of {limit.MaxSessions} sessions open on this node{(full ? ": a new session is refused" : string.Empty)}"));
+            if (full)
+            {
+                return limit;
+            }
+        }
+
+        return null;
     }
 
     private static PolicyRequest Prepare(CompiledPolicy policy, PolicyTestRequest request, IPAddress listener)

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using Farm.Node.Logging;
 using Farm.Node.Options;
+using Farm.Shared.Records;
 
 namespace Farm.Node.Tests.Logging;
 

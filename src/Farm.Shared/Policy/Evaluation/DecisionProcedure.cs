@@ -5,15 +5,87 @@ using Farm.Shared.Socks;
 namespace Farm.Shared.Policy;
 
 /// <summary>
-/// The whole request decision, as pure steps: the node, <c>policy test</c> and the admin API call these
-/// same functions so they cannot disagree. Name resolution is I/O and happens between the steps, in the
-/// caller: <see cref="OnRequest"/> decides the request as sent, and when it says
-/// <see cref="RequestStep.Resolve"/>, <see cref="OnResolved"/> decides the addresses the name resolved to.
+/// The whole decision procedure, as pure steps in the order a session meets them: the client rule
+/// (<see cref="OnClient"/>), the login methods to offer (<see cref="OnAuth"/>, <see cref="OnLogin"/>), the request
+/// as sent (<see cref="OnRequest"/>), the addresses its name resolved to (<see cref="OnResolved"/>), the session
+/// limits (<see cref="OnLimits"/>) and the route (in the verdicts). The node, <c>policy test</c> and the admin API
+/// call these same functions, and nothing else asks the compiled policy for a decision, so they cannot disagree.
+/// Accepting, authenticating and resolving are I/O and happen between the steps, in the caller.
 /// Every request gets a pass decision before anything is dialed, listened on or contacted, whatever its route.
 /// </summary>
 public static class DecisionProcedure
 {
     private static readonly RouteDecision Direct = new(DirectRoute.Instance, null);
+
+    /// <summary>
+    /// The first step, before one byte is read: the first client rule matching the client and the listener it
+    /// reached (the interface-of-entry check); a client no rule lets in is blocked, with no rule named.
+    /// </summary>
+    public static ClientDecision OnClient(CompiledPolicy policy, IPAddress client, IPAddress listener)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy.DecideClient(client.Unmapped(), listener.Unmapped());
+    }
+
+    /// <summary>
+    /// The SOCKS5 methods worth offering this client on this listener: those some pass rule for it accepts;
+    /// <see cref="AuthRequirement.None"/> refuses the handshake, and without <see cref="AuthRequirement.NoneAccepted"/>
+    /// a login is required (so SOCKS4, which has none, is refused).
+    /// </summary>
+    public static AuthRequirement OnAuth(CompiledPolicy policy, IPAddress client, IPAddress listener)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy.AuthFor(client.Unmapped(), listener.Unmapped());
+    }
+
+    /// <summary>
+    /// A login the handshake established (a GSSAPI principal): admitted only when some pass rule could apply to
+    /// it, whatever the command and destination, so a principal no rule names is refused before its request.
+    /// </summary>
+    public static bool OnLogin(CompiledPolicy policy, IPAddress client, IPAddress listener, AuthMethod auth, string user)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(user);
+        return policy.AdmitsLogin(client.Unmapped(), listener.Unmapped(), auth, user);
+    }
+
+    /// <summary>
+    /// The fewest sessions a <c>limit from NET sessions N</c> covering the client allows it at once, handshakes
+    /// included, or null when none covers it: applied from the accept on, before the client is even introduced.
+    /// </summary>
+    public static int? SourceCap(CompiledPolicy policy, IPAddress client)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy.SourceSessionCap(client.Unmapped());
+    }
+
+    /// <summary>
+    /// The step after a request that was not refused (every command counts): the session limits covering its
+    /// client and user. Given the sessions open under each subject (<paramref name="open"/>), it also names the
+    /// first limit already full; the node takes its places atomically instead (<c>SessionLimiter</c>), which
+    /// refuses on that same limit.
+    /// </summary>
+    public static LimitVerdict OnLimits(CompiledPolicy policy, in PolicyRequest request, Func<LimitSubject, int>? open = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var applicable = policy.SessionLimitsFor(request.Client, request.User);
+        if (applicable.Count == 0)
+        {
+            return LimitVerdict.None;
+        }
+
+        return new LimitVerdict(applicable, open is null ? null : applicable.FirstOrDefault(limit => open(limit.Subject) >= limit.MaxSessions));
+    }
+
+    /// <summary>
+    /// A peer that connected to a BIND listener: it must be one of the permitted addresses of the request and
+    /// pass on its own as the request's destination.
+    /// </summary>
+    public static RequestDecision OnPeer(CompiledPolicy policy, in PolicyRequest request, IPAddress peer)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy.Decide(request with { Address = peer.Unmapped() });
+    }
 
     /// <summary>The first step: the request as the client sent it (an ASSOCIATE, or a destination to connect or bind to).</summary>
     public static RequestVerdict OnRequest(CompiledPolicy policy, in PolicyRequest request)
@@ -48,11 +120,12 @@ public static class DecisionProcedure
         }
 
         // Only CONNECT follows routes; a name routed upstream is handed on unresolved, as it may only resolve beyond it.
-        if (request.Command == SocksCommand.Connect && policy.Route(request.Host, null, request.Port) is { Target: UpstreamRoute } upstream)
+        var byNameRoute = request.Command == SocksCommand.Connect ? policy.Route(request.Host, null, request.Port) : Direct;
+        if (byNameRoute.Target is UpstreamRoute)
         {
             return byName.Action == PolicyAction.Pass
-                ? new RequestVerdict(RequestStep.Forward, byName, VerdictReason.NamePassedForUpstream, upstream, [])
-                : new RequestVerdict(RequestStep.Refuse, byName, VerdictReason.NameNotPassedForUpstream, upstream, []);
+                ? new RequestVerdict(RequestStep.Forward, byName, VerdictReason.NamePassedForUpstream, byNameRoute, [])
+                : new RequestVerdict(RequestStep.Refuse, byName, VerdictReason.NameNotPassedForUpstream, byNameRoute, []);
         }
 
         // Resolving is itself traffic a client controls (DNS exfiltration, probing): a name that no pass rule
@@ -62,7 +135,8 @@ public static class DecisionProcedure
             return new RequestVerdict(RequestStep.Refuse, byName, VerdictReason.NoRuleCanPassName, Direct, []);
         }
 
-        return new RequestVerdict(RequestStep.Resolve, byName, VerdictReason.NameNeedsAddresses, Direct, []);
+        // The route the name alone takes; its addresses, once resolved, choose the one actually dialed.
+        return new RequestVerdict(RequestStep.Resolve, byName, VerdictReason.NameNeedsAddresses, byNameRoute, []);
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ namespace Farm.Shared.Policy;
 
 /// <summary>
 /// The outcome of one step of <see cref="DecisionProcedure"/>: what to do next, the decision that says so
-/// (its rule, or none for the default block), why, the route, and every address checked in this step.
+/// (its rule, or none for the default block), why, the route (for a name still to resolve, the one the name alone
+/// takes), and every address checked in this step.
 /// </summary>
 public sealed record RequestVerdict(RequestStep Step, RequestDecision Decision, VerdictReason Reason, RouteDecision Route, IReadOnlyList<AddressDecision> Addresses)
 {

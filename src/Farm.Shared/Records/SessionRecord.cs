@@ -1,8 +1,9 @@
-namespace Farm.Node.Logging;
+namespace Farm.Shared.Records;
 
 /// <summary>
 /// One record per connection when it ends, and one per refused client (a few a second per source, the rest summarised): what an operator
-/// needs to answer "who reached what, under which rule, and how did it end".
+/// needs to answer "who reached what, under which rule, and how did it end". The contract of the session log: the node writes it and
+/// farmctl reads it through <see cref="SessionRecordJsonContext"/> (snake_case, nulls left out); operators parse these field names.
 /// </summary>
 public sealed record SessionRecord
 {
@@ -49,11 +50,18 @@ public sealed record SessionRecord
 
     public long BytesDown { get; init; }
 
-    public double DurationMs { get; init; }
+    /// <summary>Kept to the microsecond: the log needs no more, and shorter lines are cheaper to write and ship.</summary>
+    public double DurationMs { get; init => field = Math.Round(value, 3); }
 
     /// <summary>A refusal summary only: the refused clients of the source that got no record of their own.</summary>
     public int? Suppressed { get; init; }
 
-    /// <summary>UDP ASSOCIATE only: datagrams relayed each way and dropped.</summary>
-    public UdpTotals? Udp { get; init; }
+    /// <summary>UDP ASSOCIATE only: datagrams relayed from the client.</summary>
+    public long? DatagramsUp { get; init; }
+
+    /// <summary>UDP ASSOCIATE only: datagrams relayed to the client.</summary>
+    public long? DatagramsDown { get; init; }
+
+    /// <summary>UDP ASSOCIATE only: datagrams dropped (refused, fragmented, over the rate).</summary>
+    public long? DatagramsDropped { get; init; }
 }
