@@ -51,7 +51,7 @@ public sealed record SessionRecord
 
     public double DurationMs { get; init; }
 
-    /// <summary>A refusal summary only: the refused clients of the source that got no record of their own.</summary>
+    /// <summary>A summary only: the refused clients of the source that got no record of their own, or the records the log dropped.</summary>
     public int? Suppressed { get; init; }
 
     /// <summary>UDP ASSOCIATE only: datagrams relayed each way and dropped.</summary>
