@@ -47,7 +47,7 @@ public static class BindSession
                 IPAddress[] addresses;
                 try
                 {
-                    addresses = await resolver.ResolveAsync(expected.Host!, deadline.Token).ConfigureAwait(false);
+                    addresses = await resolver.ResolveAsync(expected.Host!, request.Client, deadline.Token).ConfigureAwait(false);
                 }
                 catch (SocketException)
                 {

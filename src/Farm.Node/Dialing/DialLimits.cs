@@ -1,3 +1,7 @@
+using System.Net;
+using Farm.Node.Sources;
+using Farm.Shared.Net;
+
 namespace Farm.Node.Dialing;
 
 /// <summary>
@@ -6,17 +10,18 @@ namespace Farm.Node.Dialing;
 /// at once). The first attempt of a request uses the session's own upstream descriptor; each attempt
 /// beside it takes one of the node's <see cref="ExtraPlaces"/>, which the session caps keep out of the
 /// descriptor budget, so a name with forty addresses whose hosts never answer cannot run the node out
-/// of descriptors (outsider review of issue 16, F1). With no place free the request waits for its
-/// running attempt.
+/// of descriptors (outsider review of issue 16, F1). The places are shared by the sources as
+/// <see cref="SharedPlaces"/> shares them: one source holds at most half, so a source dialing names
+/// that never answer cannot keep every other source's requests to one address at a time. With no
+/// place free to its source the request waits for its running attempt. One instance per node: the
+/// dials through an upstream proxy take their places here too.
 /// </summary>
 public sealed class DialLimits
 {
     /// <summary>Descriptors the whole node may hold in attempts beside each request's first.</summary>
     public const int ExtraPlaces = 64;
 
-    private readonly SemaphoreSlim _extra = new(ExtraPlaces, ExtraPlaces);
-
-    public DialLimits(int attemptsInFlight, int attemptsPerRequest)
+    public DialLimits(int attemptsInFlight, int attemptsPerRequest, SourcePrefixLengths prefixes)
     {
         if (attemptsInFlight < 1 || attemptsPerRequest < 1)
         {
@@ -25,20 +30,18 @@ public sealed class DialLimits
 
         AttemptsInFlight = attemptsInFlight;
         AttemptsPerRequest = attemptsPerRequest;
+        Extra = new SharedPlaces(ExtraPlaces, prefixes);
     }
-
-    /// <summary>The defaults, for dials outside a node's sessions (the upstream proxy's own addresses).</summary>
-    public static DialLimits Default { get; } = new(2, 8);
 
     public int AttemptsInFlight { get; }
 
     public int AttemptsPerRequest { get; }
 
-    /// <summary>Places held now by attempts beside a request's first (for tests and metrics).</summary>
-    public int ExtraInUse => ExtraPlaces - _extra.CurrentCount;
+    /// <summary>The places for attempts beside a request's first.</summary>
+    public SharedPlaces Extra { get; }
 
-    /// <summary>Takes a place for an attempt beside a request's first, without waiting.</summary>
-    public bool TryTakeExtra() => _extra.Wait(0);
+    /// <summary>Takes a place for an attempt beside a request of <paramref name="client"/>, without waiting.</summary>
+    public bool TryTakeExtra(IPAddress client) => Extra.TryTake(client);
 
-    public void ReleaseExtra() => _extra.Release();
+    public void ReleaseExtra(IPAddress client) => Extra.Release(client);
 }

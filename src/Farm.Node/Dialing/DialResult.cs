@@ -17,7 +17,11 @@ public sealed record DialResult(Socket? Upstream, Socks5Reply Reply, IPAddress? 
     /// <summary>The address the destination sees, when it is not the outbound socket's own (chained routes).</summary>
     public IPEndPoint? Bound { get; init; }
 
-    public bool UpstreamFailed { get; init; }
+    /// <summary>The session's outcome when the dial failed for a reason of its own, else null (the reply's).</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>The outcome of a request whose name found no lookup place in time.</summary>
+    public const string NoLookupPlace = "no-lookup-place";
 
     public static DialResult Failed(Socks5Reply reply, IPAddress? resolved = null, RequestDecision? decision = null) =>
         new(null, reply, resolved, decision);

@@ -27,16 +27,21 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver 
         {
             if (verdict is { Step: RequestStep.Forward, Route.Target: UpstreamRoute byName })
             {
-                return await UpstreamSocksConnector.ConnectAsync(byName, destination, verdict.Decision, deadline.Token).ConfigureAwait(false);
+                return await UpstreamSocksConnector.ConnectAsync(byName, destination, verdict.Decision, limits, request.Client, deadline.Token).ConfigureAwait(false);
             }
 
             if (verdict.Step == RequestStep.Resolve)
             {
-                var addresses = await ResolveAsync(destination.Host!, deadline.Token).ConfigureAwait(false);
+                var addresses = await ResolveAsync(destination.Host!, request.Client, deadline.Token).ConfigureAwait(false);
                 verdict = DecisionProcedure.OnResolved(policy, request, addresses);
             }
 
-            return await ConnectPermittedAsync(verdict, destination, deadline.Token).ConfigureAwait(false);
+            return await ConnectPermittedAsync(verdict, destination, request.Client, deadline.Token).ConfigureAwait(false);
+        }
+        catch (NoLookupPlaceException)
+        {
+            // The node's lookups were all busy (a flood from other requests): the name was never asked.
+            return DialResult.Failed(Socks5Reply.HostUnreachable) with { Outcome = DialResult.NoLookupPlace };
         }
         catch (OperationCanceledException) when (!kill.IsCancellationRequested)
         {
@@ -48,15 +53,20 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver 
         }
     }
 
-    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancel)
+    private async Task<IPAddress[]> ResolveAsync(string host, IPAddress client, CancellationToken cancel)
     {
         var started = time.GetTimestamp();
         DnsFailureReason? failure = DnsFailureReason.Error;
         try
         {
-            var addresses = await resolver.ResolveAsync(host, cancel).ConfigureAwait(false);
+            var addresses = await resolver.ResolveAsync(host, client, cancel).ConfigureAwait(false);
             failure = addresses.Length == 0 ? DnsFailureReason.NoAddress : null;
             return addresses;
+        }
+        catch (NoLookupPlaceException)
+        {
+            failure = DnsFailureReason.NoLookupPlace;
+            throw;
         }
         catch (OperationCanceledException)
         {
@@ -74,7 +84,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver 
         }
     }
 
-    private async Task<DialResult> ConnectPermittedAsync(RequestVerdict verdict, SocksDestination destination, CancellationToken cancel)
+    private async Task<DialResult> ConnectPermittedAsync(RequestVerdict verdict, SocksDestination destination, IPAddress client, CancellationToken cancel)
     {
         switch (verdict.Step)
         {
@@ -92,7 +102,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver 
         if (route is UpstreamRoute upstream)
         {
             var target = destination.Host is null ? destination : SocksDestination.FromAddress(permitted[0], destination.Port);
-            return await UpstreamSocksConnector.ConnectAsync(upstream, target, verdict.Decision, cancel).ConfigureAwait(false);
+            return await UpstreamSocksConnector.ConnectAsync(upstream, target, verdict.Decision, limits, client, cancel).ConfigureAwait(false);
         }
 
         var source = (route as EgressRoute)?.Source;
@@ -100,7 +110,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver 
         ConnectAttempt attempt;
         try
         {
-            attempt = await HappyEyeballsConnector.ConnectAsync(permitted, destination.Port, source, cancel, limits).ConfigureAwait(false);
+            attempt = await HappyEyeballsConnector.ConnectAsync(permitted, destination.Port, source, limits, client, cancel).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

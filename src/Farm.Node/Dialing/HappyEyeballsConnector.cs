@@ -13,9 +13,10 @@ public static class HappyEyeballsConnector
 {
     public static readonly TimeSpan AttemptDelay = TimeSpan.FromMilliseconds(250);
 
-    public static async Task<ConnectAttempt> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port, IPAddress? source, CancellationToken cancel, DialLimits? limits = null)
+    /// <param name="client">The client the dial is for: its source's share of the node's extra places bounds the attempts beside the first.</param>
+    public static async Task<ConnectAttempt> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port, IPAddress? source, DialLimits limits, IPAddress client, CancellationToken cancel)
     {
-        limits ??= DialLimits.Default;
+        ArgumentNullException.ThrowIfNull(limits);
         var ordered = Interleave(addresses, source);
         if (ordered.Count == 0)
         {
@@ -42,9 +43,9 @@ public static class HappyEyeballsConnector
                 {
                     pending.Add(AttemptAsync(ordered[next++], port, source, race.Token));
                 }
-                else if (next < tried && due && pending.Count < limits.AttemptsInFlight && limits.TryTakeExtra())
+                else if (next < tried && due && pending.Count < limits.AttemptsInFlight && limits.TryTakeExtra(client))
                 {
-                    pending.Add(ExtraAttemptAsync(ordered[next++], port, source, limits, race.Token));
+                    pending.Add(ExtraAttemptAsync(ordered[next++], port, source, limits, client, race.Token));
                 }
 
                 due = false;
@@ -83,7 +84,7 @@ public static class HappyEyeballsConnector
     }
 
     /// <summary>An attempt beside the request's first: its place is given back once it has an answer.</summary>
-    private static async Task<ConnectAttempt> ExtraAttemptAsync(IPAddress address, int port, IPAddress? source, DialLimits limits, CancellationToken cancel)
+    private static async Task<ConnectAttempt> ExtraAttemptAsync(IPAddress address, int port, IPAddress? source, DialLimits limits, IPAddress client, CancellationToken cancel)
     {
         try
         {
@@ -91,7 +92,7 @@ public static class HappyEyeballsConnector
         }
         finally
         {
-            limits.ReleaseExtra();
+            limits.ReleaseExtra(client);
         }
     }
 

@@ -16,16 +16,17 @@ public static class UpstreamSocksConnector
 {
     private const int BufferSize = 1024;
 
-    public static async Task<DialResult> ConnectAsync(UpstreamRoute upstream, SocksDestination destination, RequestDecision? decision, CancellationToken cancel)
+    /// <param name="limits">The node's dial limits: the upstream's own addresses are dialed within <paramref name="client"/>'s share of its places.</param>
+    public static async Task<DialResult> ConnectAsync(UpstreamRoute upstream, SocksDestination destination, RequestDecision? decision, DialLimits limits, IPAddress client, CancellationToken cancel)
     {
         var route = $"socks5 {upstream.Host}:{upstream.Port}";
         var addresses = IPAddress.TryParse(upstream.Host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(upstream.Host, cancel).ConfigureAwait(false);
-        var attempt = await HappyEyeballsConnector.ConnectAsync(addresses, upstream.Port, null, cancel).ConfigureAwait(false);
+        var attempt = await HappyEyeballsConnector.ConnectAsync(addresses, upstream.Port, null, limits, client, cancel).ConfigureAwait(false);
         if (attempt.Socket is not { } socket)
         {
-            return DialResult.Failed(attempt.Error.ToReply(), null, decision) with { Route = route, UpstreamFailed = true };
+            return Failed(attempt.Error.ToReply(), decision, route);
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -35,7 +36,7 @@ public static class UpstreamSocksConnector
             if (reply != Socks5Reply.Succeeded)
             {
                 socket.Dispose();
-                return DialResult.Failed(reply, null, decision) with { Route = route, UpstreamFailed = true };
+                return Failed(reply, decision, route);
             }
 
             return new DialResult(socket, Socks5Reply.Succeeded, destination.Address, decision) { Route = route, Bound = bound };
@@ -43,7 +44,7 @@ public static class UpstreamSocksConnector
         catch (Exception e) when (e is SocketException or IOException)
         {
             socket.Dispose();
-            return DialResult.Failed(Socks5Reply.GeneralFailure, null, decision) with { Route = route, UpstreamFailed = true };
+            return Failed(Socks5Reply.GeneralFailure, decision, route);
         }
         catch
         {
@@ -55,6 +56,9 @@ public static class UpstreamSocksConnector
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private static DialResult Failed(Socks5Reply reply, RequestDecision? decision, string route) =>
+        DialResult.Failed(reply, null, decision) with { Route = route, Outcome = "upstream-failed" };
 
     private static async Task<(Socks5Reply Reply, IPEndPoint? Bound)> NegotiateAsync(
         Socket socket, UpstreamRoute upstream, SocksDestination destination, byte[] buffer, CancellationToken cancel)

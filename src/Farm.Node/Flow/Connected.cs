@@ -59,7 +59,7 @@ public sealed class Connected : SessionStage
         if (dial.Upstream is not { } upstream)
         {
             var reply = kill.IsCancellationRequested ? Socks5Reply.GeneralFailure : dial.Reply;
-            return Ended.Refused(admitted, reply, dial.UpstreamFailed ? "upstream-failed" : null, decision) with { Resolved = dial.Resolved, Route = dial.Route };
+            return Ended.Refused(admitted, reply, dial.Outcome, decision) with { Resolved = dial.Resolved, Route = dial.Route };
         }
 
         services.Metrics.RelayStarted(admitted.Negotiated.Introduced.Accepted.Counters);

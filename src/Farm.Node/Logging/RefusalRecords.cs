@@ -18,14 +18,15 @@ public sealed class RefusalRecords(int perSecond, SourcePrefixLengths prefixes, 
     private readonly Lock _gate = new();
 
     /// <summary>
-    /// Pure: whether a session's record counts against its source's refusal records: every session the
+    /// Pure: whether a session's record counts against its source's records per second: every session the
     /// node did not serve (refused by a client rule or cap, a blocked request, a protocol error, a
     /// refused or throttled login, a failed connect), not only client-rule refusals, which let one
-    /// source write thousands of records a second (outsider review of issue 16, F5). An evicted
-    /// session is the node's own doing and always recorded.
+    /// source write thousands of records a second (outsider review of issue 16, F5), and every evicted
+    /// session: a newcomer flood evicting a source's handshakes wrote one record per eviction, unlimited
+    /// (outsider review att16b).
     /// </summary>
-    public static bool IsRefusal(string kind, bool served, string outcome) =>
-        kind == "client" || (!served && outcome != Sources.EvictionReason.Outcome);
+    public static bool IsLimited(string kind, bool served, string outcome) =>
+        kind == "client" || !served || outcome == Sources.EvictionReason.Outcome;
 
     /// <summary>True when the refusal of a client from <paramref name="source"/> gets its own record; false when it is only counted.</summary>
     public bool TryRecord(IPAddress source, string listener)

@@ -20,6 +20,13 @@ public sealed class SessionLogOptions
     /// </summary>
     public int RefusalsPerSourcePerSecond { get; set; } = 5;
 
+    /// <summary>
+    /// Records waiting for the writer. A log that cannot keep up (a full disk, a standard output nobody
+    /// reads) drops the newest records past this many, counts them, and tells them in one record once it
+    /// writes again.
+    /// </summary>
+    public int QueueLimit { get; set; } = 10_000;
+
     /// <summary>The node's name in records; the host name when unset.</summary>
     public string? NodeName { get; set; }
 }

@@ -125,7 +125,7 @@ public sealed class ConnectionActor : UntypedActor
             _services.Metrics.PolicyDecided("request", decision.Rule, decision.Action);
         }
 
-        if (RefusalRecords.IsRefusal(ended.Kind, ended.Reply == Socks5Reply.Succeeded, outcome) && !_services.Refusals.TryRecord(ended.Client.Address.Unmapped(), ended.Accepted.Listener.ToString()))
+        if (RefusalRecords.IsLimited(ended.Kind, ended.Reply == Socks5Reply.Succeeded, outcome) && !_services.Refusals.TryRecord(ended.Client.Address.Unmapped(), ended.Accepted.Listener.ToString()))
         {
             // A refused client over its source's records per second: counted, and told in the summary.
             _services.Metrics.RefusalRecordSuppressed();

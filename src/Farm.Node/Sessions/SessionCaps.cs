@@ -15,10 +15,10 @@ public sealed record SessionCaps(int MaxSessions, int MaxSessionsPerSource, int 
     /// <summary>
     /// Descriptors the node may open after start besides its sessions: accepted sockets waiting for
     /// admission (<see cref="AcceptPlaces.Places"/>), admin and telemetry connections (64), name lookups
-    /// (32), dial attempts beside each request's first (<see cref="DialLimits.ExtraPlaces"/>), and log
+    /// (<see cref="NameResolver.LookupPlaces"/>, two sockets each), dial attempts beside each request's first (<see cref="DialLimits.ExtraPlaces"/>), and log
     /// rotation, certificate reloads and the runtime (32).
     /// </summary>
-    public const int Margin = AcceptPlaces.Places + 64 + 32 + DialLimits.ExtraPlaces + 32;
+    public const int Margin = AcceptPlaces.Places + 64 + (NameResolver.LookupPlaces * NameResolver.DescriptorsPerLookup) + DialLimits.ExtraPlaces + 32;
 
     /// <summary>
     /// Pure: <paramref name="descriptorLimit"/> is what the process may open, null when unknown;

@@ -22,7 +22,7 @@ public static class SessionServicesHosting
     {
         services.Configure<SocksOptions>(configuration.GetSection(SocksOptions.Section));
         services.Configure<ResolverOptions>(configuration.GetSection(ResolverOptions.Section));
-        services.AddSingleton(sp => new NameResolver(sp.GetRequiredService<IOptions<ResolverOptions>>().Value));
+        services.AddSingleton(sp => new NameResolver(sp.GetRequiredService<IOptions<ResolverOptions>>().Value, sp.GetRequiredService<IOptions<SocksOptions>>().Value.SourcePrefixLength.Lengths));
         services.AddSingleton<SocksListenerSockets>();
         services.AddPlannedListeners(sp => sp.GetRequiredService<IOptions<SocksOptions>>().Value.EffectiveListeners.SelectMany(listener => PlannedListener.From("SOCKS", listener.Endpoint)));
         // Until the node has started and measured what it holds, the configured reserve alone.
@@ -55,7 +55,7 @@ public static class SessionServicesHosting
                 sp.GetRequiredService<PolicyHolder>(),
                 options,
                 new RelaySettings(options.RelayBufferSize, options.IdleTimeout, time),
-                new Dialer(metrics, time, sp.GetRequiredService<NameResolver>(), new DialLimits(options.DialAttemptsInFlight, options.DialAttemptsPerRequest)),
+                new Dialer(metrics, time, sp.GetRequiredService<NameResolver>(), new DialLimits(options.DialAttemptsInFlight, options.DialAttemptsPerRequest, options.SourcePrefixLength.Lengths)),
                 sp.GetRequiredService<SessionLog>(),
                 new SessionLimiter(),
                 metrics,

@@ -7,4 +7,7 @@ public enum DnsFailureReason
     NoAddress,
     Timeout,
     Error,
+
+    /// <summary>No lookup place came free for the client's source in time: the name was never asked.</summary>
+    NoLookupPlace,
 }

@@ -290,8 +290,13 @@ public sealed class UdpAssociation : IDisposable
         IPAddress? address;
         try
         {
-            var addresses = await _resolver.ResolveAsync(host, cancel).ConfigureAwait(false);
+            var addresses = await _resolver.ResolveAsync(host, _clientAddress, cancel).ConfigureAwait(false);
             address = addresses.Select(IPAddressExtensions.Unmapped).FirstOrDefault(a => a.AddressFamily == _socket.AddressFamily);
+        }
+        catch (NoLookupPlaceException)
+        {
+            // The node's lookups were busy: not an answer about the name, so not remembered.
+            return null;
         }
         catch (SocketException)
         {

@@ -53,7 +53,7 @@ public sealed record SessionRecord
     /// <summary>Kept to the microsecond: the log needs no more, and shorter lines are cheaper to write and ship.</summary>
     public double DurationMs { get; init => field = Math.Round(value, 3); }
 
-    /// <summary>A refusal summary only: the refused clients of the source that got no record of their own.</summary>
+    /// <summary>A summary only: the refused clients of the source that got no record of their own, or the records the log dropped.</summary>
     public int? Suppressed { get; init; }
 
     /// <summary>UDP ASSOCIATE only: datagrams relayed from the client.</summary>

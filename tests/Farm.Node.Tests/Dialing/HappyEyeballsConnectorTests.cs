@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Farm.Node.Dialing;
+using Farm.Shared.Net;
 
 namespace Farm.Node.Tests.Dialing;
 
@@ -14,6 +15,7 @@ public sealed class HappyEyeballsConnectorTests
     private static readonly IPAddress Ipv4Answering = IPAddress.Parse("127.0.0.3");
     private static readonly IPAddress Ipv4Refusing = IPAddress.Parse("127.0.0.2");
     private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(10);
+    private static readonly DialLimits Limits = new(2, 8, SourcePrefixLengths.PerHost);
 
     [Fact]
     public async Task Ipv6Refused_FallsBackToIpv4()
@@ -110,8 +112,8 @@ public sealed class HappyEyeballsConnectorTests
         var refusing = Enumerable.Range(30, 8).Select(i => IPAddress.Parse($"127.0.0.{i}")).ToList();
         using var limit = new CancellationTokenSource(TestTimeout);
 
-        var capped = await HappyEyeballsConnector.ConnectAsync([.. refusing, IPAddress.Parse("127.0.0.40")], port, null, limit.Token, new DialLimits(2, 8));
-        var wider = await HappyEyeballsConnector.ConnectAsync([.. refusing, IPAddress.Parse("127.0.0.40")], port, null, limit.Token, new DialLimits(2, 9));
+        var capped = await HappyEyeballsConnector.ConnectAsync([.. refusing, IPAddress.Parse("127.0.0.40")], port, null, new DialLimits(2, 8, SourcePrefixLengths.PerHost), IPAddress.Loopback, limit.Token);
+        var wider = await HappyEyeballsConnector.ConnectAsync([.. refusing, IPAddress.Parse("127.0.0.40")], port, null, new DialLimits(2, 9, SourcePrefixLengths.PerHost), IPAddress.Loopback, limit.Token);
 
         using var won = wider.Socket;
         Assert.Null(capped.Socket);
@@ -126,7 +128,7 @@ public sealed class HappyEyeballsConnectorTests
         var port = PortOf(ipv6);
 
         using var limit = new CancellationTokenSource(TestTimeout);
-        var attempt = await HappyEyeballsConnector.ConnectAsync([IPAddress.IPv6Loopback], port, Ipv4Answering, limit.Token);
+        var attempt = await HappyEyeballsConnector.ConnectAsync([IPAddress.IPv6Loopback], port, Ipv4Answering, Limits, IPAddress.Loopback, limit.Token);
 
         Assert.Null(attempt.Socket);
         Assert.Equal(SocketError.AddressFamilyNotSupported, attempt.Error);
@@ -135,7 +137,7 @@ public sealed class HappyEyeballsConnectorTests
     private static async Task<ConnectAttempt> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port)
     {
         using var limit = new CancellationTokenSource(TestTimeout);
-        return await HappyEyeballsConnector.ConnectAsync(addresses, port, null, limit.Token);
+        return await HappyEyeballsConnector.ConnectAsync(addresses, port, null, Limits, IPAddress.Loopback, limit.Token);
     }
 
     private static Socket Listen(IPAddress address, int port, int backlog = 16)

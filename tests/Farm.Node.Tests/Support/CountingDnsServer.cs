@@ -17,6 +17,7 @@ public sealed class CountingDnsServer : IAsyncDisposable
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly ConcurrentDictionary<string, int> _queries = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stop = new();
+    private readonly Func<string, IReadOnlyList<IPAddress>?> _answersFor;
     private readonly Task _loop;
 
     public CountingDnsServer(IPAddress answer)
@@ -26,8 +27,18 @@ public sealed class CountingDnsServer : IAsyncDisposable
 
     /// <summary>Every A query answered with all of <paramref name="answers"/>.</summary>
     public CountingDnsServer(IReadOnlyList<IPAddress> answers)
+        : this(answers, _ => answers)
+    {
+    }
+
+    /// <summary>
+    /// Every query for a name answered with the addresses <paramref name="answersFor"/> gives it; counted and
+    /// never answered when it gives null (a server that lost the packet or its upstream).
+    /// </summary>
+    public CountingDnsServer(IReadOnlyList<IPAddress> answers, Func<string, IReadOnlyList<IPAddress>?> answersFor)
     {
         Answers = answers;
+        _answersFor = answersFor;
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _loop = ServeAsync();
     }
@@ -109,10 +120,14 @@ public sealed class CountingDnsServer : IAsyncDisposable
             try
             {
                 var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, anySource, _stop.Token);
-                if (Reply(buffer.AsSpan(0, received.ReceivedBytes), Answers, out var name) is { } reply)
+                var query = buffer.AsMemory(0, received.ReceivedBytes);
+                if (Reply(query.Span, [], out var name) is not null)
                 {
                     _queries.AddOrUpdate(name, 1, (_, count) => count + 1);
-                    await _socket.SendToAsync(reply, SocketFlags.None, received.RemoteEndPoint, _stop.Token);
+                    if (_answersFor(name) is { } answers && Reply(query.Span, answers, out _) is { } reply)
+                    {
+                        await _socket.SendToAsync(reply, SocketFlags.None, received.RemoteEndPoint, _stop.Token);
+                    }
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)

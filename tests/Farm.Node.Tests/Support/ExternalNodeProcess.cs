@@ -85,7 +85,8 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
     }
 
     /// <param name="descriptorLimit">When set, the node runs under <c>prlimit --nofile=N:N</c> (soft and hard).</param>
-    public static async Task<ExternalNodeProcess> StartAsync(string listener, IDictionary<string, string> environment, string? hosts = null, int? descriptorLimit = null)
+    /// <param name="sessionLogToUnreadPipe">The session log goes to standard output, a pipe this process never reads (a stuck log shipper).</param>
+    public static async Task<ExternalNodeProcess> StartAsync(string listener, IDictionary<string, string> environment, string? hosts = null, int? descriptorLimit = null, bool sessionLogToUnreadPipe = false)
     {
         if (hosts is not null && descriptorLimit is not null)
         {
@@ -125,6 +126,11 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
         }
 
         SetEnvironment(start, directory, listener, environment);
+        if (sessionLogToUnreadPipe)
+        {
+            start.Environment.Remove("FARM__SESSIONLOG__PATH");
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the node process");
         var bound = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Text.StringBuilder();
@@ -147,7 +153,11 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
             }
         };
         process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
+        if (!sessionLogToUnreadPipe)
+        {
+            process.BeginOutputReadLine();
+        }
+
         try
         {
             // A loaded CI machine (several test assemblies starting nodes at once) has taken over 30 s.
@@ -194,6 +204,22 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
 
     /// <summary>The node's exit code once it has exited by itself; null while it runs.</summary>
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Sends SIGTERM and waits up to <paramref name="within"/>: true when the node exited in that time.</summary>
+    public async Task<bool> TerminateWithinAsync(TimeSpan within)
+    {
+        using var term = Process.Start("kill", ["-TERM", $"{_process.Id}"]);
+        await term.WaitForExitAsync();
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(within);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>SIGTERM, as an operator stops a node: it leaves the cluster before it exits.</summary>
     public async Task StopAsync()
