@@ -46,7 +46,10 @@ public sealed class NameResolver
         {
             Timeout = options.QueryTimeout,
             Retries = 1,
-            UseCache = true,
+            // No cache: DnsClient's holds every distinct name for its TTL with no bound on their number, so a
+            // client asking for ever new names grew the node by about 1.3 KB a name (outsider review att16c).
+            // Every answer is decided again anyway; a caching resolver belongs in Farm:Resolver:Servers.
+            UseCache = false,
             ContinueOnDnsError = false,
             ThrowDnsErrors = false,
         });

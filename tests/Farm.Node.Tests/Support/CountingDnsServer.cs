@@ -49,6 +49,9 @@ public sealed class CountingDnsServer : IAsyncDisposable
 
     public IPEndPoint Endpoint => (IPEndPoint)_socket.LocalEndPoint!;
 
+    /// <summary>The TTL of every answer, in seconds; 0 (the default) asks resolvers not to cache.</summary>
+    public uint TimeToLive { get; init; }
+
     /// <summary>Queries received for this name (any type), without a trailing dot.</summary>
     public int QueriesFor(string name) => _queries.GetValueOrDefault(name.TrimEnd('.'));
 
@@ -66,7 +69,7 @@ public sealed class CountingDnsServer : IAsyncDisposable
     public static byte[]? Reply(ReadOnlySpan<byte> query, IPAddress answer, out string name) => Reply(query, [answer], out name);
 
     /// <summary>The reply to one query with every address of <paramref name="addresses"/> for an A question. Pure.</summary>
-    public static byte[]? Reply(ReadOnlySpan<byte> query, IReadOnlyList<IPAddress> addresses, out string name)
+    public static byte[]? Reply(ReadOnlySpan<byte> query, IReadOnlyList<IPAddress> addresses, out string name, uint timeToLive = 0)
     {
         name = string.Empty;
         if (query.Length < 12 || (query[2] & 0x80) != 0 || query[4] != 0 || query[5] != 1)
@@ -103,8 +106,8 @@ public sealed class CountingDnsServer : IAsyncDisposable
         reply.AddRange(query[12..questionEnd].ToArray());
         for (var i = 0; i < answers; i++)
         {
-            // Name by pointer to the question, A, IN, TTL 0 (never cached), 4 bytes of address.
-            reply.AddRange([0xC0, 0x0C, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04]);
+            // Name by pointer to the question, A, IN, the TTL, 4 bytes of address.
+            reply.AddRange([0xC0, 0x0C, 0x00, 0x01, 0x00, 0x01, (byte)(timeToLive >> 24), (byte)(timeToLive >> 16), (byte)(timeToLive >> 8), (byte)timeToLive, 0x00, 0x04]);
             reply.AddRange(addresses[i].GetAddressBytes());
         }
 
@@ -124,7 +127,7 @@ public sealed class CountingDnsServer : IAsyncDisposable
                 if (Reply(query.Span, [], out var name) is not null)
                 {
                     _queries.AddOrUpdate(name, 1, (_, count) => count + 1);
-                    if (_answersFor(name) is { } answers && Reply(query.Span, answers, out _) is { } reply)
+                    if (_answersFor(name) is { } answers && Reply(query.Span, answers, out _, TimeToLive) is { } reply)
                     {
                         await _socket.SendToAsync(reply, SocketFlags.None, received.RemoteEndPoint, _stop.Token);
                     }
