@@ -96,7 +96,7 @@ public sealed class PolicyEnvelopeSerializerTests()
 
         var back = (PolicyEnvelope)serializer.FromBinary(serializer.ToBinary(next), serializer.Manifest(next));
 
-        Assert.Equal(PolicyEnvelopeSerializer.ManifestV3, serializer.Manifest(next));
+        Assert.Equal(PolicyEnvelopeSerializer.ManifestV4, serializer.Manifest(next));
         Assert.Equal((Member, Member, "5e3d"), (back.LocalOf, back.Writer, back.Nonce));
         Assert.Equal(next, back);
     }
