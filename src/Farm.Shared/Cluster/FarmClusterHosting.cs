@@ -49,7 +49,7 @@ public static partial class FarmClusterHosting
         services.AddSingleton<MemberReadiness>();
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<MemberReadiness>());
         services.TryAddSingleton<IClusterSystem>(sp => new FixedClusterSystem(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
-        services.AddSingleton(sp => new PolicyApplier(sp.GetRequiredService<IClusterSystem>()));
+        services.AddSingleton(sp => new PolicyApplier(sp.GetRequiredService<IClusterSystem>(), sp.GetRequiredService<PolicyTrust>()));
         services.AddPlannedListeners(sp =>
         {
             var options = sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value;
