@@ -50,6 +50,9 @@ public sealed class RogueClusterMember : IAsyncDisposable
             ["Farm:Cluster:DataDirectory"] = Path.Combine(directory.FullName, "ddata"),
         });
         builder.Services.AddFarmClusterMember(builder.Configuration, "socks", port);
+
+        // Readiness needs an enforcer; the rogue runs no policy replica, so this one is never used.
+        builder.Services.AddSingleton<IPolicyEnforcer>(new PolicyKeeper(new PolicyHistory()));
         builder.Services.AddAkka("farm", (akka, services) => akka.WithFarmCluster(services, "socks", port));
         var host = builder.Build();
         var rogue = new RogueClusterMember(host, directory, port);
