@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using Farm.IntegrationTests.Rogues;
 using Farm.IntegrationTests.Support;
-using Farm.Shared.Replication;
 using Farm.Shared.Replication.Signing;
 using Farm.Tests.Shared;
 using Xunit.Abstractions;

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Farm.IntegrationTests.Support;
+namespace Farm.IntegrationTests.Rogues;
 
 /// <summary>
 /// A member that is in the farm by the rules and then abuses it: an Akka cluster member in the test process,
