@@ -9,6 +9,7 @@ using Farm.Shared.Cluster.Tls;
 using Farm.Shared.Health;
 using Farm.Shared.Listening;
 using Farm.Shared.Replication;
+using Farm.Shared.Replication.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +38,7 @@ public static partial class FarmClusterHosting
     {
         services.AddSingleton(sp => ClusterTls.Decide(sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value, role, tlsWhenStandalone));
         services.AddSingleton<PresentedCertificates>();
+        services.AddSingleton(sp => new PolicyTrust(sp.GetRequiredService<ClusterTls>().Material, sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value.IsStandalone));
         services.AddSingleton(sp => new OutboundPeerCheck(
             new PeerCertificateProbe(sp.GetRequiredService<ClusterTls>().Material ?? throw new InvalidOperationException("cluster TLS is off: no peer check"), PeerProbeTimeout),
             sp.GetRequiredService<ILogger<OutboundPeerCheck>>(),
@@ -47,7 +49,7 @@ public static partial class FarmClusterHosting
         services.AddSingleton<MemberReadiness>();
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<MemberReadiness>());
         services.TryAddSingleton<IClusterSystem>(sp => new FixedClusterSystem(sp.GetRequiredService<Akka.Actor.ActorSystem>()));
-        services.AddSingleton(sp => new PolicyApplier(sp.GetRequiredService<IClusterSystem>()));
+        services.AddSingleton(sp => new PolicyApplier(sp.GetRequiredService<IClusterSystem>(), sp.GetRequiredService<PolicyTrust>()));
         services.AddPlannedListeners(sp =>
         {
             var options = sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value;

@@ -4,6 +4,7 @@ using Akka.DistributedData;
 using Akka.Hosting;
 using Farm.Shared.Cluster;
 using Farm.Shared.Policy;
+using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Replication;
 
@@ -11,12 +12,14 @@ namespace Farm.Shared.Replication;
 /// Applies a policy to the whole farm from any member: validates it, then asks the policy arbiter (one
 /// writer for the farm) to write it as the version after <c>expected</c>, the version the operator saw.
 /// The answer is "applied" once a majority stored and enforces exactly this write and so does this member,
-/// or a conflict naming the version that came first. Also answers "policy status".
+/// or a conflict naming the version that came first. Also answers "policy status", from versions a
+/// lighthouse signed only (<see cref="PolicyTrust"/>).
 /// </summary>
-public sealed class PolicyApplier(IClusterSystem cluster)
+public sealed class PolicyApplier(IClusterSystem cluster, PolicyTrust trust)
 {
+    /// <summary>An applier for a cluster without TLS, where nothing is signed.</summary>
     public PolicyApplier(ActorSystem system)
-        : this(new FixedClusterSystem(system))
+        : this(new FixedClusterSystem(system), PolicyTrust.Off)
     {
     }
 
@@ -134,15 +137,19 @@ public sealed class PolicyApplier(IClusterSystem cluster)
         var replicator = DistributedData.Get(system).Replicator;
         var policy = await replicator.Ask<IGetResponse>(Dsl.Get(PolicyEnvelope.Key, ReadLocal.Instance), wait);
         var status = await replicator.Ask<IGetResponse>(Dsl.Get(PolicyReplicaActor.EnforcedKey, ReadLocal.Instance), wait);
-        var farmVersion = policy is GetSuccess got ? got.Get(PolicyEnvelope.Key).Value.Version : 0;
         var enforced = status is GetSuccess reported ? reported.Get(PolicyReplicaActor.EnforcedKey) : LWWDictionary<string, PolicyEnvelope>.Empty;
+
+        // A value no lighthouse signed (written around the arbiter) is no farm version: the highest signed one members report stands in.
+        var farmVersion = policy is GetSuccess got && got.Get(PolicyEnvelope.Key).Value is { } held && trust.Trusts(held)
+            ? held.Version
+            : enforced.Select(e => e.Value).Where(trust.Trusts).Select(e => e.Version).DefaultIfEmpty(0).Max();
 
         var members = Akka.Cluster.Cluster.Get(system).State.Members
             .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Joining)
             .Select(m =>
             {
                 var key = PolicyReplicaActor.SelfKey(m.Address);
-                long? version = enforced.TryGetValue(key, out var envelope) ? envelope.Version : null;
+                long? version = enforced.TryGetValue(key, out var envelope) && trust.Trusts(envelope) ? envelope.Version : null;
                 return new MemberPolicyVersion(key, [.. m.Roles.Order()], m.Status.ToString(), version);
             })
             .ToList();

@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.DistributedData;
 using Akka.Event;
 using Akka.Hosting;
+using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Replication;
 
@@ -20,6 +21,9 @@ namespace Farm.Shared.Replication;
 /// "Current" is the farm's version (<see cref="CurrentOf"/>), never this host's own view: a lighthouse that
 /// restarted with an empty store cannot make its seed the version every apply must replace, and a forged
 /// version in the register (refused by every member) is overwritten by the next apply, never built upon.
+/// Every version it writes is signed with this member's key (<see cref="PolicyTrust"/>); a register value or
+/// an enforced-version entry no lighthouse signed (written around the arbiter through Distributed Data by a
+/// member holding only a socks certificate) is ignored, as if it were not there.
 /// </remarks>
 public sealed class PolicyArbiterActor : ReceiveActor
 {
@@ -28,10 +32,12 @@ public sealed class PolicyArbiterActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private static readonly TimeSpan EnforcementPoll = TimeSpan.FromMilliseconds(25);
     private readonly TimeProvider _time;
+    private readonly PolicyTrust _trust;
 
-    public PolicyArbiterActor(TimeProvider time)
+    public PolicyArbiterActor(TimeProvider time, PolicyTrust trust)
     {
         _time = time;
+        _trust = trust;
         ReceiveAsync<ApplyPolicy>(async apply => Sender.Tell(await WriteAsync(apply)));
     }
 
@@ -49,10 +55,12 @@ public sealed class PolicyArbiterActor : ReceiveActor
             return new(ApplyOutcome.Failed, 0, unread);
         }
 
-        var current = CurrentOf(farm.Envelope, enforced.Envelopes);
+        var signed = farm.Envelope is { } register && _trust.Trusts(register) ? register : null;
+        var current = CurrentOf(signed, enforced.Envelopes.Where(_trust.Trusts));
         if (farm.Envelope is { Version: > 0 } stored && !stored.Equals(current))
         {
-            _log.Warning("The farm's register holds version {0} by {1}, which the members do not enforce; building on version {2}, which most of them do", stored.Version, stored.WrittenBy, current.Version);
+            _log.Warning("The farm's register holds version {0} by {1}, which the members do not enforce{2}; building on version {3}, which most of them do",
+                stored.Version, stored.WrittenBy, signed is null ? $" ({_trust.Problem(stored)})" : string.Empty, current.Version);
         }
 
         // A retry of a write that already landed (its first try was lost with a moving arbiter): not a conflict.
@@ -67,10 +75,12 @@ public sealed class PolicyArbiterActor : ReceiveActor
             return Reply(ApplyResult.Conflict(current));
         }
 
-        if (current.Successor(apply.Text, apply.Author, _time.GetUtcNow(), apply.Writer, apply.Nonce, apply.FromLocalFile ? apply.Writer : null) is not { } next)
+        if (current.Successor(apply.Text, apply.Author, _time.GetUtcNow(), apply.Writer, apply.Nonce, apply.FromLocalFile ? apply.Writer : null) is not { } successor)
         {
             return new(ApplyOutcome.Failed, current.Version, $"version {current.Version} is the largest possible; no version can follow it");
         }
+
+        var next = _trust.Sign(successor);
 
         var update = Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(_self), new WriteMajority(apply.Timeout), register => PolicyRegister.With(register, _self, next));
         IUpdateResponse written;
@@ -232,7 +242,12 @@ public static class PolicyArbiterActorHosting
     public const string Name = "policy-arbiter";
 
     public static AkkaConfigurationBuilder AddPolicyArbiter(this AkkaConfigurationBuilder builder, string role) =>
-        builder.WithSingleton<PolicyArbiterActor>(Name, (_, _, resolver) => Props.Create(() => new PolicyArbiterActor(resolver.GetService<TimeProvider>())),
+        builder.WithSingleton<PolicyArbiterActor>(Name, (_, _, resolver) =>
+            {
+                var time = resolver.GetService<TimeProvider>();
+                var trust = resolver.GetService<PolicyTrust>() ?? throw new InvalidOperationException("no PolicyTrust registered: the arbiter signs every version it writes");
+                return Props.Create(() => new PolicyArbiterActor(time, trust));
+            },
             new ClusterSingletonOptions { Role = role }, createProxyToo: true);
 
     public static AkkaConfigurationBuilder AddPolicyArbiterProxy(this AkkaConfigurationBuilder builder, string role) =>

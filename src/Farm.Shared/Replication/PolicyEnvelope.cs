@@ -24,10 +24,16 @@ public sealed record PolicyEnvelope(string Text, long Version, string Author, Da
 
     public IReadOnlyList<string> Ancestors { get; init; } = Ancestors ?? [];
 
+    /// <summary>The DER certificate of the member that signed this version (the arbiter's host); empty when unsigned.</summary>
+    public byte[] SignerCertificate { get; init; } = [];
+
+    /// <summary>The signer's signature over <see cref="Digest"/> (<see cref="Signing.PolicySignature"/>); empty when unsigned.</summary>
+    public byte[] Signature { get; init; } = [];
+
     /// <summary>Who wrote this version, for a conflict message: the member, or the author for versions written before writers were recorded.</summary>
     public string WrittenBy => Writer.Length > 0 ? $"{Writer} ({Author})" : Author;
 
-    /// <summary>SHA-256 over every field and the ancestors: the link the next version names.</summary>
+    /// <summary>SHA-256 over every field and the ancestors, not the signature: the link the next version names, and what its writer signs.</summary>
     public string Digest()
     {
         var canonical = new StringBuilder()
@@ -64,7 +70,9 @@ public sealed record PolicyEnvelope(string Text, long Version, string Author, Da
         && LocalOf == other.LocalOf
         && Writer == other.Writer
         && Nonce == other.Nonce
-        && Ancestors.SequenceEqual(other.Ancestors);
+        && Ancestors.SequenceEqual(other.Ancestors)
+        && SignerCertificate.AsSpan().SequenceEqual(other.SignerCertificate)
+        && Signature.AsSpan().SequenceEqual(other.Signature);
 
     public override int GetHashCode() => HashCode.Combine(Text, Version, Author, Timestamp, LocalOf, Writer, Nonce, Ancestors.Count);
 }

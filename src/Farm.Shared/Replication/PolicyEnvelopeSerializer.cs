@@ -23,10 +23,16 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
     /// <summary>v1, then the local member, the writer, the nonce and the ancestor digests.</summary>
     public const string ManifestV3 = "policy-envelope-v3";
 
+    /// <summary>v3, then the signer's certificate and the signature.</summary>
+    public const string ManifestV4 = "policy-envelope-v4";
+
+    // A member certificate is well under this; the bound keeps a forged length from allocating much.
+    private const int MaxSignatureBytes = 16 * 1024;
+
     public override int Identifier => Id;
 
     public override string Manifest(object o) => o is PolicyEnvelope
-        ? ManifestV3
+        ? ManifestV4
         : throw new ArgumentException($"Cannot serialize {o.GetType()}", nameof(o));
 
     public override byte[] ToBinary(object obj)
@@ -50,13 +56,16 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
             {
                 writer.Write(ancestor);
             }
+
+            WriteBytes(writer, envelope.SignerCertificate);
+            WriteBytes(writer, envelope.Signature);
         }
         return buffer.ToArray();
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (manifest is not (ManifestV1 or ManifestV2 or ManifestV3))
+        if (manifest is not (ManifestV1 or ManifestV2 or ManifestV3 or ManifestV4))
             throw new SerializationException($"Unknown manifest [{manifest}] for {nameof(PolicyEnvelope)}");
 
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
@@ -74,7 +83,7 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
             return new PolicyEnvelope(text, version, author, timestamp, NullIfEmpty(first));
 
         // v3 starts with the local member; the other v2 layout starts with the writer and has no local member.
-        var (localOf, writerName) = manifest == ManifestV3 ? (first, reader.ReadString()) : (string.Empty, first);
+        var (localOf, writerName) = manifest is ManifestV3 or ManifestV4 ? (first, reader.ReadString()) : (string.Empty, first);
         var nonce = reader.ReadString();
         var count = reader.ReadInt32();
         if (count is < 0 or > PolicyEnvelope.MaxAncestors)
@@ -86,7 +95,26 @@ public sealed class PolicyEnvelopeSerializer(ExtendedActorSystem system) : Seria
             ancestors[i] = reader.ReadString();
         }
 
-        return new PolicyEnvelope(text, version, author, timestamp, NullIfEmpty(localOf), writerName, nonce, ancestors);
+        var envelope = new PolicyEnvelope(text, version, author, timestamp, NullIfEmpty(localOf), writerName, nonce, ancestors);
+        return manifest == ManifestV4
+            ? envelope with { SignerCertificate = ReadBytes(reader), Signature = ReadBytes(reader) }
+            : envelope;
+    }
+
+    private static void WriteBytes(BinaryWriter writer, byte[] bytes)
+    {
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    private static byte[] ReadBytes(BinaryReader reader)
+    {
+        var length = reader.ReadInt32();
+        if (length is < 0 or > MaxSignatureBytes)
+            throw new SerializationException($"A policy envelope's signature field claims {length} bytes; at most {MaxSignatureBytes} are read");
+
+        var bytes = reader.ReadBytes(length);
+        return bytes.Length == length ? bytes : throw new SerializationException("A policy envelope's signature field is cut short");
     }
 
     private static bool AtEnd(BinaryReader reader) => reader.BaseStream.Position == reader.BaseStream.Length;

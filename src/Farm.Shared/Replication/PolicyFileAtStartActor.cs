@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.DistributedData;
 using Akka.Event;
 using Akka.Hosting;
+using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Replication;
 
@@ -22,18 +23,28 @@ public sealed class PolicyFileAtStartActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly string _file;
     private readonly PolicyApplier _applier;
+    private readonly PolicyTrust _trust;
     private int _reads;
 
-    public PolicyFileAtStartActor(string file, PolicyApplier applier)
+    public PolicyFileAtStartActor(string file, PolicyApplier applier, PolicyTrust trust)
     {
         _file = file;
         _applier = applier;
+        _trust = trust;
         Receive<Check>(_ =>
         {
             _reads++;
             _replicator.Tell(Dsl.Get(PolicyEnvelope.Key, new ReadMajority(Consistency)));
         });
-        Receive<GetSuccess>(got => Decide(got.Get(PolicyEnvelope.Key).Value));
+        Receive<GetSuccess>(got =>
+        {
+            // A value no lighthouse signed is no farm version: neither its time nor its text decides anything.
+            var farm = got.Get(PolicyEnvelope.Key).Value;
+            if (_trust.Problem(farm) is { } untrusted)
+                Retry($"the farm's register holds version {farm.Version} by {farm.WrittenBy}, which is not trusted ({untrusted})");
+            else
+                Decide(farm);
+        });
         Receive<NotFound>(_ => Retry("the farm has no policy yet"));
         Receive<GetFailure>(_ => Retry("a majority did not answer"));
     }
@@ -127,7 +138,8 @@ public static class PolicyFileAtStartActorHosting
         builder.WithActors((system, registry, resolver) =>
         {
             var applier = resolver.GetService<PolicyApplier>();
-            registry.Register<PolicyFileAtStartActor>(system.ActorOf(Props.Create(() => new PolicyFileAtStartActor(file, applier)), Name));
+            var trust = resolver.GetService<PolicyTrust>() ?? throw new InvalidOperationException("no PolicyTrust registered: the farm's version must be trusted before a file is compared with it");
+            registry.Register<PolicyFileAtStartActor>(system.ActorOf(Props.Create(() => new PolicyFileAtStartActor(file, applier, trust)), Name));
         });
 
     /// <summary>Only for a member given an explicit file: the embedded default is never applied over a farm's policy.</summary>

@@ -4,6 +4,7 @@ using Akka.DistributedData;
 using Akka.Event;
 using Akka.Hosting;
 using Farm.Shared.Policy;
+using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Replication;
 
@@ -13,6 +14,10 @@ namespace Farm.Shared.Replication;
 /// A version that does not descend from the enforced one (<see cref="PolicyDescent"/>) is refused: not
 /// enforced, one log line, <see cref="PolicyMetrics.RefusedVersions"/>, and the member reports it in
 /// readiness (<see cref="IPolicyEnforcer.RefusedVersion"/>) until a version it can take arrives.
+/// A value no lighthouse signed (<see cref="PolicyTrust"/>: any member holding a farm certificate can write
+/// the register through Distributed Data) is not enforced either: the member keeps the policy it has, logs
+/// one line and counts it in <see cref="PolicyMetrics.UntrustedVersions"/>, and stays ready, since it still
+/// enforces the farm's last signed version.
 /// </summary>
 /// <remarks>
 /// Status is a replicated map (member address -> enforced version) rather than pub-sub replies: any member
@@ -24,16 +29,19 @@ public sealed class PolicyReplicaActor : ReceiveActor
     public static readonly LWWDictionaryKey<string, PolicyEnvelope> EnforcedKey = new("farm-policy-enforced");
 
     private readonly IPolicyEnforcer _enforcer;
+    private readonly PolicyTrust _trust;
     private readonly IActorRef _replicator;
     private readonly UniqueAddress _self;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private PolicyEnvelope? _enforced;
     private PolicyEnvelope? _refused;
+    private PolicyEnvelope? _untrusted;
     private string? _refusal;
 
-    public PolicyReplicaActor(IPolicyEnforcer enforcer)
+    public PolicyReplicaActor(IPolicyEnforcer enforcer, PolicyTrust trust)
     {
         _enforcer = enforcer;
+        _trust = trust;
         var data = DistributedData.Get(Context.System);
         _replicator = data.Replicator;
         _self = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress;
@@ -69,8 +77,17 @@ public sealed class PolicyReplicaActor : ReceiveActor
     private void Follow(LWWRegister<PolicyEnvelope> register)
     {
         var envelope = register.Value;
-        if (envelope is null || envelope.Version <= 0 || envelope.Equals(_enforced) || envelope.Equals(_refused))
+        if (envelope is null || envelope.Version <= 0 || envelope.Equals(_enforced) || envelope.Equals(_refused) || envelope.Equals(_untrusted))
             return;
+
+        if (_trust.Problem(envelope) is { } untrusted)
+        {
+            // Logged and counted once per value: the register keeps it until the arbiter's next write.
+            _untrusted = envelope;
+            PolicyMetrics.UntrustedVersions.Add(1);
+            _log.Warning("Policy version {0} by {1} not enforced, version {2} stays: {3}", envelope.Version, envelope.WrittenBy, _enforced?.Version ?? 0, untrusted);
+            return;
+        }
 
         var descent = PolicyDescent.Of(_enforced, envelope, _refused);
         if (!descent.Accepted)
@@ -123,6 +140,7 @@ public static class PolicyReplicaActorHosting
         builder.WithActors((system, registry, resolver) =>
         {
             var enforcer = resolver.GetService<IPolicyEnforcer>();
-            registry.Register<PolicyReplicaActor>(system.ActorOf(Props.Create(() => new PolicyReplicaActor(enforcer)), Name));
+            var trust = resolver.GetService<PolicyTrust>() ?? throw new InvalidOperationException("no PolicyTrust registered: a member must know which policy versions to trust");
+            registry.Register<PolicyReplicaActor>(system.ActorOf(Props.Create(() => new PolicyReplicaActor(enforcer, trust)), Name));
         });
 }

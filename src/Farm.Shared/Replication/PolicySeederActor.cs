@@ -4,6 +4,7 @@ using Akka.DistributedData;
 using Akka.Event;
 using Akka.Hosting;
 using Farm.Shared.Policy;
+using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Replication;
 
@@ -11,6 +12,8 @@ namespace Farm.Shared.Replication;
 /// Gives a farm that has no policy its first one (version 1) once this member is Up. Run as a singleton
 /// on the lighthouses, or locally by a node that forms a cluster alone. The seed goes through the policy
 /// arbiter as a write that replaces version 0, so it cannot replace a real apply it races with.
+/// A register value no lighthouse signed counts as no policy: the arbiter builds over it (or answers that
+/// the members enforce a real version, and nothing is seeded).
 /// </summary>
 public sealed class PolicySeederActor : ReceiveActor, IWithTimers
 {
@@ -18,12 +21,20 @@ public sealed class PolicySeederActor : ReceiveActor, IWithTimers
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public PolicySeederActor(PolicySeed seed)
+    public PolicySeederActor(PolicySeed seed, PolicyTrust trust)
     {
         Receive<Check>(_ => _replicator.Tell(Dsl.Get(PolicyEnvelope.Key, new ReadMajority(Consistency))));
         Receive<GetSuccess>(got =>
         {
-            _log.Info("The farm has policy version {0}; nothing to seed", got.Get(PolicyEnvelope.Key).Value.Version);
+            var held = got.Get(PolicyEnvelope.Key).Value;
+            if (trust.Problem(held) is { } untrusted)
+            {
+                _log.Info("The farm's register holds policy version {0} by {1}, which is not trusted ({2}); seeding through the arbiter", held.Version, held.WrittenBy, untrusted);
+                Write(seed);
+                return;
+            }
+
+            _log.Info("The farm has policy version {0}; nothing to seed", held.Version);
             Become(Done);
         });
         Receive<GetFailure>(_ => Timers.StartSingleTimer(nameof(Check), Check.Instance, Consistency));
@@ -110,10 +121,20 @@ public static class PolicySeederActorHosting
     public const string Name = "policy-seeder";
 
     public static AkkaConfigurationBuilder AddPolicySeederSingleton(this AkkaConfigurationBuilder builder, PolicySeed seed, string role) =>
-        builder.WithSingleton<PolicySeederActor>(Name, Props.Create(() => new PolicySeederActor(seed)),
+        builder.WithSingleton<PolicySeederActor>(Name, (_, _, resolver) =>
+            {
+                var trust = TrustOf(resolver);
+                return Props.Create(() => new PolicySeederActor(seed, trust));
+            },
             new ClusterSingletonOptions { Role = role }, createProxyToo: false);
 
     public static AkkaConfigurationBuilder AddPolicySeeder(this AkkaConfigurationBuilder builder, PolicySeed seed) =>
-        builder.WithActors((system, registry) =>
-            registry.Register<PolicySeederActor>(system.ActorOf(Props.Create(() => new PolicySeederActor(seed)), Name)));
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var trust = TrustOf(resolver);
+            registry.Register<PolicySeederActor>(system.ActorOf(Props.Create(() => new PolicySeederActor(seed, trust)), Name));
+        });
+
+    private static PolicyTrust TrustOf(Akka.DependencyInjection.IDependencyResolver resolver) =>
+        resolver.GetService<PolicyTrust>() ?? throw new InvalidOperationException("no PolicyTrust registered: the seeder must know which register values to trust");
 }

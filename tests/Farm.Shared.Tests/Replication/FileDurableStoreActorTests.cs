@@ -111,7 +111,7 @@ public sealed class FileDurableStoreActorTests : Akka.TestKit.Xunit2.TestKit
         // A whole file with a valid checksum whose manifest no serializer knows: damage past the file layer.
         var committed = Path.Combine(_dir.Path, "farm-policy.ddata");
         var bytes = File.ReadAllBytes(committed)[..^32];
-        var at = bytes.AsSpan().IndexOf("policy-envelope-v3"u8);
+        var at = bytes.AsSpan().IndexOf("policy-envelope-v4"u8);
         Assert.True(at >= 0, "the envelope's manifest is not in the file");
         bytes[at] = (byte)'P';
         File.WriteAllBytes(committed, [.. bytes, .. System.Security.Cryptography.SHA256.HashData(bytes)]);

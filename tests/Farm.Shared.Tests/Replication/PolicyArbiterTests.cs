@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.DistributedData;
 using Akka.Hosting;
 using Farm.Shared.Replication;
+using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Tests.Replication;
 
@@ -35,8 +36,8 @@ public sealed class PolicyArbiterTests : IAsyncLifetime
         await up.Task.WaitAsync(Timeout);
 
         _keeper = new PolicyKeeper(new PolicyHistory());
-        _system.ActorOf(Props.Create(() => new PolicyReplicaActor(_keeper)), PolicyReplicaActorHosting.Name);
-        ActorRegistry.For(_system).Register<PolicyArbiterActor>(_system.ActorOf(Props.Create(() => new PolicyArbiterActor(TimeProvider.System)), PolicyArbiterActorHosting.Name));
+        _system.ActorOf(Props.Create(() => new PolicyReplicaActor(_keeper, PolicyTrust.Off)), PolicyReplicaActorHosting.Name);
+        ActorRegistry.For(_system).Register<PolicyArbiterActor>(_system.ActorOf(Props.Create(() => new PolicyArbiterActor(TimeProvider.System, PolicyTrust.Off)), PolicyArbiterActorHosting.Name));
         _applier = new PolicyApplier(_system);
 
         Assert.Equal(ApplyOutcome.Applied, (await _applier.ApplyAsync(Policy(1), "seed", expected: 0)).Outcome);

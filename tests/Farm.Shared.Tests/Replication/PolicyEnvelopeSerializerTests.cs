@@ -35,6 +35,23 @@ public sealed class PolicyEnvelopeSerializerTests()
         Assert.Equal(policy.Timestamp.Offset, ((PolicyEnvelope)back).Timestamp.Offset);
     }
 
+    /// <summary>The signer's certificate and signature travel with the version, and a field that claims more bytes than a certificate is refused.</summary>
+    [Fact]
+    public void RoundTrip_KeepsTheSignature_AndRefusesAnOversizedOne()
+    {
+        var signed = Policy with { SignerCertificate = [1, 2, 3], Signature = [4, 5] };
+        var serializer = new PolicyEnvelopeSerializer((ExtendedActorSystem)Sys);
+        var bytes = serializer.ToBinary(signed);
+
+        var back = (PolicyEnvelope)serializer.FromBinary(bytes, PolicyEnvelopeSerializer.ManifestV4);
+
+        Assert.Equal(signed, back);
+        Assert.NotEqual(Policy, back);
+        var oversized = bytes.ToArray();
+        BitConverter.TryWriteBytes(oversized.AsSpan(oversized.Length - 4 - 2 - 4 - 3), int.MaxValue);
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(oversized, PolicyEnvelopeSerializer.ManifestV4));
+    }
+
     [Fact]
     public void FromBinary_UnknownManifest_Throws()
     {
@@ -96,7 +113,7 @@ public sealed class PolicyEnvelopeSerializerTests()
 
         var back = (PolicyEnvelope)serializer.FromBinary(serializer.ToBinary(next), serializer.Manifest(next));
 
-        Assert.Equal(PolicyEnvelopeSerializer.ManifestV3, serializer.Manifest(next));
+        Assert.Equal(PolicyEnvelopeSerializer.ManifestV4, serializer.Manifest(next));
         Assert.Equal((Member, Member, "5e3d"), (back.LocalOf, back.Writer, back.Nonce));
         Assert.Equal(next, back);
     }

@@ -1,0 +1,113 @@
+using Akka.Actor;
+using Akka.DistributedData;
+using Akka.Hosting;
+using Farm.Shared.Cluster;
+using Farm.Shared.Replication;
+using Farm.Tests.Shared;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Farm.IntegrationTests.Rogues;
+
+/// <summary>
+/// A member that is in the farm by the rules and then abuses it: an Akka cluster member in the test process,
+/// built with the farm's own cluster hosting (mutual TLS, its serializers) and a farm certificate issued for
+/// role <c>socks</c> only, that joins through the lighthouse and writes the policy register directly through
+/// Distributed Data, around the policy arbiter.
+/// </summary>
+public sealed class RogueClusterMember : IAsyncDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private readonly IHost _host;
+    private readonly DirectoryInfo _directory;
+
+    private RogueClusterMember(IHost host, DirectoryInfo directory, int port)
+    {
+        _host = host;
+        _directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    private ActorSystem Actors => _host.Services.GetRequiredService<ActorSystem>();
+
+    /// <summary>Starts it with <paramref name="seed"/> as its seed and returns once it is Up.</summary>
+    public static async Task<RogueClusterMember> JoinAsync(string seed, TestCertificateSet certificate)
+    {
+        var port = TestPorts.Next();
+        var directory = Directory.CreateTempSubdirectory("farm-rogue-");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(certificate.Settings())
+        {
+            ["Farm:Cluster:Hostname"] = "127.0.0.1",
+            ["Farm:Cluster:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Farm:Cluster:Seeds:0"] = seed,
+            ["Farm:Cluster:DataDirectory"] = Path.Combine(directory.FullName, "ddata"),
+        });
+        builder.Services.AddFarmClusterMember(builder.Configuration, "socks", port);
+
+        // Readiness needs an enforcer; the rogue runs no policy replica, so this one is never used.
+        builder.Services.AddSingleton<IPolicyEnforcer>(new PolicyKeeper(new PolicyHistory()));
+        builder.Services.AddAkka("farm", (akka, services) => akka.WithFarmCluster(services, "socks", port));
+        var host = builder.Build();
+        var rogue = new RogueClusterMember(host, directory, port);
+        try
+        {
+            await host.StartAsync();
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Akka.Cluster.Cluster.Get(rogue.Actors).RegisterOnMemberUp(up.SetResult);
+            await up.Task.WaitAsync(Timeout);
+            return rogue;
+        }
+        catch
+        {
+            await rogue.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The farm's current register value, read from a majority.</summary>
+    /// <remarks>Just Up, the replicator may not know the other members yet: its "majority" is itself, which has no value.</remarks>
+    public async Task<PolicyEnvelope> ReadPolicyAsync()
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            var read = await DistributedData.Get(Actors).Replicator.Ask<IGetResponse>(Dsl.Get(PolicyEnvelope.Key, new ReadMajority(TimeSpan.FromSeconds(10))), Timeout);
+            if (read is GetSuccess got)
+            {
+                return got.Get(PolicyEnvelope.Key).Value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the rogue could not read the farm's policy within {Timeout.TotalSeconds} s: {read}");
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+    }
+
+    /// <summary>Writes <paramref name="forged"/> into the register on every member, as any member's replicator can.</summary>
+    public async Task WritePolicyAsync(PolicyEnvelope forged)
+    {
+        var self = Akka.Cluster.Cluster.Get(Actors).SelfUniqueAddress;
+        var write = Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(self), new WriteAll(TimeSpan.FromSeconds(10)), register => PolicyRegister.With(register, self, forged));
+        Assert.IsType<UpdateSuccess>(await DistributedData.Get(Actors).Replicator.Ask<IUpdateResponse>(write, Timeout));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _host.StopAsync(stopping.Token);
+        }
+        finally
+        {
+            _host.Dispose();
+            _directory.Delete(recursive: true);
+        }
+    }
+}
