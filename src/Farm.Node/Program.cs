@@ -46,6 +46,12 @@ if (host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Farm.
     return 1;
 }
 
+if (Farm.Node.Options.SocksListenerEntries.Problem(host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()) is { } listenerProblem)
+{
+    await Console.Error.WriteLineAsync($"farm-node: {listenerProblem}");
+    return 1;
+}
+
 if (host.Services.FindPortClash() is { } clash)
 {
     await Console.Error.WriteLineAsync($"farm-node: {clash}");

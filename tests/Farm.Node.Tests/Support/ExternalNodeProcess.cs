@@ -243,7 +243,12 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
 
     private static void SetEnvironment(ProcessStartInfo start, string directory, string listener, IDictionary<string, string> environment)
     {
-        start.Environment["FARM__SOCKS__LISTENERS__0"] = listener;
+        // A test that configures listener 0 in the object form gets that alone.
+        if (!environment.Keys.Any(key => key.StartsWith("FARM__SOCKS__LISTENERS__0__", StringComparison.Ordinal)))
+        {
+            start.Environment["FARM__SOCKS__LISTENERS__0"] = listener;
+        }
+
         start.Environment["FARM__SESSIONLOG__PATH"] = Path.Combine(directory, "sessions.jsonl");
         start.Environment["FARM__ADMIN__LISTEN"] = "127.0.0.1:0";
         start.Environment["FARM__ADMIN__TOKEN"] = AdminTestToken.Value;
