@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using Farm.Node.Dialing;
 using Farm.Node.Options;
-using Farm.Shared.Net;
 using Farm.Node.Tests.Support;
+using Farm.Shared.Net;
 
 namespace Farm.Node.Tests.Dialing;
 
