@@ -21,6 +21,12 @@ public sealed class SessionLogOptions
     public int RefusalsPerSourcePerSecond { get; set; } = 5;
 
     /// <summary>
+    /// Refused clients of all sources that get a record each per second (an IPv6 /48 gets 16 times a
+    /// source's); the rest are told in one summary record per second from "all sources".
+    /// </summary>
+    public int RefusalsPerSecond { get; set; } = Logging.RefusalRecords.DefaultNodePerSecond;
+
+    /// <summary>
     /// Records waiting for the writer. A log that cannot keep up (a full disk, a standard output nobody
     /// reads) drops the newest records past this many, counts them, and tells them in one record once it
     /// writes again.

@@ -51,6 +51,7 @@ public static class SessionServicesHosting
             var options = sp.GetRequiredService<IOptions<SocksOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             var metrics = sp.GetRequiredService<NodeMetrics>();
+            var sessionLog = sp.GetRequiredService<IOptions<SessionLogOptions>>().Value;
             return new SessionServices(
                 sp.GetRequiredService<PolicyHolder>(),
                 options,
@@ -64,7 +65,7 @@ public static class SessionServicesHosting
                 sp.GetRequiredService<PasswordVerifier>(),
                 GssapiAcceptor.Create(options.Gssapi),
                 sp.GetRequiredService<SourceConnections>(),
-                new RefusalRecords(sp.GetRequiredService<IOptions<SessionLogOptions>>().Value.RefusalsPerSourcePerSecond, options.SourcePrefixLength.Lengths, time));
+                new RefusalRecords(sessionLog.RefusalsPerSourcePerSecond, options.SourcePrefixLength.Lengths, time, sessionLog.RefusalsPerSecond));
         });
         return services;
     }

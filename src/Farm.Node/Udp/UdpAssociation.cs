@@ -148,8 +148,7 @@ public sealed class UdpAssociation : IDisposable
             try
             {
                 var received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancel).ConfigureAwait(false);
-                deadline.Touch();
-                await HandleAsync(buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, cancel).ConfigureAwait(false);
+                await HandleAsync(buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, deadline, cancel).ConfigureAwait(false);
             }
             catch (SocketException)
             {
@@ -162,17 +161,20 @@ public sealed class UdpAssociation : IDisposable
         }
     }
 
-    private async Task HandleAsync(Memory<byte> datagram, IPEndPoint from, CancellationToken cancel)
+    private async Task HandleAsync(Memory<byte> datagram, IPEndPoint from, ActivityDeadline deadline, CancellationToken cancel)
     {
         var source = new IPEndPoint(from.Address.Unmapped(), from.Port);
         if (IsClient(source))
         {
-            // A stranger's datagram keeps nothing alive: only the client's and its remotes' count as activity.
+            // A stranger's datagram keeps nothing alive, neither the idle deadline nor the activity
+            // figures: only the client's and its remotes' count (outsider review att16c).
+            deadline.Touch();
             _activity?.Touched(_time.GetTimestamp());
             await FromClientAsync(datagram, source, cancel).ConfigureAwait(false);
         }
         else if (_remotes.Contains(source) && _client is { } client)
         {
+            deadline.Touch();
             _activity?.Touched(_time.GetTimestamp());
             await ToClientAsync(datagram, source, client, cancel).ConfigureAwait(false);
         }

@@ -4,7 +4,7 @@ using Farm.Shared.Net;
 
 namespace Farm.Node.Tests.Sources;
 
-/// <summary>The one rule for the node-wide places of lookups and extra dial attempts: half at most per source, a freed place to the source holding fewest.</summary>
+/// <summary>The one rule for the node-wide places of lookups and extra dial attempts: a source's share is the places over the sources plus one, an IPv6 /48 counts as one source, a freed place to the source holding fewest.</summary>
 public sealed class SharedPlacesTests
 {
     private static readonly IPAddress A = IPAddress.Parse("10.0.0.1");
@@ -13,15 +13,36 @@ public sealed class SharedPlacesTests
     private static readonly IPAddress D = IPAddress.Parse("10.0.0.4");
 
     [Fact]
-    public void OneSource_TakesAtMostHalf_AnotherTakesTheRest()
+    public void EachSource_TakesThePlacesOverTheSourcesPlusOne_SoAThirdStillFindsOne()
     {
         var places = new SharedPlaces(16, SourcePrefixLengths.PerHost);
 
         Assert.All(Enumerable.Range(0, 8), _ => Assert.True(places.TryTake(A)));
         Assert.False(places.TryTake(A));
-        Assert.All(Enumerable.Range(0, 8), _ => Assert.True(places.TryTake(B)));
-        Assert.False(places.TryTake(C));
+        Assert.All(Enumerable.Range(0, 5), _ => Assert.True(places.TryTake(B)));
+        Assert.False(places.TryTake(B));
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.True(places.TryTake(C)));
+        Assert.False(places.TryTake(D));
         Assert.Equal(16, places.InUse);
+    }
+
+    [Fact]
+    public void TwoSlash64sOfOneSlash48_HoldOneSourcesShare_AndAThirdSourceStillGetsAPlace()
+    {
+        var places = new SharedPlaces(16, SourcePrefixLengths.PerHost);
+        var first = IPAddress.Parse("2001:db8:1:1::7");
+        var second = IPAddress.Parse("2001:db8:1:2::7");
+        var elsewhere = IPAddress.Parse("2001:db8:2:1::7");
+
+        var taken = 0;
+        for (var i = 0; i < 16; i++)
+        {
+            taken += (places.TryTake(first) ? 1 : 0) + (places.TryTake(second) ? 1 : 0);
+        }
+
+        Assert.Equal(8, taken);
+        Assert.True(places.TryTake(elsewhere));
+        Assert.True(places.TryTake(A));
     }
 
     [Fact]
@@ -40,9 +61,14 @@ public sealed class SharedPlacesTests
 
         await fromD.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(fromB.IsCompleted);
+
+        // B, C and D share 4 places: one each, and one left for a newcomer; B, holding its one, waits.
         places.Release(A);
-        await fromB.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(fromB.IsCompleted);
+        Assert.True(places.TryTake(A));
         Assert.Equal(4, places.InUse);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fromB);
     }
 
     [Fact]
