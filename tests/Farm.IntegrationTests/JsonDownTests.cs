@@ -31,7 +31,7 @@ public sealed class JsonDownTests(ITestOutputHelper output) : ClusterTestBase(ou
             t => t.Contains("refused the connection", StringComparison.Ordinal) || t.Contains($"member {victim} [socks] is Down", StringComparison.Ordinal) || t.Contains($"member {victim} [socks] is Removed", StringComparison.Ordinal),
             TimeSpan.FromSeconds(30),
             mark);
-        Assert.Contains("cluster TLS: refused the connection from akka.ssl.tcp://farm@127.0.0.1:", seen.Text, StringComparison.Ordinal);
+        Assert.Contains("cluster TLS: refused the connection from ", seen.Text, StringComparison.Ordinal);
         Assert.Contains("it sent a message in Akka's JSON serializer (id 1), which members never use between them", seen.Text, StringComparison.Ordinal);
 
         await AssertAllowedAsync(1);
