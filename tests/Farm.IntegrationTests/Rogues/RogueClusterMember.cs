@@ -35,8 +35,11 @@ public sealed class RogueClusterMember : IAsyncDisposable
 
     private ActorSystem Actors => _host.Services.GetRequiredService<ActorSystem>();
 
-    /// <summary>Starts it with <paramref name="seed"/> as its seed and returns once it is Up.</summary>
-    public static async Task<RogueClusterMember> JoinAsync(string seed, TestCertificateSet certificate)
+    /// <summary>Akka configuration that makes the rogue send Akka's cluster Down in Akka's JSON serializer instead of the cluster's own.</summary>
+    public const string DownInJson = "akka.actor.serialization-bindings { \"Akka.Cluster.ClusterUserAction+Down, Akka.Cluster\" = json }";
+
+    /// <summary>Starts it with <paramref name="seed"/> as its seed (and <paramref name="hocon"/> over the farm's Akka configuration) and returns once it is Up.</summary>
+    public static async Task<RogueClusterMember> JoinAsync(string seed, TestCertificateSet certificate, string? hocon = null)
     {
         var port = TestPorts.Next();
         var directory = Directory.CreateTempSubdirectory("farm-rogue-");
@@ -53,7 +56,14 @@ public sealed class RogueClusterMember : IAsyncDisposable
 
         // Readiness needs an enforcer; the rogue runs no policy replica, so this one is never used.
         builder.Services.AddSingleton<IPolicyEnforcer>(new PolicyKeeper(new PolicyHistory()));
-        builder.Services.AddAkka("farm", (akka, services) => akka.WithFarmCluster(services, "socks", port));
+        builder.Services.AddAkka("farm", (akka, services) =>
+        {
+            akka.WithFarmCluster(services, "socks", port);
+            if (hocon is not null)
+            {
+                akka.AddHocon(hocon, HoconAddMode.Prepend);
+            }
+        });
         var host = builder.Build();
         var rogue = new RogueClusterMember(host, directory, port);
         try
@@ -95,6 +105,22 @@ public sealed class RogueClusterMember : IAsyncDisposable
         var self = Akka.Cluster.Cluster.Get(Actors).SelfUniqueAddress;
         var write = Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(self), new WriteAll(TimeSpan.FromSeconds(10)), register => PolicyRegister.With(register, self, forged));
         Assert.IsType<UpdateSuccess>(await DistributedData.Get(Actors).Replicator.Ask<IUpdateResponse>(write, Timeout));
+    }
+
+    /// <summary>Sends Akka's cluster Down for <paramref name="victim"/> to the cluster daemon of <paramref name="member"/>, by actor selection.</summary>
+    public void SendDown(string member, string victim)
+    {
+        // ClusterUserAction.Down is internal to Akka.Cluster: what Cluster.Down sends, built as any sender could.
+        var type = typeof(Akka.Cluster.Cluster).Assembly.GetType("Akka.Cluster.ClusterUserAction+Down", throwOnError: true)!;
+        var down = Activator.CreateInstance(type, Address.Parse(victim))!;
+        Actors.ActorSelection($"{member}/system/cluster/core/daemon").Tell(down);
+    }
+
+    /// <summary>The id of the serializer the rogue's Down goes out in.</summary>
+    public int DownSerializer()
+    {
+        var type = typeof(Akka.Cluster.Cluster).Assembly.GetType("Akka.Cluster.ClusterUserAction+Down", throwOnError: true)!;
+        return Actors.Serialization.FindSerializerForType(type).Identifier;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using Farm.Shared.Cluster.Tls;
+using Farm.Shared.Replication;
 using Google.Protobuf;
 
 namespace Farm.Shared.Tests.Cluster;
@@ -6,7 +7,8 @@ namespace Farm.Shared.Tests.Cluster;
 /// <summary>
 /// The cluster command read from an inbound remoting message (WireFormats.proto and ContainerFormats.proto,
 /// written here field by field): Down and Leave are seen directly and inside actor-selection envelopes, a
-/// Join names its address, and a message split into repeated fields is read as protobuf merges it.
+/// Join names its address, a message in a serializer members do not use (Akka's JSON above all) is
+/// refused at any depth, and a message split into repeated fields is read as protobuf merges it.
 /// </summary>
 public sealed class ClusterCommandPduTests
 {
@@ -47,6 +49,35 @@ public sealed class ClusterCommandPduTests
         var envelope = Concat(Tagged(1, Tagged(1, ByteString.CopyFromUtf8(Daemon))), Tagged(2, manifestOnly), Tagged(2, bytesOnly));
         Assert.Equal(ClusterCommand.Down, ClusterCommandPdu.Read(Pdu(envelope)));
     }
+
+    [Fact]
+    public void Down_InAkkasJsonSerializer_IsRefusedForItsSerializer()
+    {
+        var json = ByteString.CopyFromUtf8("""{"$type":"Akka.Cluster.ClusterUserAction+Down, Akka.Cluster","Address":"akka.ssl.tcp://farm@127.0.0.1:4054"}""");
+        Assert.Equal(ClusterCommand.InSerializer(MemberSerializers.Json), ClusterCommandPdu.Read(Pdu(Envelope(Daemon, PayloadOf(json, MemberSerializers.Json, null)))));
+    }
+
+    [Fact]
+    public void JsonMessage_InsideNestedSelections_IsRefusedForItsSerializer()
+    {
+        var inner = Selection(ByteString.CopyFromUtf8("""{"$type":"System.Object"}"""), MemberSerializers.Json, null);
+        var outer = Selection(inner, 6, null);
+        Assert.Equal(ClusterCommand.InSerializer(MemberSerializers.Json), ClusterCommandPdu.Read(Pdu(Envelope("akka.ssl.tcp://farm@127.0.0.1:4053/", PayloadOf(outer, 6, null)))));
+    }
+
+    [Theory]
+    [InlineData(0)] // no serializer named at all
+    [InlineData(4)] // Akka's byte-array serializer
+    [InlineData(3)] // remote deployment (DaemonMsgCreate)
+    [InlineData(PolicyEnvelopeSerializer.Id)] // a replicated value travels only inside Distributed Data's messages
+    [InlineData(-5)] // a negative int32 on the wire, not the cluster serializer
+    [InlineData(999_999)]
+    public void Message_InASerializerMembersDoNotUse_IsRefused(int serializer) =>
+        Assert.Equal(ClusterCommand.InSerializer(serializer), ClusterCommandPdu.Read(Pdu(Envelope(Daemon, PayloadOf(ByteString.CopyFromUtf8("x"), serializer, "HB")))));
+
+    [Fact]
+    public void Acknowledgement_WithoutAnEnvelope_IsNoCommand() =>
+        Assert.Equal(ClusterCommand.Other, ClusterCommandPdu.Read(Tagged(1, Tagged(1, VarintField(1, 7)))));
 
     [Fact]
     public void Heartbeat_GossipAndControlMessages_AreNoCommand()

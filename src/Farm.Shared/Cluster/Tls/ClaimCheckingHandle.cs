@@ -75,6 +75,9 @@ public sealed class ClaimCheckingHandle : AssociationHandle
                 ClusterCommandKind.Down => "it asked the cluster to down a member (members down only by their own decision)",
                 ClusterCommandKind.Leave => "it asked the cluster to remove a member (a member leaves only by its own decision)",
                 ClusterCommandKind.Unreadable => "it sent a message whose envelope cannot be read",
+                ClusterCommandKind.ForeignSerializer => command.Serializer == MemberSerializers.Json
+                    ? "it sent a message in Akka's JSON serializer (id 1), which members never use between them"
+                    : $"it sent a message in serializer id {command.Serializer}, which members do not use between them",
                 ClusterCommandKind.Join when !string.Equals(command.Host, origin.Host, StringComparison.OrdinalIgnoreCase) || command.Port != origin.Port
                     => $"it asked to join as {command.Host}:{command.Port}, not as the address it claimed ({origin.Host}:{origin.Port})",
                 _ => null,

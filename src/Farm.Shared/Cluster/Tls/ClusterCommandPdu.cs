@@ -7,7 +7,8 @@ namespace Farm.Shared.Cluster.Tls;
 /// payload: envelope, then the serialized message, possibly inside actor-selection envelopes; WireFormats.proto
 /// and ContainerFormats.proto). Akka's cluster daemon takes <c>Down</c> and <c>Leave</c> from any sender and
 /// a <c>Join</c> for whatever address it names, so a peer may only join as the address its connection claimed
-/// and never down or remove anyone remotely. A field repeated on the wire is read as protobuf reads it: an
+/// and never down or remove anyone remotely; and a message in a serializer members do not use between them
+/// (<see cref="MemberSerializers"/>) is refused whatever it is, since the manifests above mean nothing there. A field repeated on the wire is read as protobuf reads it: an
 /// embedded message merges every occurrence, a scalar keeps the last. Pure.
 /// </summary>
 public static class ClusterCommandPdu
@@ -25,17 +26,28 @@ public static class ClusterCommandPdu
     {
         try
         {
-            if (ProtoFields.Scalar(pdu, 1) is not { } payload)
+            // A control message (no payload) or an acknowledgement alone (no envelope) carries no message.
+            if (ProtoFields.Scalar(pdu, 1) is not { } payload || ProtoFields.Scalar(payload, 2) is null)
             {
                 return ClusterCommand.Other;
             }
 
             var message = ProtoFields.Merged(ProtoFields.Merged(payload, 2), 2);
             var bytes = ProtoFields.Scalar(message, 1) ?? ByteString.Empty;
-            var serializer = ProtoFields.Varint(message, 2);
+            var serializer = SerializerOf(message);
             var manifest = (ProtoFields.Scalar(message, 3) ?? ByteString.Empty).ToStringUtf8();
-            for (var depth = 0; serializer == SelectionSerializerId; depth++)
+            for (var depth = 0; ; depth++)
             {
+                if (!MemberSerializers.Accepts(serializer))
+                {
+                    return ClusterCommand.InSerializer(serializer);
+                }
+
+                if (serializer != SelectionSerializerId)
+                {
+                    break;
+                }
+
                 if (depth == MaxSelectionDepth)
                 {
                     return ClusterCommand.Unreadable;
@@ -44,7 +56,7 @@ public static class ClusterCommandPdu
                 // A SelectionEnvelope: its Payload (field 1) carries the enclosed message.
                 var enclosed = ProtoFields.Merged(bytes, 1);
                 bytes = ProtoFields.Scalar(enclosed, 1) ?? ByteString.Empty;
-                serializer = ProtoFields.Varint(enclosed, 2);
+                serializer = SerializerOf(enclosed);
                 manifest = (ProtoFields.Scalar(enclosed, 3) ?? ByteString.Empty).ToStringUtf8();
             }
 
@@ -61,6 +73,9 @@ public static class ClusterCommandPdu
             return ClusterCommand.Unreadable;
         }
     }
+
+    // Akka's field is an int32: protobuf keeps the low 32 bits of the varint, and so does this.
+    private static int SerializerOf(ByteString payload) => unchecked((int)ProtoFields.Varint(payload, 2));
 
     private static ClusterCommand JoinOf(ByteString join)
     {
