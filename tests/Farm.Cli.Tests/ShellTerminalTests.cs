@@ -8,9 +8,8 @@ namespace Farm.Cli.Tests;
 /// Up recalls the line just run and, after a restart, a line from the history file.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed partial class ShellTerminalTests : IAsyncLifetime
+public sealed partial class ShellTerminalTests : ShellTestBase
 {
-    private const string Token = "shell-terminal-token-0123456789";
     private const string Up = "\e[A";
     private const string Left = "\e[D";
     private const string Home = "\e[H";
@@ -21,31 +20,13 @@ public sealed partial class ShellTerminalTests : IAsyncLifetime
     private const string CtrlC = "\x03";
     private const string CtrlD = "\x04";
     private const string Status = "accepting new sessions";
-    private NodeHost _node = null!;
-    private DirectoryInfo _home = null!;
 
-    private string HistoryFile => Path.Combine(_home.FullName, ".farmctl_history");
-
-    private Dictionary<string, string> Environment => new() { ["HOME"] = _home.FullName, ["FARMCTL_TOKEN"] = Token };
-
-    private string Prompt => $"farmctl {_node.Admin}> ";
-
-    public async Task InitializeAsync()
-    {
-        _home = Directory.CreateTempSubdirectory("farmctl-home-");
-        _node = await NodeHost.StartAsync(new Dictionary<string, string?> { ["Farm:Admin:Token"] = Token });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        _home.Delete(recursive: true);
-    }
+    private string Prompt => $"farmctl {Node.Admin}> ";
 
     [Fact]
     public async Task UpEnter_RunsTheLastCommandAgain_TabCompletes_CtrlCDropsTheLine_CtrlDLeaves()
     {
-        await using (var terminal = PseudoTerminal.Start([_node.Admin, "shell"], Environment))
+        await using (var terminal = PseudoTerminal.Start([Node.Admin, "shell"], Environment))
         {
             await terminal.WaitForAsync(s => s.Contains(Prompt, StringComparison.Ordinal), "the prompt");
 
@@ -70,7 +51,7 @@ public sealed partial class ShellTerminalTests : IAsyncLifetime
     public async Task UpAfterARestart_RecallsTheHistoryFile_HomeEndLeftDeleteEditIt()
     {
         await File.WriteAllLinesAsync(HistoryFile, ["node sttus", "history"]);
-        await using var terminal = PseudoTerminal.Start([_node.Admin, "shell"], Environment);
+        await using var terminal = PseudoTerminal.Start([Node.Admin, "shell"], Environment);
         await terminal.WaitForAsync(s => s.Contains(Prompt, StringComparison.Ordinal), "the prompt");
 
         // Up twice: the file's first line; Home, Delete and 'n' leave it as it was; End, three Left and 'a' mend it.
@@ -85,14 +66,14 @@ public sealed partial class ShellTerminalTests : IAsyncLifetime
     [Fact]
     public async Task CtrlC_WhileACommandRuns_EndsTheCommand_TheShellReadsOn()
     {
-        await using var terminal = PseudoTerminal.Start([_node.Admin, "shell"], Environment);
+        await using var terminal = PseudoTerminal.Start([Node.Admin, "shell"], Environment);
         await terminal.WaitForAsync(s => s.Contains(Prompt, StringComparison.Ordinal), "the prompt");
 
         await terminal.TypeAsync("cluster tail" + Enter);
-        await terminal.WaitForAsync(s => s.Contains(_node.ClusterAddress, StringComparison.Ordinal), "the tail streaming this member's events");
+        await terminal.WaitForAsync(s => s.Contains(Node.ClusterAddress, StringComparison.Ordinal), "the tail streaming this member's events");
 
         await terminal.TypeAsync(CtrlC);
-        await terminal.WaitForAsync(s => s[s.LastIndexOf(_node.ClusterAddress, StringComparison.Ordinal)..].Contains(Prompt, StringComparison.Ordinal), "the prompt back after the tail");
+        await terminal.WaitForAsync(s => s[s.LastIndexOf(Node.ClusterAddress, StringComparison.Ordinal)..].Contains(Prompt, StringComparison.Ordinal), "the prompt back after the tail");
 
         await terminal.TypeAsync("node status" + Enter);
         await terminal.WaitForAsync(s => Ran(s, 1), "node status run");

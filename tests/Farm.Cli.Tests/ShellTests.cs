@@ -4,32 +4,13 @@ namespace Farm.Cli.Tests;
 
 /// <summary>The interactive shell against a real node: commands piped on standard input, history kept in a 0600 file.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class ShellTests : IAsyncLifetime
+public sealed class ShellTests : ShellTestBase
 {
-    private const string Token = "shell-test-token-0123456789";
-    private NodeHost _node = null!;
-    private DirectoryInfo _home = null!;
-
-    private string HistoryFile => Path.Combine(_home.FullName, ".farmctl_history");
-
-    private Dictionary<string, string> Environment => new() { ["HOME"] = _home.FullName, ["FARMCTL_TOKEN"] = Token };
-
-    public async Task InitializeAsync()
-    {
-        _home = Directory.CreateTempSubdirectory("farmctl-home-");
-        _node = await NodeHost.StartAsync(new Dictionary<string, string?> { ["Farm:Admin:Token"] = Token });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        _home.Delete(recursive: true);
-    }
 
     [Fact]
     public async Task Shell_PipedCommands_EachRunThroughTheParser_HistoryKept0600()
     {
-        var result = await Farmctl.RunAsync([_node.Admin, "shell"], "node status\n\n# a comment\ncluster sho\nnode status --json\nhistory\nexit\nnode status\n", Environment);
+        var result = await Farmctl.RunAsync([Node.Admin, "shell"], "node status\n\n# a comment\ncluster sho\nnode status --json\nhistory\nexit\nnode status\n", Environment);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(string.Empty, result.Error.Replace("farmctl: Unrecognized command or argument 'sho'. Did you mean 'show'? ('farmctl cluster --help' shows the usage)\n", string.Empty, StringComparison.Ordinal));
@@ -44,9 +25,9 @@ public sealed class ShellTests : IAsyncLifetime
     [Fact]
     public async Task DashI_NextShell_StartsWithThePreviousHistory_NeverATokenValue()
     {
-        await Farmctl.RunAsync([_node.Admin, "-i"], "node status\nnode status --token wrong-token-value\n", Environment);
+        await Farmctl.RunAsync([Node.Admin, "-i"], "node status\nnode status --token wrong-token-value\n", Environment);
 
-        var second = await Farmctl.RunAsync([_node.Admin, "-i"], "history\n", Environment);
+        var second = await Farmctl.RunAsync([Node.Admin, "-i"], "history\n", Environment);
 
         Assert.Equal(0, second.ExitCode);
         Assert.Equal(["1  node status", "2  history"], second.Lines);
@@ -56,7 +37,7 @@ public sealed class ShellTests : IAsyncLifetime
     [Fact]
     public async Task Shell_FailuresReportedAndReadOn_ExitCodeIsTheLastCommands_EndOfInputLeaves()
     {
-        var result = await Farmctl.RunAsync([_node.Admin, "shell"], "shell\nnode status\nsessions kill 999999\n", Environment);
+        var result = await Farmctl.RunAsync([Node.Admin, "shell"], "shell\nnode status\nsessions kill 999999\n", Environment);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("farmctl: already in the shell", result.Error, StringComparison.Ordinal);
@@ -67,7 +48,7 @@ public sealed class ShellTests : IAsyncLifetime
     [Fact]
     public async Task DashI_WithACommand_UsageError()
     {
-        var result = await Farmctl.RunAsync([_node.Admin, "-i", "node", "status"], null, Environment);
+        var result = await Farmctl.RunAsync([Node.Admin, "-i", "node", "status"], null, Environment);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("-i starts the shell", result.Error, StringComparison.Ordinal);

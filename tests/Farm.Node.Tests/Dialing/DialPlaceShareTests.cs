@@ -38,7 +38,7 @@ public sealed class DialPlaceShareTests
         {
             foreach (var address in hanging)
             {
-                listeners.Add(await FullListenerAsync(new IPEndPoint(address, port), fillers));
+                listeners.Add(await FullListener.StartAsync(new IPEndPoint(address, port), fillers));
             }
 
             // Its connects complete in the kernel; nobody needs to accept them.
@@ -93,32 +93,4 @@ public sealed class DialPlaceShareTests
 
     private static byte[] Connect(string name, int port) =>
         [0x05, 0x01, 0x00, 0x03, (byte)name.Length, .. System.Text.Encoding.ASCII.GetBytes(name), (byte)(port >> 8), (byte)port];
-
-    /// <summary>A listener with backlog 1 that never accepts, connected to until a connect hangs: its accept queue is full.</summary>
-    private static async Task<Socket> FullListenerAsync(IPEndPoint endpoint, List<Socket> fillers)
-    {
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(endpoint);
-        listener.Listen(1);
-        for (var i = 0; i < 10; i++)
-        {
-            var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            fillers.Add(filler);
-            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-            try
-            {
-                await filler.ConnectAsync(endpoint, wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Closed, so that the only connects left hanging to the port are the node's.
-                fillers.Remove(filler);
-                filler.Dispose();
-                return listener;
-            }
-        }
-
-        listener.Dispose();
-        throw new InvalidOperationException($"{endpoint}: ten connects answered by a listener that never accepts");
-    }
 }

@@ -29,7 +29,7 @@ public sealed class ManyAddressDialTests
         {
             foreach (var address in answers)
             {
-                listeners.Add(await FullListenerAsync(new IPEndPoint(address, port), fillers));
+                listeners.Add(await FullListener.StartAsync(new IPEndPoint(address, port), fillers));
             }
 
             await File.WriteAllTextAsync(policy, $"client pass from 127.0.0.0/8\npass connect to many.farm.test port {port} name many\n");
@@ -74,32 +74,5 @@ public sealed class ManyAddressDialTests
         var output = await ss.StandardOutput.ReadToEndAsync();
         await ss.WaitForExitAsync();
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
-    }
-
-    /// <summary>A listener with backlog 1 that never accepts, connected to until a connect hangs: its accept queue is full.</summary>
-    private static async Task<Socket> FullListenerAsync(IPEndPoint endpoint, List<Socket> fillers)
-    {
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(endpoint);
-        listener.Listen(1);
-        for (var i = 0; i < 10; i++)
-        {
-            var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            fillers.Add(filler);
-            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-            try
-            {
-                await filler.ConnectAsync(endpoint, wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Closed, so that the only connects left hanging to the port are the node's.
-                fillers.Remove(filler);
-                filler.Dispose();
-                return listener;
-            }
-        }
-
-        throw new InvalidOperationException($"{endpoint}: ten connects answered by a listener that never accepts");
     }
 }

@@ -45,13 +45,13 @@ public sealed class EvictionRecordLimitTests
 
             for (var i = 0; i < Cap; i++)
             {
-                held.Add(await IdleConnectionAsync(node.Endpoint, holder));
+                held.Add(await IdleConnection.OpenAsync(node.Endpoint, holder, TimeSpan.FromSeconds(10)));
             }
 
             // Time for the node to admit all of them: it is full.
             await Task.Delay(TimeSpan.FromSeconds(2));
             var started = DateTime.UtcNow;
-            held.AddRange(await Task.WhenAll(Enumerable.Range(0, Newcomers).Select(_ => IdleConnectionAsync(node.Endpoint, IPAddress.Loopback))));
+            held.AddRange(await Task.WhenAll(Enumerable.Range(0, Newcomers).Select(_ => IdleConnection.OpenAsync(node.Endpoint, IPAddress.Loopback, TimeSpan.FromSeconds(10)))));
             var spent = DateTime.UtcNow - started;
 
             var evicted = 0d;
@@ -80,23 +80,5 @@ public sealed class EvictionRecordLimitTests
             held.ForEach(socket => socket.Dispose());
             File.Delete(policy);
         }
-    }
-
-    /// <summary>A connection that never sends a byte; one the node refused at once still counts as tried.</summary>
-    private static async Task<Socket> IdleConnectionAsync(IPEndPoint node, IPAddress from)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(from, 0));
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await socket.ConnectAsync(node, deadline.Token);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            // Refused so fast that the connect saw the reset.
-        }
-
-        return socket;
     }
 }

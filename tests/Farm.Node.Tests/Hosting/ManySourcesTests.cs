@@ -88,7 +88,7 @@ public sealed partial class ManySourcesTests
                 {
                     for (var i = 0; i < ConnectionsPerAttacker; i++)
                     {
-                        idle.Add(await IdleConnectionAsync(node.Endpoint, attacker));
+                        idle.Add(await IdleConnection.OpenAsync(node.Endpoint, attacker, TimeSpan.FromSeconds(5)));
                     }
                 }
 
@@ -143,24 +143,6 @@ public sealed partial class ManySourcesTests
         {
             File.Delete(policy);
         }
-    }
-
-    /// <summary>A connection that never sends a byte; one the node refused at once still counts as tried.</summary>
-    private static async Task<Socket> IdleConnectionAsync(IPEndPoint node, IPAddress from)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(from, 0));
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await socket.ConnectAsync(node, deadline.Token);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            // Refused over a cap so fast that the connect saw the reset: what the cap does.
-        }
-
-        return socket;
     }
 
     [GeneratedRegex(@"farm_sessions_evicted_total\{[^}]*reason=""pending-handshake""[^}]*\} (\d+)")]

@@ -44,7 +44,7 @@ public sealed class SpreadAttackTests
             using var fair = await RawClient.ConnectAsync(node.Endpoint, IPAddress.Loopback);
             foreach (var address in addresses.Addresses)
             {
-                attack.Add(await IdleConnectionAsync(node.Endpoint, address));
+                attack.Add(await IdleConnection.OpenAsync(node.Endpoint, address, TimeSpan.FromSeconds(15)));
             }
 
             // The last address found the node full: it gets nobody's place and is closed at once.
@@ -64,23 +64,6 @@ public sealed class SpreadAttackTests
             attack.ForEach(socket => socket.Dispose());
             File.Delete(policy);
         }
-    }
-
-    private static async Task<Socket> IdleConnectionAsync(IPEndPoint node, IPAddress from)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(from, 0));
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        try
-        {
-            await socket.ConnectAsync(node, deadline.Token);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            // Refused so fast that the connect saw the reset.
-        }
-
-        return socket;
     }
 
     private static async Task WaitForRecordAsync(ExternalNodeProcess node, string clientPrefix, string outcome)
