@@ -39,8 +39,7 @@ public sealed class PolicySourceCapTests
             held.Add(await IdleUdpAndBindEvictionTests.HoldingAsync(node.Endpoint, holder, "bind"));
 
             // The third connection, before it says a word, is past the policy's 2: closed at once, not held for the handshake.
-            using var third = await RawClient.ConnectAsync(node.Endpoint, holder);
-            Assert.Empty(await third.ReceiveUntilClosedAsync(TimeSpan.FromSeconds(15)));
+            Assert.Empty(await RawClient.ReceiveFromNewConnectionAsync(node.Endpoint, holder, TimeSpan.FromSeconds(15)));
             var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             while (!node.SessionRecords().Any(r => r.GetProperty("outcome").GetString() == "source-cap") && DateTime.UtcNow < until)
             {

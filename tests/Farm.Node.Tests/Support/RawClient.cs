@@ -40,6 +40,23 @@ public sealed class RawClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// What a new connection receives before the node closes it. A node that closes at once may reset the
+    /// connection before the connect completes here: that counts as closed with nothing received.
+    /// </summary>
+    public static async Task<byte[]> ReceiveFromNewConnectionAsync(IPEndPoint endpoint, IPAddress from, TimeSpan timeout)
+    {
+        try
+        {
+            using var client = await ConnectAsync(endpoint, from);
+            return await client.ReceiveUntilClosedAsync(timeout);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return [];
+        }
+    }
+
     public async Task SendAsync(params byte[] bytes) => await Socket.SendAsync(bytes, SocketFlags.None);
 
     /// <summary>Reads exactly <paramref name="count"/> bytes; fails if the node closes first.</summary>
