@@ -23,13 +23,43 @@ public sealed class OperatorWriteTests(ITestOutputHelper output) : ClusterTestBa
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public async Task SocksMember_SendsTheArbiterItsOwnWrites_EachIsRefusedAndNoNodeEnforcesThem()
+    public async Task SocksMemberWrites_AreRefused_FarmctlAppliesOnlyWithAnOperatorCertificate()
     {
+        // Node 1 holds a socks-only certificate, as a real farm's nodes do: its SIGHUP is no farm-wide write.
+        Farm.NodeSettings[1] = TestCertificates.FarmSocksOnly.Environment();
         await Farm.StartAllAsync(FarmPolicies.Block(Server.Endpoint.Port), nodes: 2);
         var version = Farm.Node(1).LatestPolicyVersion();
         await AssertRefusedAsync(1);
 
-        await using var rogue = await RogueClusterMember.JoinAsync(Farm.LighthouseAddress, TestCertificates.FarmSocksOnly);
+        await using (var rogue = await RogueClusterMember.JoinAsync(Farm.LighthouseAddress, TestCertificates.FarmSocksOnly))
+        {
+            await RogueWritesAreRefusedAsync(rogue, version);
+        }
+
+        var file = Path.Combine(Path.GetTempPath(), $"farm-operator-{Guid.NewGuid():N}.policy");
+        await File.WriteAllTextAsync(file, FarmPolicies.Allow(Server.Endpoint.Port));
+        try
+        {
+            var refused = await FarmctlAsync("policy", "apply", file);
+            Assert.True(refused.ExitCode == 1, $"farmctl without an operator certificate exited {refused.ExitCode}: {refused.Output} {refused.Error}");
+            Assert.Contains("policy writes in a TLS farm need an operator certificate", refused.Error, StringComparison.Ordinal);
+            Assert.Equal(version, Farm.Node(1).LatestPolicyVersion());
+            await AssertRefusedAsync(1);
+
+            var applied = await FarmctlAsync("policy", "apply", file, "--operator-cert", TestCertificates.Operator.Certificate, "--operator-key", TestCertificates.Operator.Key);
+            Assert.True(applied.ExitCode == 0, $"farmctl with an operator certificate exited {applied.ExitCode}: {applied.Output} {applied.Error}");
+            await WaitAllNodesEnforceAsync(version + 1, nodes: [1, 2]);
+            await AssertAllowedAsync(1);
+            await AssertAllowedAsync(2);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task RogueWritesAreRefusedAsync(RogueClusterMember rogue, long version)
+    {
         var before = await rogue.ReadPolicyAsync();
         var victim = PolicyReplicaActor.SelfKey(Akka.Actor.Address.Parse(Farm.ClusterAddress(1)));
 
@@ -56,33 +86,6 @@ public sealed class OperatorWriteTests(ITestOutputHelper output) : ClusterTestBa
         {
             Assert.Equal(version, Farm.Node(node).LatestPolicyVersion());
             await AssertRefusedAsync(node);
-        }
-    }
-
-    [Fact]
-    public async Task FarmctlThroughASocksNode_AppliesWithAnOperatorCertificate_AndExits1WithoutOne()
-    {
-        Farm.NodeSettings[1] = TestCertificates.FarmSocksOnly.Environment();
-        await Farm.StartAllAsync(FarmPolicies.Block(Server.Endpoint.Port), nodes: 1);
-        var version = Farm.Node(1).LatestPolicyVersion();
-        var file = Path.Combine(Path.GetTempPath(), $"farm-operator-{Guid.NewGuid():N}.policy");
-        await File.WriteAllTextAsync(file, FarmPolicies.Allow(Server.Endpoint.Port));
-        try
-        {
-            var refused = await FarmctlAsync("policy", "apply", file);
-            Assert.True(refused.ExitCode == 1, $"farmctl without an operator certificate exited {refused.ExitCode}: {refused.Output} {refused.Error}");
-            Assert.Contains("policy writes in a TLS farm need an operator certificate", refused.Error, StringComparison.Ordinal);
-            Assert.Equal(version, Farm.Node(1).LatestPolicyVersion());
-            await AssertRefusedAsync(1);
-
-            var applied = await FarmctlAsync("policy", "apply", file, "--operator-cert", TestCertificates.Operator.Certificate, "--operator-key", TestCertificates.Operator.Key);
-            Assert.True(applied.ExitCode == 0, $"farmctl with an operator certificate exited {applied.ExitCode}: {applied.Output} {applied.Error}");
-            await WaitAllNodesEnforceAsync(version + 1, nodes: [1]);
-            await AssertAllowedAsync(1);
-        }
-        finally
-        {
-            File.Delete(file);
         }
     }
 
