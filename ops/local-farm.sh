@@ -4,7 +4,8 @@
 # nodes on 127.0.0.11-13:1080 and Debian's prometheus with the repository's ops/prometheus
 # configuration, discovering every member through the lighthouses' /sd/prometheus. Everything listens on loopback only. Members talk over
 # mutual TLS: the first start makes a farm CA and one certificate per member with farmctl under
-# $FARM_RUN_DIR/certs (kept for later starts).
+# $FARM_RUN_DIR/certs (kept for later starts), and an operator certificate for farmctl's policy writes
+# through a node in $FARM_RUN_DIR/certs/operator.
 #
 #   ops/local-farm.sh start | stop | status
 #
@@ -83,6 +84,10 @@ make_certs() {
       "${farmctl[@]}" certs issue "$name" --role "$([[ $name == lighthouse* ]] && echo lighthouse || echo socks)" \
         --ca-dir "$run/certs/ca" --out "$run/certs/$name" --ip 127.0.0.1 >/dev/null
   done
+  # The operator's certificate: farmctl signs policy writes through a socks node with it
+  # (FARM_OPERATOR_CERT=$run/certs/operator/operator.crt FARM_OPERATOR_KEY=$run/certs/operator/operator.key).
+  [ -f "$run/certs/operator/operator.key" ] ||
+    "${farmctl[@]}" certs issue operator --role operator --ca-dir "$run/certs/ca" --out "$run/certs/operator" >/dev/null
 }
 
 member_environment() {

@@ -19,8 +19,11 @@ public static class PolicyPalette
         var file = new Argument<string>("file") { Description = "the policy file ('-' for standard input)" };
         var author = new Option<string>("--author") { Description = "who applies it, for the history (default: $USER)" };
         var expect = ExpectOption();
-        var apply = new Command("apply", "validate and apply a policy file (errors as file:line:column)") { file, author, expect };
-        apply.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c => ApplyAsync(c, parse.GetValue(file)!, parse.GetValue(author), parse.GetValue(expect))));
+        var operatorCert = new Option<string>("--operator-cert") { Description = $"the operator certificate that signs the write (a TLS farm; default: ${OperatorKey.CertificateVariable})", HelpName = "PEM" };
+        var operatorKey = new Option<string>("--operator-key") { Description = $"its private key (default: ${OperatorKey.KeyVariable})", HelpName = "PEM" };
+        var apply = new Command("apply", "validate and apply a policy file (errors as file:line:column)") { file, author, expect, operatorCert, operatorKey };
+        apply.SetAction((parse, cancel) => run.WithMemberAsync(parse, cancel, c =>
+            ApplyAsync(c, parse.GetValue(file)!, parse.GetValue(author), parse.GetValue(expect), parse.GetValue(operatorCert), parse.GetValue(operatorKey))));
 
         var from = new Option<string>("--from") { Description = "the client's address", Required = true, HelpName = "ip" };
         var to = new Option<string>("--to") { Description = "the destination", Required = true, HelpName = "host|ip:port" };
@@ -104,12 +107,14 @@ public static class PolicyPalette
         return ExitCode.Ok;
     }
 
-    private static async Task<ExitCode> ApplyAsync(CliContext context, string file, string? author, long? expect)
+    private static async Task<ExitCode> ApplyAsync(CliContext context, string file, string? author, long? expect, string? operatorCert, string? operatorKey)
     {
         var json = AdminJsonContext.Default;
+        using var signer = OperatorKey.Load(operatorCert, operatorKey, context.Environment);
         var text = await PolicyFiles.ReadAsync(file, context.In, context.Cancel).ConfigureAwait(false);
         var expected = await ExpectedAsync(context, expect).ConfigureAwait(false);
-        var request = new PolicyApplyRequest(text, author ?? context.Environment("USER") ?? "farmctl", expected);
+        var writer = author ?? context.Environment("USER") ?? "farmctl";
+        var request = new PolicyApplyRequest(text, writer, expected, signer is null ? null : OperatorKey.SignApply(signer, text, expected, writer));
         var applied = await context.Client.PostAsync(AdminRoutes.PolicyApply, request, json.PolicyApplyRequest, json.PolicyApplyResult, context.Cancel).ConfigureAwait(false);
         return Report(context, applied, file, "applied");
     }

@@ -84,7 +84,7 @@ public sealed class CertsCommandTests : IDisposable
         var unknown = await Farmctl.RunAsync("certs", "issue", "node1", "--role", "admin", "--ca-dir", Ca, "--out", Members);
 
         Assert.Equal(2, none.ExitCode);
-        Assert.Contains("--role lighthouse|socks is required", none.Error, StringComparison.Ordinal);
+        Assert.Contains("--role lighthouse|socks|operator is required", none.Error, StringComparison.Ordinal);
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("'admin' is not a role", unknown.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Members), "certs issue wrote a certificate without a role");

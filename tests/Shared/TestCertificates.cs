@@ -25,6 +25,8 @@ public static class TestCertificates
 
     private static readonly Lazy<TestCertificateSet> FarmSocksOnlySet = new(() => Issue(FarmAuthority.Value, "farm-socks", "socks"));
 
+    private static readonly Lazy<TestCertificateSet> OperatorSet = new(() => Issue(FarmAuthority.Value, "operator", [], ["operator"]));
+
     private static readonly Lazy<TestCertificateSet> RogueSet = new(() => Make("rogue", "lighthouse", "socks"));
 
     private static readonly Lazy<TestCertificateSet> LighthouseOnlySet = new(() => Make("lighthouse-only", "lighthouse"));
@@ -34,6 +36,9 @@ public static class TestCertificates
 
     /// <summary>A certificate from the farm's CA issued for role <c>socks</c> only (one member's, as <c>farmctl certs issue --role socks</c> makes).</summary>
     public static TestCertificateSet FarmSocksOnly => FarmSocksOnlySet.Value;
+
+    /// <summary>An operator's certificate from the farm's CA (role <c>operator</c>, no host), as <c>farmctl certs issue --role operator</c> makes: it signs policy writes.</summary>
+    public static TestCertificateSet Operator => OperatorSet.Value;
 
     /// <summary>A certificate from another CA, with that CA as its trust anchor.</summary>
     public static TestCertificateSet Rogue => RogueSet.Value;

@@ -1,4 +1,5 @@
 using Farm.Shared.Admin;
+using Farm.Shared.Replication.Signing;
 
 namespace Farm.Admin.Policy;
 
@@ -14,7 +15,8 @@ public interface IPolicyAdmin
     PolicyView? Show(long version);
 
     /// <summary>Writes the text as the version after <paramref name="expected"/> (null: the version this member enforces).</summary>
-    Task<PolicyApplyResult> ApplyAsync(string text, string author, long? expected, CancellationToken cancel);
+    /// <param name="signed">The operator's signature over the write, passed on to the farm's policy writer; null when farmctl sent none.</param>
+    Task<PolicyApplyResult> ApplyAsync(string text, string author, long? expected, OperatorSignature? signed, CancellationToken cancel);
 
     IReadOnlyList<PolicyHistoryEntry> History();
 

@@ -1,4 +1,5 @@
 using Farm.Shared.Admin;
+using Farm.Shared.Replication.Signing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -53,8 +54,31 @@ public sealed class PolicyAdminEndpoints(IServiceProvider services) : IAdminEndp
             return AdminHttp.Error(StatusCodes.Status400BadRequest, "policy apply needs the policy text");
         }
 
-        var result = await PolicyAdmin.ApplyAsync(request.Text, request.Author ?? "farmctl", request.Expected, http.RequestAborted).ConfigureAwait(false);
+        OperatorSignature? signed = null;
+        if (request.Operator is { } given)
+        {
+            if (request.Expected is null || request.Author is null || OperatorSignatureOf(given) is not { } read)
+            {
+                return AdminHttp.Error(StatusCodes.Status400BadRequest, "policy apply: an operator signature needs the author, the expected version and base64 certificate and signature");
+            }
+
+            signed = read;
+        }
+
+        var result = await PolicyAdmin.ApplyAsync(request.Text, request.Author ?? "farmctl", request.Expected, signed, http.RequestAborted).ConfigureAwait(false);
         return Written(result);
+    }
+
+    private static OperatorSignature? OperatorSignatureOf(PolicyWriteSignature given)
+    {
+        try
+        {
+            return new OperatorSignature(OperatorSignature.Apply, given.Nonce, Convert.FromBase64String(given.Certificate), Convert.FromBase64String(given.Signature));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private async Task<IResult> ReloadAsync(HttpContext http)

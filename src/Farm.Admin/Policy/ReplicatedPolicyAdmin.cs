@@ -1,6 +1,7 @@
 using Farm.Shared.Admin;
 using Farm.Shared.Policy;
 using Farm.Shared.Replication;
+using Farm.Shared.Replication.Signing;
 
 namespace Farm.Admin.Policy;
 
@@ -35,13 +36,13 @@ public abstract class ReplicatedPolicyAdmin(PolicyHistory history, PolicyApplier
     /// <summary>This member's record of <paramref name="version"/>'s text, null when it holds none.</summary>
     protected string? TextOf(long version) => history.TextOf(version);
 
-    public Task<PolicyApplyResult> ApplyAsync(string text, string author, long? expected, CancellationToken cancel) =>
-        ApplyAsync(text, author, expected, fromLocalFile: false, cancel);
+    public Task<PolicyApplyResult> ApplyAsync(string text, string author, long? expected, OperatorSignature? signed, CancellationToken cancel) =>
+        ApplyAsync(text, author, expected, fromLocalFile: false, cancel, signed);
 
-    private async Task<PolicyApplyResult> ApplyAsync(string text, string author, long? expected, bool fromLocalFile, CancellationToken cancel)
+    private async Task<PolicyApplyResult> ApplyAsync(string text, string author, long? expected, bool fromLocalFile, CancellationToken cancel, OperatorSignature? signed = null)
     {
         // "Applied" already means this member enforces exactly this write (PolicyApplier waits for it).
-        var result = await applier.ApplyAsync(text, author, expected ?? Version, fromLocalFile: fromLocalFile).WaitAsync(cancel).ConfigureAwait(false);
+        var result = await applier.ApplyAsync(text, author, expected ?? Version, fromLocalFile: fromLocalFile, signed: signed).WaitAsync(cancel).ConfigureAwait(false);
 
         return result.Outcome switch
         {

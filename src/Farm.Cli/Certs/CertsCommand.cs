@@ -25,7 +25,7 @@ public static class CertsCommand
         init.SetAction(parse => (int)Init(output, parse.GetValue(initOut)!, parse.GetValue(farmName)!));
 
         var member = new Argument<string>("member") { Description = "the member's name (letters, digits, '-', '.')" };
-        var role = new Option<string[]>("--role") { Description = "the role the member may join with (again for both; required)", HelpName = "lighthouse|socks" };
+        var role = new Option<string[]>("--role") { Description = "the role the member may join with (again for both; required); operator: a person's certificate for signing policy writes", HelpName = "lighthouse|socks|operator" };
         role.CompletionSources.Add([.. CertificateRoles.Known]);
         var caDir = new Option<string>("--ca-dir") { Description = "the directory 'certs init' wrote", Required = true, HelpName = "DIR" };
         var issueOut = new Option<string>("--out") { Description = "the directory for <member>.crt, <member>.key (0600) and a copy of ca.crt", Required = true, HelpName = "DIR" };
@@ -83,12 +83,17 @@ public static class CertsCommand
 
         if (roles.Count == 0)
         {
-            throw CliException.Usage("certs issue: --role lighthouse|socks is required: the role the member may join with (--role again for both)");
+            throw CliException.Usage("certs issue: --role lighthouse|socks|operator is required: the role the member may join with (--role again for both), or operator for a person who signs policy writes");
         }
 
         if (roles.FirstOrDefault(r => !CertificateRoles.Known.Contains(r)) is { } unknown)
         {
-            throw CliException.Usage($"certs issue: '{unknown}' is not a role (lighthouse, socks)");
+            throw CliException.Usage($"certs issue: '{unknown}' is not a role (lighthouse, socks, operator)");
+        }
+
+        if (roles.Contains(CertificateRoles.Operator) && roles.Any(r => r != CertificateRoles.Operator))
+        {
+            throw CliException.Usage("certs issue: --role operator is a person's certificate: issue member roles in another certificate");
         }
 
         var authority = ReadAuthority(caDirectory);

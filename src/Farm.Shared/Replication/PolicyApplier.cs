@@ -30,7 +30,8 @@ public sealed class PolicyApplier(IClusterSystem cluster, PolicyTrust trust)
     private static readonly TimeSpan LocalPoll = TimeSpan.FromMilliseconds(10);
 
     /// <param name="fromLocalFile">The text is this member's own policy file (a reload): the version records it (<see cref="PolicyEnvelope.LocalOf"/>).</param>
-    public async Task<ApplyResult> ApplyAsync(string text, string author, long expected, TimeSpan? timeout = null, bool fromLocalFile = false)
+    /// <param name="signed">The operator's signature over this write (its nonce becomes the write's), or null.</param>
+    public async Task<ApplyResult> ApplyAsync(string text, string author, long expected, TimeSpan? timeout = null, bool fromLocalFile = false, OperatorSignature? signed = null)
     {
         var parsed = PolicyParser.Parse(text);
         if (!parsed.Success)
@@ -41,7 +42,7 @@ public sealed class PolicyApplier(IClusterSystem cluster, PolicyTrust trust)
 
         var wait = timeout ?? DefaultTimeout;
         var writer = PolicyReplicaActor.SelfKey(Akka.Cluster.Cluster.Get(system).SelfAddress);
-        var request = new ApplyPolicy(text, author, expected, writer, Guid.NewGuid().ToString("N"), wait, fromLocalFile);
+        var request = new ApplyPolicy(text, author, expected, writer, signed?.Nonce ?? Guid.NewGuid().ToString("N"), wait, fromLocalFile, signed);
         PolicyWriteReply reply;
         try
         {

@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.DistributedData;
 using Akka.Event;
 using Akka.Hosting;
+using Farm.Shared.Cluster.Tls;
 using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Replication;
@@ -24,6 +25,11 @@ namespace Farm.Shared.Replication;
 /// Every version it writes is signed with this member's key (<see cref="PolicyTrust"/>); a register value or
 /// an enforced-version entry no lighthouse signed (written around the arbiter through Distributed Data by a
 /// member holding only a socks certificate) is ignored, as if it were not there.
+/// With cluster TLS on, the writer of a version is the member the request came from (its address is bound to
+/// its certificate by the claim check), never the member the request names, and only the member's own file
+/// can be its local policy. A write is taken from this member, from a member whose certificate (shown at its
+/// address) is issued for role lighthouse (it could sign any version itself), or with an operator's signature
+/// over exactly this write (<see cref="OperatorSignature"/>); a socks member's own write is refused.
 /// </remarks>
 public sealed class PolicyArbiterActor : ReceiveActor
 {
@@ -33,12 +39,57 @@ public sealed class PolicyArbiterActor : ReceiveActor
     private static readonly TimeSpan EnforcementPoll = TimeSpan.FromMilliseconds(25);
     private readonly TimeProvider _time;
     private readonly PolicyTrust _trust;
+    private readonly OutboundPeerCheck? _peers;
 
-    public PolicyArbiterActor(TimeProvider time, PolicyTrust trust)
+    /// <param name="peers">Shows the certificate at a sender's address; null with cluster TLS off, where every write is taken as today.</param>
+    public PolicyArbiterActor(TimeProvider time, PolicyTrust trust, OutboundPeerCheck? peers)
     {
         _time = time;
         _trust = trust;
-        ReceiveAsync<ApplyPolicy>(async apply => Sender.Tell(await WriteAsync(apply)));
+        _peers = peers;
+        ReceiveAsync<ApplyPolicy>(async apply =>
+        {
+            var sender = Sender;
+            var from = sender.Path.Address.HasGlobalScope ? sender.Path.Address : _self.Address;
+            var claimed = apply with { Writer = PolicyReplicaActor.SelfKey(from) };
+            sender.Tell(await RefusalAsync(claimed, from) is { } refusal ? refusal : await WriteAsync(claimed));
+        });
+    }
+
+    public const string OperatorNeeded = "policy writes in a TLS farm need an operator certificate: farmctl certs issue <you> --role operator; pass --operator-cert/--operator-key or set FARM_OPERATOR_CERT/FARM_OPERATOR_KEY";
+
+    /// <summary>Why the member at <paramref name="from"/> may not make this write, as the reply; null when it may.</summary>
+    private async Task<PolicyWriteReply?> RefusalAsync(ApplyPolicy apply, Address from)
+    {
+        if (_peers is null || from == _self.Address)
+        {
+            return null;
+        }
+
+        if (apply.Operator is { } signed)
+        {
+            return _trust.OperatorProblem(signed, apply.Text, apply.Expected, apply.Author) is { } bad
+                ? Refuse(apply, $"policy write refused: {bad}")
+                : null;
+        }
+
+        var shown = from.Host is { } host && from.Port is { } port
+            ? await _peers.CheckAsync(host, port, CancellationToken.None)
+            : PeerProbeResult.Refused("its address names no host and port");
+        if (shown.Roles is { } roles && roles.Contains(PolicySignature.WriterRole))
+        {
+            return null;
+        }
+
+        return Refuse(apply, apply.FromLocalFile
+            ? $"policy write refused: {apply.Writer} is not a lighthouse, so its own policy file is not the farm's; apply it with farmctl and an operator certificate ({OperatorNeeded})"
+            : $"policy write refused: {OperatorNeeded}");
+    }
+
+    private PolicyWriteReply Refuse(ApplyPolicy apply, string reason)
+    {
+        _log.Warning("Policy write from {0} for {1} refused: {2}", apply.Writer, apply.Author, reason);
+        return new(ApplyOutcome.Failed, 0, reason);
     }
 
     private async Task<PolicyWriteReply> WriteAsync(ApplyPolicy apply)
@@ -246,7 +297,10 @@ public static class PolicyArbiterActorHosting
             {
                 var time = resolver.GetService<TimeProvider>();
                 var trust = resolver.GetService<PolicyTrust>() ?? throw new InvalidOperationException("no PolicyTrust registered: the arbiter signs every version it writes");
-                return Props.Create(() => new PolicyArbiterActor(time, trust));
+                var peers = trust.Enabled
+                    ? resolver.GetService<OutboundPeerCheck>() ?? throw new InvalidOperationException("no OutboundPeerCheck registered: with cluster TLS on the arbiter checks who writes")
+                    : null;
+                return Props.Create(() => new PolicyArbiterActor(time, trust, peers));
             },
             new ClusterSingletonOptions { Role = role }, createProxyToo: true);
 

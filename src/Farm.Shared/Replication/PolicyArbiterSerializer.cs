@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Replication;
 
@@ -36,6 +37,17 @@ public sealed class PolicyArbiterSerializer(ExtendedActorSystem system) : Serial
                     writer.Write(apply.Nonce);
                     writer.Write(apply.Timeout.Ticks);
                     writer.Write(apply.FromLocalFile);
+                    writer.Write(apply.Operator is not null);
+                    if (apply.Operator is { } signed)
+                    {
+                        writer.Write(signed.Kind);
+                        writer.Write(signed.Nonce);
+                        writer.Write(signed.Certificate.Length);
+                        writer.Write(signed.Certificate);
+                        writer.Write(signed.Signature.Length);
+                        writer.Write(signed.Signature);
+                    }
+
                     break;
                 case PolicyWriteReply reply:
                     writer.Write((int)reply.Outcome);
@@ -57,10 +69,30 @@ public sealed class PolicyArbiterSerializer(ExtendedActorSystem system) : Serial
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         return manifest switch
         {
-            ApplyManifest => new ApplyPolicy(reader.ReadString(), reader.ReadString(), reader.ReadInt64(), reader.ReadString(), reader.ReadString(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadBoolean()),
+            ApplyManifest => ReadApply(reader),
             ReplyManifest => ReadReply(reader),
             _ => throw new SerializationException($"Unknown manifest [{manifest}] for the policy arbiter"),
         };
+    }
+
+    private static ApplyPolicy ReadApply(BinaryReader reader)
+    {
+        var apply = new ApplyPolicy(reader.ReadString(), reader.ReadString(), reader.ReadInt64(), reader.ReadString(), reader.ReadString(), TimeSpan.FromTicks(reader.ReadInt64()), reader.ReadBoolean());
+
+        // A write from a member before operator signatures were added ends here.
+        if (reader.BaseStream.Position >= reader.BaseStream.Length || !reader.ReadBoolean())
+            return apply;
+
+        return apply with { Operator = new OperatorSignature(reader.ReadString(), reader.ReadString(), ReadBytes(reader), ReadBytes(reader)) };
+    }
+
+    private static byte[] ReadBytes(BinaryReader reader)
+    {
+        var length = reader.ReadInt32();
+        if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
+            throw new SerializationException($"A field of {length} bytes does not fit the message");
+
+        return reader.ReadBytes(length);
     }
 
     private static PolicyWriteReply ReadReply(BinaryReader reader)

@@ -15,7 +15,7 @@ namespace Farm.IntegrationTests.Rogues;
 /// A member that is in the farm by the rules and then abuses it: an Akka cluster member in the test process,
 /// built with the farm's own cluster hosting (mutual TLS, its serializers) and a farm certificate issued for
 /// role <c>socks</c> only, that joins through the lighthouse and writes the policy register directly through
-/// Distributed Data, around the policy arbiter.
+/// Distributed Data, around the policy arbiter, or sends the arbiter policy writes of its own making.
 /// </summary>
 public sealed class RogueClusterMember : IAsyncDisposable
 {
@@ -59,6 +59,7 @@ public sealed class RogueClusterMember : IAsyncDisposable
         builder.Services.AddAkka("farm", (akka, services) =>
         {
             akka.WithFarmCluster(services, "socks", port);
+            akka.AddPolicyArbiterProxy("lighthouse");
             if (hocon is not null)
             {
                 akka.AddHocon(hocon, HoconAddMode.Prepend);
@@ -105,6 +106,13 @@ public sealed class RogueClusterMember : IAsyncDisposable
         var self = Akka.Cluster.Cluster.Get(Actors).SelfUniqueAddress;
         var write = Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(self), new WriteAll(TimeSpan.FromSeconds(10)), register => PolicyRegister.With(register, self, forged));
         Assert.IsType<UpdateSuccess>(await DistributedData.Get(Actors).Replicator.Ask<IUpdateResponse>(write, Timeout));
+    }
+
+    /// <summary>Sends <paramref name="write"/> to the farm's policy arbiter, as a member's applier does, and returns its answer.</summary>
+    public async Task<PolicyWriteReply> AskArbiterAsync(ApplyPolicy write)
+    {
+        var arbiter = await ActorRegistry.For(Actors).GetAsync<PolicyArbiterActor>().WaitAsync(Timeout);
+        return await arbiter.Ask<PolicyWriteReply>(write, Timeout);
     }
 
     /// <summary>Sends Akka's cluster Down for <paramref name="victim"/> to the cluster daemon of <paramref name="member"/>, by actor selection.</summary>

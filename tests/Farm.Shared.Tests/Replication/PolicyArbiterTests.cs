@@ -37,7 +37,7 @@ public sealed class PolicyArbiterTests : IAsyncLifetime
 
         _keeper = new PolicyKeeper(new PolicyHistory());
         _system.ActorOf(Props.Create(() => new PolicyReplicaActor(_keeper, PolicyTrust.Off)), PolicyReplicaActorHosting.Name);
-        ActorRegistry.For(_system).Register<PolicyArbiterActor>(_system.ActorOf(Props.Create(() => new PolicyArbiterActor(TimeProvider.System, PolicyTrust.Off)), PolicyArbiterActorHosting.Name));
+        ActorRegistry.For(_system).Register<PolicyArbiterActor>(_system.ActorOf(Props.Create(() => new PolicyArbiterActor(TimeProvider.System, PolicyTrust.Off, null)), PolicyArbiterActorHosting.Name));
         _applier = new PolicyApplier(_system);
 
         Assert.Equal(ApplyOutcome.Applied, (await _applier.ApplyAsync(Policy(1), "seed", expected: 0)).Outcome);

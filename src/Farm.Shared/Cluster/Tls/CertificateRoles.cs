@@ -6,13 +6,19 @@ namespace Farm.Shared.Cluster.Tls;
 
 /// <summary>
 /// The cluster roles a member certificate is issued for, as subject alternative name URIs
-/// <c>urn:farm:role:&lt;role&gt;</c>: a member may run only the roles its certificate names.
+/// <c>urn:farm:role:&lt;role&gt;</c>: a member may run only the roles its certificate names. Role
+/// <c>operator</c> is a person's, not a member's: it signs policy writes with farmctl and joins nothing.
 /// </summary>
 public static class CertificateRoles
 {
     public const string UriPrefix = "urn:farm:role:";
 
-    public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal) { "lighthouse", "socks" };
+    public const string Operator = "operator";
+
+    /// <summary>The roles a member joins the cluster with.</summary>
+    public static readonly IReadOnlySet<string> Members = new HashSet<string>(StringComparer.Ordinal) { "lighthouse", "socks" };
+
+    public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal) { "lighthouse", "socks", Operator };
 
     private const string SubjectAlternativeName = "2.5.29.17";
 

@@ -76,7 +76,7 @@ public sealed class ClusterTlsMaterial(X509Certificate2 certificate, X509Certifi
     public static ClusterTlsMaterial Private(DateTimeOffset now)
     {
         var authority = FarmCertificateAuthority.CreateAuthority("standalone", now);
-        var member = FarmCertificateAuthority.Issue(authority, "standalone", CertificateRoles.Known, [], [], now);
+        var member = FarmCertificateAuthority.Issue(authority, "standalone", CertificateRoles.Members, [], [], now);
         using var pem = X509Certificate2.CreateFromPem(member.Certificate, member.Key);
         return new ClusterTlsMaterial(X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null), X509Certificate2.CreateFromPem(authority.Certificate));
     }

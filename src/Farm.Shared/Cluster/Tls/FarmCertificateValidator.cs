@@ -42,7 +42,13 @@ public static class FarmCertificateValidator
 
         using var presented = certificate as X509Certificate2 is null ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
         var full = presented ?? (X509Certificate2)certificate;
-        return ChainsTo(full, authority) ? null : $"certificate {full.Subject} is not from the farm's CA";
+        if (!ChainsTo(full, authority))
+        {
+            return $"certificate {full.Subject} is not from the farm's CA";
+        }
+
+        // An operator's certificate signs policy writes; it is no member's and opens no remoting connection.
+        return CertificateRoles.Of(full).Overlaps(CertificateRoles.Members) ? null : $"certificate {full.Subject} names no member role (lighthouse, socks)";
     }
 
     /// <summary>Whether <paramref name="certificate"/> is valid now and signed by <paramref name="authority"/>.</summary>

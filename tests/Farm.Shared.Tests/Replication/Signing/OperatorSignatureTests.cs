@@ -1,0 +1,76 @@
+using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using Akka.Configuration;
+using Farm.Shared.Cluster.Tls;
+using Farm.Shared.Replication;
+using Farm.Shared.Replication.Signing;
+using Farm.Tests.Shared;
+
+namespace Farm.Shared.Tests.Replication.Signing;
+
+/// <summary>Which policy writes the arbiter takes on an operator's word: signed by an operator (or lighthouse) certificate of the farm, over exactly that write.</summary>
+public sealed class OperatorSignatureTests
+{
+    private const string Text = "pass any to any\n";
+
+    private static readonly X509Certificate2 Authority = X509CertificateLoader.LoadCertificateFromFile(TestCertificates.Farm.Ca);
+
+    private static X509Certificate2 KeyOf(TestCertificateSet set) => X509Certificate2.CreateFromPemFile(set.Certificate, set.Key);
+
+    [Fact]
+    public void SignedByAnOperatorCertificateOfTheFarm_AuthorisesExactlyThatWrite()
+    {
+        using var key = KeyOf(TestCertificates.Operator);
+        var signed = OperatorSignature.Sign(key, OperatorSignature.Apply, Text, 4, "n1", "alice");
+
+        Assert.Null(signed.Problem(Text, 4, "alice", Authority));
+        Assert.Equal("the operator signature by CN=operator-member does not match this write", signed.Problem(Text + "pass udp\n", 4, "alice", Authority));
+        Assert.NotNull(signed.Problem(Text, 5, "alice", Authority));
+        Assert.NotNull(signed.Problem(Text, 4, "mallory", Authority));
+        Assert.NotNull((signed with { Nonce = "n2" }).Problem(Text, 4, "alice", Authority));
+        Assert.NotNull((signed with { Kind = "rollback" }).Problem(Text, 4, "alice", Authority));
+    }
+
+    [Fact]
+    public void SignedByASocksCertificateOfTheFarm_AuthorisesNothing()
+    {
+        using var key = KeyOf(TestCertificates.FarmSocksOnly);
+        var signed = OperatorSignature.Sign(key, OperatorSignature.Apply, Text, 4, "n1", "mallory");
+
+        Assert.Equal("the certificate CN=farm-socks-member is not issued for role 'operator'", signed.Problem(Text, 4, "mallory", Authority));
+    }
+
+    [Fact]
+    public void SignedByACertificateOfAnotherCa_AuthorisesNothing()
+    {
+        using var key = KeyOf(TestCertificates.Rogue);
+        var signed = OperatorSignature.Sign(key, OperatorSignature.Apply, Text, 4, "n1", "mallory");
+
+        Assert.Contains("is not vouched for by the farm's CA", signed.Problem(Text, 4, "mallory", Authority), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnOperatorCertificate_OpensNoRemotingConnection()
+    {
+        using var certificate = X509CertificateLoader.LoadCertificateFromFile(TestCertificates.Operator.Certificate);
+
+        Assert.Equal("certificate CN=operator-member names no member role (lighthouse, socks)", FarmCertificateValidator.Problem(certificate, System.Net.Security.SslPolicyErrors.None, Authority));
+    }
+
+    [Fact]
+    public void TheSignature_CrossesTheNetworkWithTheWrite()
+    {
+        using var system = ActorSystem.Create("operator-signature", ConfigurationFactory.Empty);
+        var serializer = new PolicyArbiterSerializer((ExtendedActorSystem)system);
+        using var key = KeyOf(TestCertificates.Operator);
+        var signed = OperatorSignature.Sign(key, OperatorSignature.Apply, Text, 4, "n1", "alice");
+        var write = new ApplyPolicy(Text, "alice", 4, "akka.ssl.tcp://farm@127.0.0.1:4055", "n1", TimeSpan.FromSeconds(5), Operator: signed);
+
+        var read = Assert.IsType<ApplyPolicy>(serializer.FromBinary(serializer.ToBinary(write), PolicyArbiterSerializer.ApplyManifest));
+
+        Assert.NotNull(read.Operator);
+        Assert.Null(read.Operator.Problem(read.Text, read.Expected, read.Author, Authority));
+        var unsigned = Assert.IsType<ApplyPolicy>(serializer.FromBinary(serializer.ToBinary(write with { Operator = null }), PolicyArbiterSerializer.ApplyManifest));
+        Assert.Null(unsigned.Operator);
+    }
+}
