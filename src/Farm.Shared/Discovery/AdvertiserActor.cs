@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
 using Akka.Hosting;
+using Farm.Shared.Discovery.Signing;
 
 namespace Farm.Shared.Discovery;
 
@@ -10,7 +11,9 @@ namespace Farm.Shared.Discovery;
 /// Publishes this member's <see cref="NodeAdvertisement"/> under its own entry of
 /// <see cref="NodeAdvertisement.Key"/>. The start is written locally and spreads by gossip; a
 /// draining change is written to every member, so whoever waits for <see cref="Advertised"/> knows
-/// the lighthouses have it before the node stops accepting.
+/// the lighthouses have it before the node stops accepting. With cluster TLS on, the entry is signed with
+/// this member's key (<see cref="AdvertisementTrust"/>) and leaves out any address its certificate does not
+/// name, since readers refuse an entry with one.
 /// </summary>
 public sealed class AdvertiserActor : ReceiveActor
 {
@@ -22,11 +25,13 @@ public sealed class AdvertiserActor : ReceiveActor
     private readonly UniqueAddress _self = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Func<NodeAdvertisement> _describe;
+    private readonly AdvertisementTrust _trust;
     private NodeAdvertisement? _current;
 
-    public AdvertiserActor(Func<NodeAdvertisement> describe)
+    public AdvertiserActor(Func<NodeAdvertisement> describe, AdvertisementTrust trust)
     {
         _describe = describe;
+        _trust = trust;
         Receive<SetDraining>(set =>
         {
             _current = Current with { Draining = set.Draining };
@@ -42,7 +47,19 @@ public sealed class AdvertiserActor : ReceiveActor
         });
     }
 
-    private NodeAdvertisement Current => _current ??= _describe();
+    private NodeAdvertisement Current => _current ??= Describe();
+
+    private NodeAdvertisement Describe()
+    {
+        var advertisement = _trust.Publishable(_describe(), out var dropped);
+        if (dropped.Count > 0)
+        {
+            _log.Warning("not advertising {0}: this member's cluster certificate does not name {1}, and members refuse an advertisement naming an address its certificate does not; issue one with `farmctl certs issue <member> --ip|--dns <address>` or bind where it names",
+                string.Join(", ", dropped), dropped.Count == 1 ? "it" : "them");
+        }
+
+        return advertisement;
+    }
 
     protected override void PreStart()
     {
@@ -53,7 +70,7 @@ public sealed class AdvertiserActor : ReceiveActor
     private void Publish(IWriteConsistency consistency, IActorRef waiting)
     {
         var key = NodeAdvertisement.EntryKey(_self);
-        var advertisement = Current;
+        var advertisement = _trust.Sign(Current, key);
         _replicator.Tell(Dsl.Update(NodeAdvertisement.Key, LWWDictionary<string, NodeAdvertisement>.Empty, consistency, waiting,
             entries => entries.SetItem(_self, key, advertisement)));
     }
@@ -66,6 +83,7 @@ public static class AdvertiserActorHosting
         builder.WithActors((system, registry, resolver) =>
         {
             var services = resolver.GetService<IServiceProvider>();
-            registry.Register<AdvertiserActor>(system.ActorOf(Props.Create(() => new AdvertiserActor(() => describe(services))), "advertiser"));
+            var trust = resolver.GetService<AdvertisementTrust>() ?? throw new InvalidOperationException("no AdvertisementTrust registered: a member must know whether to sign its advertisement");
+            registry.Register<AdvertiserActor>(system.ActorOf(Props.Create(() => new AdvertiserActor(() => describe(services), trust)), "advertiser"));
         });
 }
