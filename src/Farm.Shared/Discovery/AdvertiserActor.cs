@@ -13,7 +13,8 @@ namespace Farm.Shared.Discovery;
 /// draining change is written to every member, so whoever waits for <see cref="Advertised"/> knows
 /// the lighthouses have it before the node stops accepting. With cluster TLS on, the entry is signed with
 /// this member's key (<see cref="AdvertisementTrust"/>) and leaves out any address its certificate does not
-/// name, since readers refuse an entry with one.
+/// name, since readers refuse an entry with one. Any member can write any entry of the map, so it watches
+/// its own: changed or removed by someone else, it is written again (a later write wins the entry).
 /// </summary>
 public sealed class AdvertiserActor : ReceiveActor
 {
@@ -27,6 +28,8 @@ public sealed class AdvertiserActor : ReceiveActor
     private readonly Func<NodeAdvertisement> _describe;
     private readonly AdvertisementTrust _trust;
     private NodeAdvertisement? _current;
+    private NodeAdvertisement? _published;
+    private bool _overwriteLogged;
 
     public AdvertiserActor(Func<NodeAdvertisement> describe, AdvertisementTrust trust)
     {
@@ -36,6 +39,20 @@ public sealed class AdvertiserActor : ReceiveActor
         {
             _current = Current with { Draining = set.Draining };
             Publish(new WriteAll(ConfirmTimeout), Sender);
+        });
+        Receive<Changed>(changed => changed.Key.Equals(NodeAdvertisement.Key), changed =>
+        {
+            var stored = changed.Get(NodeAdvertisement.Key).Entries.GetValueOrDefault(NodeAdvertisement.EntryKey(_self));
+            if (_published is null || _published.Equals(stored))
+                return;
+
+            if (!_overwriteLogged)
+            {
+                _overwriteLogged = true;
+                _log.Warning("this member's advertisement was changed or removed by another member ({0}); writing it again", stored is null ? "removed" : $"now socks [{string.Join(", ", stored.Socks)}]");
+            }
+
+            Publish(WriteLocal.Instance, ActorRefs.Nobody);
         });
         Receive<IUpdateResponse>(response =>
         {
@@ -65,12 +82,16 @@ public sealed class AdvertiserActor : ReceiveActor
     {
         _log.Info("advertising {0} ({1}): socks [{2}], metrics {3}", Current.Name, Current.Role, string.Join(", ", Current.Socks), Current.Metrics?.ToString() ?? "none");
         Publish(WriteLocal.Instance, ActorRefs.Nobody);
+        _replicator.Tell(Dsl.Subscribe(NodeAdvertisement.Key, Self));
     }
+
+    protected override void PostStop() => _replicator.Tell(Dsl.Unsubscribe(NodeAdvertisement.Key, Self));
 
     private void Publish(IWriteConsistency consistency, IActorRef waiting)
     {
         var key = NodeAdvertisement.EntryKey(_self);
         var advertisement = _trust.Sign(Current, key);
+        _published = advertisement;
         _replicator.Tell(Dsl.Update(NodeAdvertisement.Key, LWWDictionary<string, NodeAdvertisement>.Empty, consistency, waiting,
             entries => entries.SetItem(_self, key, advertisement)));
     }
