@@ -38,6 +38,7 @@ public sealed class AdvertiserActor : ReceiveActor
         Receive<SetDraining>(set =>
         {
             _current = Current with { Draining = set.Draining };
+            _published = null;
             Publish(new WriteAll(ConfirmTimeout), Sender);
         });
         Receive<Changed>(changed => changed.Key.Equals(NodeAdvertisement.Key), changed =>
@@ -90,8 +91,9 @@ public sealed class AdvertiserActor : ReceiveActor
     private void Publish(IWriteConsistency consistency, IActorRef waiting)
     {
         var key = NodeAdvertisement.EntryKey(_self);
-        var advertisement = _trust.Sign(Current, key);
-        _published = advertisement;
+        // Signed once per change: writing the same value again (below) ends the exchange with a stale Changed,
+        // where a fresh signature, never equal to the last, would start it over forever.
+        var advertisement = _published ??= _trust.Sign(Current, key);
         _replicator.Tell(Dsl.Update(NodeAdvertisement.Key, LWWDictionary<string, NodeAdvertisement>.Empty, consistency, waiting,
             entries => entries.SetItem(_self, key, advertisement)));
     }
