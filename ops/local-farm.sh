@@ -80,9 +80,12 @@ make_certs() {
   local farmctl=(dotnet "$repo/src/Farm.Cli/bin/Release/$tfm/farmctl.dll") name
   [ -f "$run/certs/ca/ca.key" ] || "${farmctl[@]}" certs init --out "$run/certs/ca" >/dev/null
   for name in lighthouse lighthouse2 "${nodes[@]/#/node}"; do
+    # A node's certificate also names its SOCKS address: members use only advertised addresses a certificate names.
+    local socks_ip=()
+    [[ $name == node* ]] && socks_ip=(--ip "$(node_socks "${name#node}" | cut -d: -f1)")
     [ -f "$run/certs/$name/$name.key" ] ||
       "${farmctl[@]}" certs issue "$name" --role "$([[ $name == lighthouse* ]] && echo lighthouse || echo socks)" \
-        --ca-dir "$run/certs/ca" --out "$run/certs/$name" --ip 127.0.0.1 >/dev/null
+        --ca-dir "$run/certs/ca" --out "$run/certs/$name" --ip 127.0.0.1 "${socks_ip[@]}" >/dev/null
   done
   # The operator's certificate: farmctl signs policy writes through a socks node with it
   # (FARM_OPERATOR_CERT=$run/certs/operator/operator.crt FARM_OPERATOR_KEY=$run/certs/operator/operator.key).

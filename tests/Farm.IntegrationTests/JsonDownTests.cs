@@ -33,6 +33,8 @@ public sealed class JsonDownTests(ITestOutputHelper output) : ClusterTestBase(ou
             mark);
         Assert.Contains("cluster TLS: refused the connection from ", seen.Text, StringComparison.Ordinal);
         Assert.Contains("it sent a message in Akka's JSON serializer (id 1), which members never use between them", seen.Text, StringComparison.Ordinal);
+        var metrics = await Http.GetAsync(Farm.TelemetryUrl(FarmHarness.LighthouseName) + "/metrics");
+        Assert.True(MetricsText.Value(metrics, "farm_cluster_inbound_refused_total", "reason=\"serializer\"") >= 1, "the lighthouse did not count the refused connection in farm_cluster_inbound_refused_total{reason=\"serializer\"}");
 
         await AssertAllowedAsync(1);
         Assert.False(lighthouse.HasLine(t => t.Contains($"member {victim} [socks] is", StringComparison.Ordinal) && !t.Contains("is Up", StringComparison.Ordinal) && !t.Contains("is Joining", StringComparison.Ordinal)), "the lighthouse saw node1 leave Up");

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Akka.Actor;
 using Farm.Shared.Admin;
 using Farm.Shared.Cluster;
+using Farm.Shared.Discovery.Signing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -54,7 +55,9 @@ public sealed class ClusterEndpoints(IServiceProvider services) : IAdminEndpoint
             return NotClustered();
         }
 
-        var adverts = await Advertisements.ReadLocalAsync(cluster.System, cancel).ConfigureAwait(false);
+        var trusted = (TrustedAdvertisements?)services.GetService(typeof(TrustedAdvertisements))
+            ?? throw new InvalidOperationException("no TrustedAdvertisements registered: the cluster view must not list unchecked advertisements");
+        var adverts = await Advertisements.ReadLocalAsync(cluster.System, trusted, cancel).ConfigureAwait(false);
         return AdminHttp.Ok(ClusterAccess.View(cluster, adverts), AdminJsonContext.Default.ClusterView);
     }
 

@@ -7,6 +7,7 @@ using Akka.Remote;
 using Farm.Lighthouse.Dns;
 using Farm.Lighthouse.Probing;
 using Farm.Shared.Discovery;
+using Farm.Shared.Discovery.Signing;
 using Microsoft.Extensions.Options;
 
 namespace Farm.Lighthouse.Discovery;
@@ -17,7 +18,8 @@ namespace Farm.Lighthouse.Discovery;
 /// change that alters it. It also prunes the advertisement of each removed incarnation, so the map
 /// does not grow with every restart. Clients must never wait on a dead node, so it also probes each
 /// socks node's listeners (<see cref="SocksListenerProbe"/>) and drops a node whose association with
-/// this lighthouse is lost at once, without waiting for the failure detector.
+/// this lighthouse is lost at once, without waiting for the failure detector. It reads only the
+/// advertisements <see cref="TrustedAdvertisements"/> passes: any member can write any entry of the map.
 /// </summary>
 public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
 {
@@ -28,6 +30,7 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
     private readonly MemberLosses _losses;
     private readonly LostScrapeTargets _lostTargets;
     private readonly DnsProbeOptions _probe;
+    private readonly TrustedAdvertisements _trusted;
     private readonly CancellationTokenSource _stopping = new();
     private MembershipView _view = MembershipView.Empty;
     private ProbeTally _tally;
@@ -36,8 +39,9 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
     // Bumped by every lost association: a round that started before it must not clear the lost node.
     private long _epoch;
 
-    public FarmDirectoryFeedActor(FarmDirectory directory, MemberLosses losses, LostScrapeTargets lostTargets, DnsProbeOptions probe)
+    public FarmDirectoryFeedActor(FarmDirectory directory, MemberLosses losses, LostScrapeTargets lostTargets, DnsProbeOptions probe, TrustedAdvertisements trusted)
     {
+        _trusted = trusted;
         _directory = directory;
         _losses = losses;
         _lostTargets = lostTargets;
@@ -73,7 +77,7 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
         Receive<ClusterEvent.UnreachableMember>(e => Show(_view.WithReachability(e.Member, reachable: false)));
         Receive<ClusterEvent.ReachableMember>(e => Show(_view.WithReachability(e.Member, reachable: true)));
         Receive<Changed>(changed => changed.Key.Equals(NodeAdvertisement.Key),
-            changed => Show(_view with { Advertisements = changed.Get(NodeAdvertisement.Key).Entries }));
+            changed => Show(_view with { Advertisements = _trusted.Filter(changed.Get(NodeAdvertisement.Key).Entries) }));
         Receive<DisassociatedEvent>(lost => Lost(lost.RemoteAddress));
         Receive<ProbeTick>(_ => StartRound());
         Receive<ProbeRound>(Record);
@@ -186,6 +190,7 @@ public static class FarmDirectoryFeedActorHosting
             var losses = resolver.GetService<MemberLosses>();
             var lostTargets = resolver.GetService<LostScrapeTargets>();
             var probe = resolver.GetService<IOptions<DnsOptions>>().Value.Probe;
-            registry.Register<FarmDirectoryFeedActor>(system.ActorOf(Props.Create(() => new FarmDirectoryFeedActor(directory, losses, lostTargets, probe)), "farm-directory"));
+            var trusted = resolver.GetService<TrustedAdvertisements>();
+            registry.Register<FarmDirectoryFeedActor>(system.ActorOf(Props.Create(() => new FarmDirectoryFeedActor(directory, losses, lostTargets, probe, trusted)), "farm-directory"));
         });
 }

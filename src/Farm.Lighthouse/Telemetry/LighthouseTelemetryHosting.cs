@@ -3,6 +3,7 @@ using Akka.Actor;
 using Farm.Lighthouse.Discovery;
 using Farm.Lighthouse.Dns;
 using Farm.Shared.Cluster.Tls;
+using Farm.Shared.Discovery;
 using Farm.Shared.Replication;
 using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -22,7 +23,7 @@ public static class LighthouseTelemetryHosting
 
     public static IServiceCollection AddLighthouseTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddFarmTelemetry(configuration, ServiceName, LighthouseMetrics.MeterName, PolicyMetrics.MeterName, OutboundPeerCheck.MeterName);
+        services.AddFarmTelemetry(configuration, ServiceName, LighthouseMetrics.MeterName, PolicyMetrics.MeterName, OutboundPeerCheck.MeterName, DiscoveryMetrics.MeterName);
         services.AddSingleton(sp => new LighthouseMetrics(sp.GetRequiredService<IMeterFactory>(), () => ClusterOf(sp), sp.GetService<DnsQueryCounters>, sp.GetService<TcpConnectionGate>, sp.GetService<FarmDirectory>, sp.GetService<MemberLosses>));
 
         // As instrumentation of the provider, the metrics exist from start even before any subsystem

@@ -4,6 +4,7 @@ using Farm.Node.Policy;
 using Farm.Node.Sessions;
 using Farm.Node.Sources;
 using Farm.Shared.Cluster.Tls;
+using Farm.Shared.Discovery;
 using Farm.Shared.Replication;
 using Farm.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -19,7 +20,7 @@ public static class NodeTelemetryHosting
 
     public static IServiceCollection AddNodeTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddFarmTelemetry(configuration, ServiceName, NodeMetrics.MeterName, PolicyMetrics.MeterName, OutboundPeerCheck.MeterName);
+        services.AddFarmTelemetry(configuration, ServiceName, NodeMetrics.MeterName, PolicyMetrics.MeterName, OutboundPeerCheck.MeterName, DiscoveryMetrics.MeterName);
         services.AddSingleton(sp =>
         {
             // Building the meter provider first means it already listens when the first session

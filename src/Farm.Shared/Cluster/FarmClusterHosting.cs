@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Farm.Shared.Cluster.Downing;
 using Farm.Shared.Cluster.Tls;
+using Farm.Shared.Discovery.Signing;
 using Farm.Shared.Health;
 using Farm.Shared.Listening;
 using Farm.Shared.Replication;
@@ -38,6 +39,12 @@ public static partial class FarmClusterHosting
     {
         services.AddSingleton(sp => ClusterTls.Decide(sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value, role, tlsWhenStandalone));
         services.AddSingleton<PresentedCertificates>();
+
+        // A node without seeds or certificates runs on a private CA that names no address, and no member can join it.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value is { IsStandalone: true } options && string.IsNullOrWhiteSpace(options.Tls.Certificate)
+            ? AdvertisementTrust.Off
+            : new AdvertisementTrust(sp.GetRequiredService<ClusterTls>().Material));
+        services.AddSingleton<TrustedAdvertisements>();
         services.AddSingleton(sp => new PolicyTrust(sp.GetRequiredService<ClusterTls>().Material, sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value.IsStandalone));
         services.AddSingleton(sp => new OutboundPeerCheck(
             new PeerCertificateProbe(sp.GetRequiredService<ClusterTls>().Material ?? throw new InvalidOperationException("cluster TLS is off: no peer check"), PeerProbeTimeout),

@@ -18,9 +18,27 @@ public sealed record NodeAdvertisement(string Name, string Role, IReadOnlyList<I
 {
     public static readonly LWWDictionaryKey<string, NodeAdvertisement> Key = new("farm-nodes");
 
+    /// <summary>The DER certificate of the member that signed this entry; empty when unsigned (cluster TLS off).</summary>
+    public byte[] Certificate { get; init; } = [];
+
+    /// <summary>The member's signature over the entry and its map key (<see cref="Signing.AdvertisementSignature"/>); empty when unsigned.</summary>
+    public byte[] Signature { get; init; } = [];
+
     /// <summary>
     /// The map key of a member incarnation. The uid is part of it so that pruning a removed
     /// incarnation can never delete the entry of a restart on the same host and port.
     /// </summary>
     public static string EntryKey(UniqueAddress member) => $"{member.Address}#{member.Uid}";
+
+    public bool Equals(NodeAdvertisement? other) =>
+        other is not null
+        && Name == other.Name
+        && Role == other.Role
+        && Socks.SequenceEqual(other.Socks)
+        && Equals(Metrics, other.Metrics)
+        && Draining == other.Draining
+        && Certificate.AsSpan().SequenceEqual(other.Certificate)
+        && Signature.AsSpan().SequenceEqual(other.Signature);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Role, Socks.Count, Metrics, Draining, Signature.Length);
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.DistributedData;
 using Akka.Hosting;
 using Farm.Shared.Cluster;
+using Farm.Shared.Discovery;
 using Farm.Shared.Replication;
 using Farm.Tests.Shared;
 using Microsoft.Extensions.Configuration;
@@ -14,8 +15,9 @@ namespace Farm.IntegrationTests.Rogues;
 /// <summary>
 /// A member that is in the farm by the rules and then abuses it: an Akka cluster member in the test process,
 /// built with the farm's own cluster hosting (mutual TLS, its serializers) and a farm certificate issued for
-/// role <c>socks</c> only, that joins through the lighthouse and writes the policy register directly through
-/// Distributed Data, around the policy arbiter, or sends the arbiter policy writes of its own making.
+/// role <c>socks</c> only, that joins through the lighthouse and writes the policy register and other members'
+/// advertisements directly through Distributed Data, around the policy arbiter and their advertisers, or sends
+/// the arbiter policy writes of its own making.
 /// </summary>
 public sealed class RogueClusterMember : IAsyncDisposable
 {
@@ -24,14 +26,20 @@ public sealed class RogueClusterMember : IAsyncDisposable
     private readonly IHost _host;
     private readonly DirectoryInfo _directory;
 
-    private RogueClusterMember(IHost host, DirectoryInfo directory, int port)
+    private RogueClusterMember(IHost host, DirectoryInfo directory, string hostname, int port)
     {
         _host = host;
         _directory = directory;
+        Hostname = hostname;
         Port = port;
     }
 
+    public string Hostname { get; }
+
     public int Port { get; }
+
+    /// <summary>Its key in the <c>farm-nodes</c> map (<see cref="NodeAdvertisement.EntryKey"/>).</summary>
+    public string EntryKey => NodeAdvertisement.EntryKey(Akka.Cluster.Cluster.Get(Actors).SelfUniqueAddress);
 
     private ActorSystem Actors => _host.Services.GetRequiredService<ActorSystem>();
 
@@ -39,7 +47,8 @@ public sealed class RogueClusterMember : IAsyncDisposable
     public const string DownInJson = "akka.actor.serialization-bindings { \"Akka.Cluster.ClusterUserAction+Down, Akka.Cluster\" = json }";
 
     /// <summary>Starts it with <paramref name="seed"/> as its seed (and <paramref name="hocon"/> over the farm's Akka configuration) and returns once it is Up.</summary>
-    public static async Task<RogueClusterMember> JoinAsync(string seed, TestCertificateSet certificate, string? hocon = null)
+    /// <param name="hostname">Its remoting address; its certificate must name it.</param>
+    public static async Task<RogueClusterMember> JoinAsync(string seed, TestCertificateSet certificate, string? hocon = null, string hostname = "127.0.0.1")
     {
         var port = TestPorts.Next();
         var directory = Directory.CreateTempSubdirectory("farm-rogue-");
@@ -47,7 +56,7 @@ public sealed class RogueClusterMember : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(certificate.Settings())
         {
-            ["Farm:Cluster:Hostname"] = "127.0.0.1",
+            ["Farm:Cluster:Hostname"] = hostname,
             ["Farm:Cluster:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Farm:Cluster:Seeds:0"] = seed,
             ["Farm:Cluster:DataDirectory"] = Path.Combine(directory.FullName, "ddata"),
@@ -66,7 +75,7 @@ public sealed class RogueClusterMember : IAsyncDisposable
             }
         });
         var host = builder.Build();
-        var rogue = new RogueClusterMember(host, directory, port);
+        var rogue = new RogueClusterMember(host, directory, hostname, port);
         try
         {
             await host.StartAsync();
@@ -113,6 +122,31 @@ public sealed class RogueClusterMember : IAsyncDisposable
     {
         var arbiter = await ActorRegistry.For(Actors).GetAsync<PolicyArbiterActor>().WaitAsync(Timeout);
         return await arbiter.Ask<PolicyWriteReply>(write, Timeout);
+    }
+
+    /// <summary>The farm's advertisements once the entry of the member at <paramref name="member"/> (its cluster address) has reached the rogue.</summary>
+    public async Task<IReadOnlyDictionary<string, NodeAdvertisement>> ReadAdvertisementsAsync(string member)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            var read = await DistributedData.Get(Actors).Replicator.Ask<IGetResponse>(Dsl.Get(NodeAdvertisement.Key, ReadLocal.Instance), Timeout);
+            if (read is GetSuccess got && got.Get(NodeAdvertisement.Key).Entries.Keys.Any(key => key.StartsWith(member + "#", StringComparison.Ordinal)))
+            {
+                return got.Get(NodeAdvertisement.Key).Entries;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the advertisement of {member} did not reach the rogue within {Timeout.TotalSeconds} s: {read}");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    /// <summary>Writes <paramref name="forged"/> as the entry <paramref name="key"/> of the <c>farm-nodes</c> map on every member, as any member's replicator can.</summary>
+    public async Task WriteAdvertisementAsync(string key, NodeAdvertisement forged)
+    {
+        var self = Akka.Cluster.Cluster.Get(Actors).SelfUniqueAddress;
+        var write = Dsl.Update(NodeAdvertisement.Key, LWWDictionary<string, NodeAdvertisement>.Empty, new WriteAll(TimeSpan.FromSeconds(10)), entries => entries.SetItem(self, key, forged));
+        Assert.IsType<UpdateSuccess>(await DistributedData.Get(Actors).Replicator.Ask<IUpdateResponse>(write, Timeout));
     }
 
     /// <summary>Sends Akka's cluster Down for <paramref name="victim"/> to the cluster daemon of <paramref name="member"/>, by actor selection.</summary>

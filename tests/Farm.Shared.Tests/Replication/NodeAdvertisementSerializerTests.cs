@@ -35,6 +35,40 @@ public sealed class NodeAdvertisementSerializerTests()
     }
 
     [Fact]
+    public void RoundTrip_KeepsTheCertificateAndSignature()
+    {
+        var serializer = new NodeAdvertisementSerializer((ExtendedActorSystem)Sys);
+        var signed = Node with { Certificate = [1, 2, 3], Signature = [4, 5] };
+
+        var back = (NodeAdvertisement)serializer.FromBinary(serializer.ToBinary(signed), NodeAdvertisementSerializer.ManifestV2);
+
+        Assert.Equal(signed, back);
+    }
+
+    [Fact]
+    public void V1_IsReadAsUnsigned()
+    {
+        var serializer = new NodeAdvertisementSerializer((ExtendedActorSystem)Sys);
+        var v2 = serializer.ToBinary(Node);
+
+        // v1 is v2 without the two length-prefixed byte fields at the end (each empty here: a 4-byte zero length).
+        var back = (NodeAdvertisement)serializer.FromBinary(v2[..^8], NodeAdvertisementSerializer.ManifestV1);
+
+        AssertSame(Node, back);
+        Assert.Empty(back.Signature);
+    }
+
+    [Fact]
+    public void ForgedLengths_AreRefused()
+    {
+        var serializer = new NodeAdvertisementSerializer((ExtendedActorSystem)Sys);
+        var bytes = serializer.ToBinary(Node);
+        bytes[^4] = 0x7f;
+
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes, NodeAdvertisementSerializer.ManifestV2));
+    }
+
+    [Fact]
     public void RoundTrip_LighthouseWithoutSocksOrMetrics()
     {
         var lighthouse = new NodeAdvertisement("lighthouse", "lighthouse", [], Metrics: null, Draining: false);

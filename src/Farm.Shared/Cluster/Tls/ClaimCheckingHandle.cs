@@ -9,7 +9,8 @@ namespace Farm.Shared.Cluster.Tls;
 /// the connection presented names, and whose later messages may join the cluster only as that address and
 /// never down or remove a member (<see cref="ClusterCommandPdu"/>); otherwise the connection is closed
 /// before Akka reads the message. Without it a process holding any farm certificate could claim another
-/// member's address, or send a Join for it or a Down, and have the real member downed.
+/// member's address, or send a Join for it or a Down, and have the real member downed. Every refusal is
+/// counted by reason (<see cref="InboundRefusals"/>).
 /// </summary>
 public sealed class ClaimCheckingHandle : AssociationHandle
 {
@@ -43,7 +44,8 @@ public sealed class ClaimCheckingHandle : AssociationHandle
             if (!_refused && ev is InboundPayload payload && (_origin is { } origin ? CommandProblem(payload, origin) : ClaimProblem(payload)) is { } problem)
             {
                 _refused = true;
-                var reason = $"cluster TLS: refused the connection from {connection.RemoteAddress}: {problem}";
+                InboundRefusals.Count(problem.Reason);
+                var reason = $"cluster TLS: refused the connection from {connection.RemoteAddress}: {problem.Text}";
                 log.Warning("{0}", reason);
                 connection.Disassociate(reason, log);
                 return;
@@ -55,31 +57,31 @@ public sealed class ClaimCheckingHandle : AssociationHandle
             }
         }
 
-        private string? ClaimProblem(InboundPayload payload)
+        private (string Reason, string Text)? ClaimProblem(InboundPayload payload)
         {
             var hosts = presented.Take(connection.RemoteAddress);
             var claim = AssociatePdu.ClaimedOrigin(payload.Payload);
-            var problem = hosts is null ? "no farm certificate was recorded for the connection"
-                : claim is not { } origin ? "its first message is not an association handshake"
+            (string, string)? problem = hosts is null ? (InboundRefusals.NoCertificate, "no farm certificate was recorded for the connection")
+                : claim is not { } origin ? (InboundRefusals.NotHandshake, "its first message is not an association handshake")
                 : CertificateHosts.Names(hosts, origin.Host) ? null
-                : $"it claims address {origin.Host}:{origin.Port} but its certificate names {(hosts.Count == 0 ? "no host" : string.Join(", ", hosts))}";
+                : (InboundRefusals.Claim, $"it claims address {origin.Host}:{origin.Port} but its certificate names {(hosts.Count == 0 ? "no host" : string.Join(", ", hosts))}");
             _origin = problem is null ? claim : null;
             return problem;
         }
 
-        private static string? CommandProblem(InboundPayload payload, (string Host, int Port) origin)
+        private static (string Reason, string Text)? CommandProblem(InboundPayload payload, (string Host, int Port) origin)
         {
             var command = ClusterCommandPdu.Read(payload.Payload);
             return command.Kind switch
             {
-                ClusterCommandKind.Down => "it asked the cluster to down a member (members down only by their own decision)",
-                ClusterCommandKind.Leave => "it asked the cluster to remove a member (a member leaves only by its own decision)",
-                ClusterCommandKind.Unreadable => "it sent a message whose envelope cannot be read",
-                ClusterCommandKind.ForeignSerializer => command.Serializer == MemberSerializers.Json
+                ClusterCommandKind.Down => (InboundRefusals.Down, "it asked the cluster to down a member (members down only by their own decision)"),
+                ClusterCommandKind.Leave => (InboundRefusals.Leave, "it asked the cluster to remove a member (a member leaves only by its own decision)"),
+                ClusterCommandKind.Unreadable => (InboundRefusals.Unreadable, "it sent a message whose envelope cannot be read"),
+                ClusterCommandKind.ForeignSerializer => (InboundRefusals.Serializer, command.Serializer == MemberSerializers.Json
                     ? "it sent a message in Akka's JSON serializer (id 1), which members never use between them"
-                    : $"it sent a message in serializer id {command.Serializer}, which members do not use between them",
+                    : $"it sent a message in serializer id {command.Serializer}, which members do not use between them"),
                 ClusterCommandKind.Join when !string.Equals(command.Host, origin.Host, StringComparison.OrdinalIgnoreCase) || command.Port != origin.Port
-                    => $"it asked to join as {command.Host}:{command.Port}, not as the address it claimed ({origin.Host}:{origin.Port})",
+                    => (InboundRefusals.Join, $"it asked to join as {command.Host}:{command.Port}, not as the address it claimed ({origin.Host}:{origin.Port})"),
                 _ => null,
             };
         }
