@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.DistributedData;
 using Akka.Event;
 using Akka.Hosting;
+using Farm.Shared.Replication.Floor;
 using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Replication;
@@ -23,7 +24,9 @@ namespace Farm.Shared.Replication;
 /// version in the register (refused by every member) is overwritten by the next apply, never built upon.
 /// Every version it writes is signed with this member's key (<see cref="PolicyTrust"/>); a register value or
 /// an enforced-version entry no lighthouse signed (written around the arbiter through Distributed Data by a
-/// member holding only a socks certificate) is ignored, as if it were not there.
+/// member holding only a socks certificate) is ignored, as if it were not there. Nor does it build on a
+/// version below its own host's <see cref="PolicyFloor"/>: old signed envelopes replayed into the register and
+/// the members' entries would otherwise make the farm's next version descend from a replaced one.
 /// </remarks>
 public sealed class PolicyArbiterActor : ReceiveActor
 {
@@ -33,11 +36,13 @@ public sealed class PolicyArbiterActor : ReceiveActor
     private static readonly TimeSpan EnforcementPoll = TimeSpan.FromMilliseconds(25);
     private readonly TimeProvider _time;
     private readonly PolicyTrust _trust;
+    private readonly PolicyFloorStore _floor;
 
-    public PolicyArbiterActor(TimeProvider time, PolicyTrust trust)
+    public PolicyArbiterActor(TimeProvider time, PolicyTrust trust, PolicyFloorStore floor)
     {
         _time = time;
         _trust = trust;
+        _floor = floor;
         ReceiveAsync<ApplyPolicy>(async apply => Sender.Tell(await WriteAsync(apply)));
     }
 
@@ -61,6 +66,12 @@ public sealed class PolicyArbiterActor : ReceiveActor
         {
             _log.Warning("The farm's register holds version {0} by {1}, which the members do not enforce{2}; building on version {3}, which most of them do",
                 stored.Version, stored.WrittenBy, signed is null ? $" ({_trust.Problem(stored)})" : string.Empty, current.Version);
+        }
+
+        if (_floor.Current.Refuses(current) is { } replayed)
+        {
+            _log.Warning("Policy write by {0} refused: the farm's version {1} by {2} is a replay: {3}", apply.Writer, current.Version, current.WrittenBy, replayed);
+            return new(ApplyOutcome.Failed, current.Version, $"not written: the farm's version {current.Version} is not the newest its writer enforced: {replayed}; see `policy status`");
         }
 
         // A retry of a write that already landed (its first try was lost with a moving arbiter): not a conflict.
@@ -246,7 +257,8 @@ public static class PolicyArbiterActorHosting
             {
                 var time = resolver.GetService<TimeProvider>();
                 var trust = resolver.GetService<PolicyTrust>() ?? throw new InvalidOperationException("no PolicyTrust registered: the arbiter signs every version it writes");
-                return Props.Create(() => new PolicyArbiterActor(time, trust));
+                var floor = resolver.GetService<PolicyFloorStore>() ?? throw new InvalidOperationException("no PolicyFloorStore registered: the arbiter must not build on a replayed version");
+                return Props.Create(() => new PolicyArbiterActor(time, trust, floor));
             },
             new ClusterSingletonOptions { Role = role }, createProxyToo: true);
 
