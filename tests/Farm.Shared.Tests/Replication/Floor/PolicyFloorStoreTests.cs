@@ -17,6 +17,7 @@ public sealed class PolicyFloorStoreTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Raised_SurvivesARestart_AsA0600File()
     {
         using var directory = new TempDirectory();
