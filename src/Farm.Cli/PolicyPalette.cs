@@ -190,10 +190,13 @@ public static class PolicyPalette
             return ExitCode.Ok;
         }
 
-        Table.Write(context.Out, status.Members.Select(m => (IReadOnlyList<string>)[m.Member, $"version {m.Version}"]));
+        // The digest's head tells two versions under one number apart (a replay, a write the farm did not keep).
+        Table.Write(context.Out, status.Members.Select(m => (IReadOnlyList<string>)[m.Member, $"version {m.Version}", DigestHead(m.Digest)]));
         context.Out.WriteLine($"{(status.Converged ? "converged" : "NOT converged")} on version {status.Latest} ({status.Replication})");
         return status.Converged ? ExitCode.Ok : ExitCode.Failed;
     }
+
+    private static string DigestHead(string? digest) => digest is { Length: >= 12 } ? digest[..12] : string.Empty;
 
     /// <summary>Runs without a member: the hash is made here so the password never crosses the network.</summary>
     public static ExitCode HashPassword(TextReader input, TextWriter output, TextWriter error, string? user)

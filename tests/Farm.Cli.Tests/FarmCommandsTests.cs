@@ -101,7 +101,8 @@ public sealed class FarmCommandsTests : IAsyncLifetime
                 r => r.Output.Contains("converged on version 2", StringComparison.Ordinal) && !r.Output.Contains("NOT", StringComparison.Ordinal),
                 Settle);
             Assert.Equal("converged on version 2 (replicated)", status.Lines[^1]);
-            Assert.All(status.Lines[..^1], line => Assert.EndsWith(" | version 2", line, StringComparison.Ordinal));
+            Assert.All(status.Lines[..^1], line => Assert.Matches(@" \| version 2 \| [0-9a-f]{12}$", line));
+            Assert.Single(status.Lines[..^1].Select(line => line[^12..]).Distinct());
 
             // Enforced, not only reported: node 2 no longer admits a loopback client.
             var refused = await Record.ExceptionAsync(() => SocksClient.ConnectAsync(Node2.Socks!, _echo.Endpoint));

@@ -93,7 +93,7 @@ public sealed class NodeCommandsTests : IAsyncLifetime
             Assert.StartsWith("*3 |", history.Lines[2], StringComparison.Ordinal);
             Assert.Contains("rollback to version 1", history.Lines[2], StringComparison.Ordinal);
             var status = await Farmctl.RunAsync(_node.Admin, "policy", "status");
-            Assert.Equal($"{_node.ClusterAddress} | version 3", status.Lines[0]);
+            Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(_node.ClusterAddress)} \| version 3 \| [0-9a-f]{{12}}$", status.Lines[0]);
             Assert.Equal("converged on version 3 (replicated)", status.Lines[^1]);
             var show = await Farmctl.RunAsync(_node.Admin, "policy", "show");
             Assert.Contains("name outbound", show.Output, StringComparison.Ordinal);

@@ -89,6 +89,7 @@ public abstract class ReplicatedPolicyAdmin(PolicyHistory history, PolicyApplier
             status.FarmVersion,
             status.Converged,
             "replicated",
-            [.. status.Members.Select(m => new PolicyMemberVersion(m.Address, m.Version ?? 0))]);
+            [.. status.Members.Select(m => new PolicyMemberVersion(m.Address, m.Version ?? 0, m.Digest))],
+            status.FarmDigest);
     }
 }

@@ -22,7 +22,10 @@ public static class PolicyHosting
 
     /// <summary>
     /// The local file, or refuse-all when this member has stored a farm policy: the listeners open before
-    /// the replica has read the store, and the local file may pass what that policy blocks.
+    /// the replica has read the store, and the local file may pass what that policy blocks. A node with seeds
+    /// refuses all until it enforces a farm version in any case: its file is a candidate for the farm (applied
+    /// at start when newer), not the farm's policy, and a firewall that joined a farm passes nothing the farm
+    /// did not decide. Only a node without seeds starts on its file, which is then its farm's policy.
     /// </summary>
     private static PolicySnapshot StartingSnapshot(IServiceProvider services)
     {
@@ -34,8 +37,8 @@ public static class PolicyHosting
         }
 
         var stored = FarmClusterHosting.StoredPolicyPath(cluster, NodeClusterHosting.Role, NodeClusterHosting.DefaultPort);
-        return File.Exists(stored)
-            ? local with { Policy = RefuseAllPolicy.Compile(RefuseAllPolicy.StorePending), Source = $"{RefuseAllPolicy.StorePending}: {stored}" }
+        return File.Exists(stored) ? local with { Policy = RefuseAllPolicy.Compile(RefuseAllPolicy.StorePending), Source = $"{RefuseAllPolicy.StorePending}: {stored}" }
+            : !cluster.IsStandalone ? local with { Policy = RefuseAllPolicy.Compile(RefuseAllPolicy.FarmPending), Source = $"{RefuseAllPolicy.FarmPending}: no farm version received yet" }
             : local;
     }
 }

@@ -11,6 +11,9 @@ public static class RefuseAllPolicy
     /// <summary>A stored farm policy exists and the replica has not read it yet (the first moments of a start).</summary>
     public const string StorePending = "store-pending";
 
+    /// <summary>A node in a farm (it has seeds) that holds no farm version yet: its own file is not the farm's policy.</summary>
+    public const string FarmPending = "farm-pending";
+
     /// <summary>The stored farm policy could not be read; refused until a valid one arrives.</summary>
     public const string StoreDamaged = "store-damaged";
 

@@ -1,3 +1,3 @@
 namespace Farm.Shared.Admin;
 
-public sealed record PolicyMemberVersion(string Member, long Version);
+public sealed record PolicyMemberVersion(string Member, long Version, string? Digest = null);

@@ -10,6 +10,7 @@ using Farm.Shared.Discovery.Signing;
 using Farm.Shared.Health;
 using Farm.Shared.Listening;
 using Farm.Shared.Replication;
+using Farm.Shared.Replication.Floor;
 using Farm.Shared.Replication.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,11 @@ public static partial class FarmClusterHosting
             ? AdvertisementTrust.Off
             : new AdvertisementTrust(sp.GetRequiredService<ClusterTls>().Material));
         services.AddSingleton<TrustedAdvertisements>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value;
+            return new PolicyFloorStore(Path.GetFullPath(options.EffectiveDataDirectory(role, options.Port ?? defaultPort)));
+        });
         services.AddSingleton(sp => new PolicyTrust(sp.GetRequiredService<ClusterTls>().Material, sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value.IsStandalone));
         services.AddSingleton(sp => new OutboundPeerCheck(
             new PeerCertificateProbe(sp.GetRequiredService<ClusterTls>().Material ?? throw new InvalidOperationException("cluster TLS is off: no peer check"), PeerProbeTimeout),

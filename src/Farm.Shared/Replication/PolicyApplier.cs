@@ -140,20 +140,22 @@ public sealed class PolicyApplier(IClusterSystem cluster, PolicyTrust trust)
         var status = await replicator.Ask<IGetResponse>(Dsl.Get(PolicyReplicaActor.EnforcedKey, ReadLocal.Instance), wait);
         var enforced = status is GetSuccess reported ? reported.Get(PolicyReplicaActor.EnforcedKey) : LWWDictionary<string, PolicyEnvelope>.Empty;
 
-        // A value no lighthouse signed (written around the arbiter) is no farm version: the highest signed one members report stands in.
-        var farmVersion = policy is GetSuccess got && got.Get(PolicyEnvelope.Key).Value is { } held && trust.Trusts(held)
-            ? held.Version
-            : enforced.Select(e => e.Value).Where(trust.Trusts).Select(e => e.Version).DefaultIfEmpty(0).Max();
-
-        var members = Akka.Cluster.Cluster.Get(system).State.Members
+        var current = Akka.Cluster.Cluster.Get(system).State.Members
             .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Joining)
-            .Select(m =>
-            {
-                var key = PolicyReplicaActor.SelfKey(m.Address);
-                long? version = enforced.TryGetValue(key, out var envelope) && trust.Trusts(envelope) ? envelope.Version : null;
-                return new MemberPolicyVersion(key, [.. m.Roles.Order()], m.Status.ToString(), version);
-            })
             .ToList();
-        return new PolicyStatus(farmVersion, members);
+        var trusted = current
+            .Select(m => enforced.TryGetValue(PolicyReplicaActor.SelfKey(m.Address), out var envelope) && trust.Trusts(envelope) ? envelope : null)
+            .ToList();
+
+        // The farm's version is decided as the writer decides it: a register value no lighthouse signed, or one
+        // below what the members enforce (a replay), is no farm version.
+        var register = policy is GetSuccess got && got.Get(PolicyEnvelope.Key).Value is { } held && trust.Trusts(held) ? held : null;
+        var farm = PolicyArbiterActor.CurrentOf(register, trusted.OfType<PolicyEnvelope>());
+        var farmDigest = farm.Version > 0 ? farm.Digest() : string.Empty;
+
+        var members = current
+            .Select((m, i) => new MemberPolicyVersion(PolicyReplicaActor.SelfKey(m.Address), [.. m.Roles.Order()], m.Status.ToString(), trusted[i]?.Version, trusted[i]?.Digest()))
+            .ToList();
+        return new PolicyStatus(farm.Version, farmDigest, members);
     }
 }

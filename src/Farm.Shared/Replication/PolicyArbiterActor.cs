@@ -4,6 +4,7 @@ using Akka.DistributedData;
 using Akka.Event;
 using Akka.Hosting;
 using Farm.Shared.Cluster.Tls;
+using Farm.Shared.Replication.Floor;
 using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Replication;
@@ -30,6 +31,8 @@ namespace Farm.Shared.Replication;
 /// can be its local policy. A write is taken from this member, from a member whose certificate (shown at its
 /// address) is issued for role lighthouse (it could sign any version itself), or with an operator's signature
 /// over exactly this write (<see cref="OperatorSignature"/>); a socks member's own write is refused.
+/// Nor does it build on a version below its own host's <see cref="PolicyFloor"/>: old signed envelopes replayed into
+/// the register and the members' entries would otherwise make the farm's next version descend from a replaced one.
 /// </remarks>
 public sealed class PolicyArbiterActor : ReceiveActor
 {
@@ -40,13 +43,15 @@ public sealed class PolicyArbiterActor : ReceiveActor
     private readonly TimeProvider _time;
     private readonly PolicyTrust _trust;
     private readonly OutboundPeerCheck? _peers;
+    private readonly PolicyFloorStore _floor;
 
     /// <param name="peers">Shows the certificate at a sender's address; null with cluster TLS off, where every write is taken as today.</param>
-    public PolicyArbiterActor(TimeProvider time, PolicyTrust trust, OutboundPeerCheck? peers)
+    public PolicyArbiterActor(TimeProvider time, PolicyTrust trust, OutboundPeerCheck? peers, PolicyFloorStore floor)
     {
         _time = time;
         _trust = trust;
         _peers = peers;
+        _floor = floor;
         ReceiveAsync<ApplyPolicy>(async apply =>
         {
             var sender = Sender;
@@ -112,6 +117,12 @@ public sealed class PolicyArbiterActor : ReceiveActor
         {
             _log.Warning("The farm's register holds version {0} by {1}, which the members do not enforce{2}; building on version {3}, which most of them do",
                 stored.Version, stored.WrittenBy, signed is null ? $" ({_trust.Problem(stored)})" : string.Empty, current.Version);
+        }
+
+        if (_floor.Current.Refuses(current) is { } replayed)
+        {
+            _log.Warning("Policy write by {0} refused: the farm's version {1} by {2} is a replay: {3}", apply.Writer, current.Version, current.WrittenBy, replayed);
+            return new(ApplyOutcome.Failed, current.Version, $"not written: the farm's version {current.Version} is not the newest its writer enforced: {replayed}; see `policy status`");
         }
 
         // A retry of a write that already landed (its first try was lost with a moving arbiter): not a conflict.
@@ -300,7 +311,8 @@ public static class PolicyArbiterActorHosting
                 var peers = trust.Enabled
                     ? resolver.GetService<OutboundPeerCheck>() ?? throw new InvalidOperationException("no OutboundPeerCheck registered: with cluster TLS on the arbiter checks who writes")
                     : null;
-                return Props.Create(() => new PolicyArbiterActor(time, trust, peers));
+                var floor = resolver.GetService<PolicyFloorStore>() ?? throw new InvalidOperationException("no PolicyFloorStore registered: the arbiter must not build on a replayed version");
+                return Props.Create(() => new PolicyArbiterActor(time, trust, peers, floor));
             },
             new ClusterSingletonOptions { Role = role }, createProxyToo: true);
 

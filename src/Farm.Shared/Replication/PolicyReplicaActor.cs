@@ -4,6 +4,7 @@ using Akka.DistributedData;
 using Akka.Event;
 using Akka.Hosting;
 using Farm.Shared.Policy;
+using Farm.Shared.Replication.Floor;
 using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Replication;
@@ -17,7 +18,9 @@ namespace Farm.Shared.Replication;
 /// A value no lighthouse signed (<see cref="PolicyTrust"/>: any member holding a farm certificate can write
 /// the register through Distributed Data) is not enforced either: the member keeps the policy it has, logs
 /// one line and counts it in <see cref="PolicyMetrics.UntrustedVersions"/>, and stays ready, since it still
-/// enforces the farm's last signed version.
+/// enforces the farm's last signed version. A signed version older than this member's
+/// <see cref="PolicyFloor"/> (or another one under the floor's number) is a replay: refused the same way and
+/// counted in <see cref="PolicyMetrics.ReplayedVersions"/>.
 /// </summary>
 /// <remarks>
 /// Status is a replicated map (member address -> enforced version) rather than pub-sub replies: any member
@@ -30,18 +33,21 @@ public sealed class PolicyReplicaActor : ReceiveActor
 
     private readonly IPolicyEnforcer _enforcer;
     private readonly PolicyTrust _trust;
+    private readonly PolicyFloorStore _floor;
     private readonly IActorRef _replicator;
     private readonly UniqueAddress _self;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private PolicyEnvelope? _enforced;
     private PolicyEnvelope? _refused;
     private PolicyEnvelope? _untrusted;
+    private PolicyEnvelope? _replayed;
     private string? _refusal;
 
-    public PolicyReplicaActor(IPolicyEnforcer enforcer, PolicyTrust trust)
+    public PolicyReplicaActor(IPolicyEnforcer enforcer, PolicyTrust trust, PolicyFloorStore floor)
     {
         _enforcer = enforcer;
         _trust = trust;
+        _floor = floor;
         var data = DistributedData.Get(Context.System);
         _replicator = data.Replicator;
         _self = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress;
@@ -68,6 +74,11 @@ public sealed class PolicyReplicaActor : ReceiveActor
 
     protected override void PreStart()
     {
+        if (_floor.Problem is { } problem)
+            _log.Error("Policy floor unreadable, this member takes the farm's version as a new member would: {0}", problem);
+        else if (_floor.Current.Version > 0)
+            _log.Info("Policy floor: version {0}; no older farm version is enforced here", _floor.Current.Version);
+
         // The replicator loads the durable store before it answers, so this Get returns the last policy
         // this member had even when no other member is reachable.
         _replicator.Tell(Dsl.Subscribe(PolicyEnvelope.Key, Self));
@@ -77,7 +88,7 @@ public sealed class PolicyReplicaActor : ReceiveActor
     private void Follow(LWWRegister<PolicyEnvelope> register)
     {
         var envelope = register.Value;
-        if (envelope is null || envelope.Version <= 0 || envelope.Equals(_enforced) || envelope.Equals(_refused) || envelope.Equals(_untrusted))
+        if (envelope is null || envelope.Version <= 0 || envelope.Equals(_enforced) || envelope.Equals(_refused) || envelope.Equals(_untrusted) || envelope.Equals(_replayed))
             return;
 
         if (_trust.Problem(envelope) is { } untrusted)
@@ -86,6 +97,15 @@ public sealed class PolicyReplicaActor : ReceiveActor
             _untrusted = envelope;
             PolicyMetrics.UntrustedVersions.Add(1);
             _log.Warning("Policy version {0} by {1} not enforced, version {2} stays: {3}", envelope.Version, envelope.WrittenBy, _enforced?.Version ?? 0, untrusted);
+            return;
+        }
+
+        if (_floor.Current.Refuses(envelope) is { } replayed)
+        {
+            // Signed, but not the farm's newest: counted once per value, and the member stays as it is.
+            _replayed = envelope;
+            PolicyMetrics.ReplayedVersions.Add(1);
+            _log.Warning("Policy version {0} by {1} not enforced, version {2} stays: {3}", envelope.Version, envelope.WrittenBy, _enforced?.Version ?? 0, replayed);
             return;
         }
 
@@ -112,6 +132,7 @@ public sealed class PolicyReplicaActor : ReceiveActor
             return;
         }
 
+        RaiseFloor(envelope);
         _enforcer.Enforce(envelope, parsed.Document!, string.Equals(envelope.LocalOf, _self.Address.ToString(), StringComparison.Ordinal));
         _enforced = envelope;
         if (_refusal is not null)
@@ -129,6 +150,19 @@ public sealed class PolicyReplicaActor : ReceiveActor
         _replicator.Tell(Dsl.Update(EnforcedKey, LWWDictionary<string, PolicyEnvelope>.Empty, WriteLocal.Instance,
             status => status.SetItem(_self, key, envelope)));
     }
+
+    // Raised before the version is enforced, so no restart can find it enforced and the floor below it.
+    private void RaiseFloor(PolicyEnvelope envelope)
+    {
+        try
+        {
+            _floor.Raise(envelope);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Error("Could not record policy version {0} as this member's floor in {1}: {2}", envelope.Version, _floor.Path, e.Message);
+        }
+    }
 }
 
 /// <summary>Wires the policy replica at <c>/user/policy-replica</c>.</summary>
@@ -141,6 +175,7 @@ public static class PolicyReplicaActorHosting
         {
             var enforcer = resolver.GetService<IPolicyEnforcer>();
             var trust = resolver.GetService<PolicyTrust>() ?? throw new InvalidOperationException("no PolicyTrust registered: a member must know which policy versions to trust");
-            registry.Register<PolicyReplicaActor>(system.ActorOf(Props.Create(() => new PolicyReplicaActor(enforcer, trust)), Name));
+            var floor = resolver.GetService<PolicyFloorStore>() ?? throw new InvalidOperationException("no PolicyFloorStore registered: a member must know the oldest version it may enforce");
+            registry.Register<PolicyReplicaActor>(system.ActorOf(Props.Create(() => new PolicyReplicaActor(enforcer, trust, floor)), Name));
         });
 }

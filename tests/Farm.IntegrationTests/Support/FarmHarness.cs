@@ -107,6 +107,9 @@ public sealed class FarmHarness(FarmLayout? layout = null, int lighthouses = 1) 
 
     public string PolicyFile(int node) => Path.Combine(_directory.FullName, $"node{node}.policy");
 
+    /// <summary>The durable store directory of <paramref name="member"/> (<c>lighthouse</c>, <c>node1</c>...), kept across its restarts.</summary>
+    public string DataDirectory(string member) => Path.Combine(_directory.FullName, member, "ddata");
+
     public string SessionLog(int node) => Path.Combine(_directory.FullName, $"node{node}-sessions.jsonl");
 
     public MemberProcess Node(int node) => Nodes[node] ?? throw new InvalidOperationException($"node {node} is not running");
@@ -302,7 +305,7 @@ public sealed class FarmHarness(FarmLayout? layout = null, int lighthouses = 1) 
     {
         ["FARM__CLUSTER__HOSTNAME"] = "127.0.0.1",
         ["FARM__CLUSTER__PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["FARM__CLUSTER__DATADIRECTORY"] = Path.Combine(_directory.FullName, name, "ddata"),
+        ["FARM__CLUSTER__DATADIRECTORY"] = DataDirectory(name),
         ["FARM__CLUSTER__SERIALIZEMESSAGES"] = "true",
         // Every member serves admin HTTP; each needs its own port on a shared loopback.
         ["FARM__ADMIN__LISTEN"] = $"127.0.0.1:{PortOf(_adminPorts, name)}",

@@ -51,7 +51,25 @@ public sealed class StartingPolicyTests
         }
     }
 
-    private static PolicySnapshot StartingPolicy(string directory, string data)
+    /// <summary>Issue 17: a node in a farm passes nothing its own file allows until the farm's version is in force.</summary>
+    [Fact]
+    public void WithSeeds_NoStore_StartsRefusingEveryClient()
+    {
+        var directory = Directory.CreateTempSubdirectory("farm-starting-policy-");
+        try
+        {
+            var decision = StartingPolicy(directory.FullName, Path.Combine(directory.FullName, "ddata"), seed: "akka.ssl.tcp://farm@127.0.0.1:4053").Policy.DecideClient(IPAddress.Loopback, IPAddress.Loopback);
+
+            Assert.Equal(PolicyAction.Block, decision.Action);
+            Assert.Equal(RefuseAllPolicy.FarmPending, decision.Rule?.Id);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static PolicySnapshot StartingPolicy(string directory, string data, string? seed = null)
     {
         var file = Path.Combine(directory, "local.policy");
         File.WriteAllText(file, "client pass from 127.0.0.0/8\npass connect to 127.0.0.1\n");
@@ -62,6 +80,11 @@ public sealed class StartingPolicyTests
             ["Farm:Cluster:Port"] = "0",
             ["Farm:Cluster:DataDirectory"] = data,
         });
+        if (seed is not null)
+        {
+            builder.Configuration.AddInMemoryCollection([new("Farm:Cluster:Seeds:0", seed)]);
+        }
+
         builder.AddFarmNode();
         using var host = builder.Build();
         return host.Services.GetRequiredService<PolicyHolder>().Current;

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Akka.DistributedData;
 using Akka.Hosting;
 using Farm.Shared.Replication;
+using Farm.Shared.Replication.Floor;
 using Farm.Shared.Replication.Signing;
 
 namespace Farm.Shared.Tests.Replication;
@@ -17,6 +18,7 @@ public sealed class PolicyArbiterTests : IAsyncLifetime
     private ActorSystem _system = null!;
     private PolicyKeeper _keeper = null!;
     private PolicyApplier _applier = null!;
+    private readonly TempDirectory _floorDirectory = new();
 
     public async Task InitializeAsync()
     {
@@ -36,15 +38,20 @@ public sealed class PolicyArbiterTests : IAsyncLifetime
         await up.Task.WaitAsync(Timeout);
 
         _keeper = new PolicyKeeper(new PolicyHistory());
-        _system.ActorOf(Props.Create(() => new PolicyReplicaActor(_keeper, PolicyTrust.Off)), PolicyReplicaActorHosting.Name);
-        ActorRegistry.For(_system).Register<PolicyArbiterActor>(_system.ActorOf(Props.Create(() => new PolicyArbiterActor(TimeProvider.System, PolicyTrust.Off, null)), PolicyArbiterActorHosting.Name));
+        var floor = new PolicyFloorStore(_floorDirectory.Path);
+        _system.ActorOf(Props.Create(() => new PolicyReplicaActor(_keeper, PolicyTrust.Off, floor)), PolicyReplicaActorHosting.Name);
+        ActorRegistry.For(_system).Register<PolicyArbiterActor>(_system.ActorOf(Props.Create(() => new PolicyArbiterActor(TimeProvider.System, PolicyTrust.Off, null, floor)), PolicyArbiterActorHosting.Name));
         _applier = new PolicyApplier(_system);
 
         Assert.Equal(ApplyOutcome.Applied, (await _applier.ApplyAsync(Policy(1), "seed", expected: 0)).Outcome);
         await EnforcedAsync(1);
     }
 
-    public async Task DisposeAsync() => await _system.Terminate();
+    public async Task DisposeAsync()
+    {
+        await _system.Terminate();
+        _floorDirectory.Dispose();
+    }
 
     [Fact]
     public async Task ForgedLongMaxValue_WrittenThroughTheReplicator_IsNotEnforced_AndTheNextApplyWorks()
@@ -142,6 +149,40 @@ public sealed class PolicyArbiterTests : IAsyncLifetime
         Assert.Equal((null, self), (applied.LocalOf, reloaded.LocalOf));
         Assert.Equal((self, applied.Digest()), (reloaded.Writer, reloaded.Ancestors[^1]));
         Assert.Equal(ApplyOutcome.Conflict, stale.Outcome);
+    }
+
+    /// <summary>
+    /// Issue 17, outsider finding F2: version 1, signed in its day, written back into the register and into
+    /// this member's entry of the enforced map. The member keeps version 2 and stays ready, and the arbiter
+    /// does not build the next version on the replay (before the floor it wrote "version 2" over version 1).
+    /// </summary>
+    [Fact]
+    public async Task ReplayOfAnOlderVersion_InTheRegisterAndTheEnforcedMap_IsNotEnforced_AndNotBuiltOn()
+    {
+        var self = Akka.Cluster.Cluster.Get(_system).SelfUniqueAddress;
+        var replicator = DistributedData.Get(_system).Replicator;
+        var version1 = await EnforcedEnvelopeAsync();
+        Assert.Equal(ApplyOutcome.Applied, (await _applier.ApplyAsync(Policy(2), "alice", expected: 1)).Outcome);
+        await EnforcedAsync(2);
+
+        var register = Dsl.Update(PolicyEnvelope.Key, PolicyRegister.Empty(self), WriteLocal.Instance, r => PolicyRegister.With(r, self, version1));
+        var entry = Dsl.Update(PolicyReplicaActor.EnforcedKey, LWWDictionary<string, PolicyEnvelope>.Empty, WriteLocal.Instance,
+            status => status.SetItem(self, PolicyReplicaActor.SelfKey(self.Address), version1));
+        Assert.IsType<UpdateSuccess>(await replicator.Ask<IUpdateResponse>(register, Timeout));
+        Assert.IsType<UpdateSuccess>(await replicator.Ask<IUpdateResponse>(entry, Timeout));
+
+        // Several notification rounds: a replica that takes it would have by now.
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        Assert.Equal(2, _keeper.EnforcedVersion);
+        var readiness = new Farm.Shared.Cluster.MemberReadiness(_keeper);
+        readiness.SetUp(true);
+        Assert.True(readiness.IsReady(out var reason), reason);
+
+        var onReplay = await _applier.ApplyAsync(Policy(3), "bob", expected: 1);
+
+        Assert.Equal(ApplyOutcome.Failed, onReplay.Outcome);
+        Assert.Contains("older than version 2", onReplay.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _keeper.EnforcedVersion);
     }
 
     [Fact]
