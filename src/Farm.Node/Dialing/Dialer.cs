@@ -43,9 +43,10 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver 
             // The node's lookups were all busy (a flood from other requests): the name was never asked.
             return DialResult.Failed(Socks5Reply.HostUnreachable) with { Outcome = DialResult.NoLookupPlace };
         }
-        catch (OperationCanceledException) when (!kill.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            return DialResult.Failed(Socks5Reply.TtlExpired);
+            // Killed or evicted (the session ends anyway, without a stack trace in the log), else the connect timeout.
+            return DialResult.Failed(kill.IsCancellationRequested ? Socks5Reply.GeneralFailure : Socks5Reply.TtlExpired);
         }
         catch (SocketException e)
         {

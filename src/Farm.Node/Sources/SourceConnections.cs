@@ -11,7 +11,8 @@ namespace Farm.Node.Sources;
 /// a connection twice or from two places can drift the counts. A source with nothing open has no entry.
 /// <para>
 /// When the node is full, a newcomer takes a place by <see cref="FairShare"/>: only from a source holding
-/// more than its fair share, an unfinished handshake first, else a relaying session idle at least
+/// more than its fair share, an unfinished handshake or request (waiting for a lookup, dialing) first,
+/// else a relaying session idle at least
 /// <paramref name="evictIdleAfter"/>.
 /// </para>
 /// </summary>
@@ -117,25 +118,38 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         }
     }
 
-    /// <summary>Only a ticket gives back, and only what it took.</summary>
-    internal void GiveBack(SourceTicket ticket, bool open, bool pending, bool relaying)
+    /// <summary>Only a ticket gives back, and only what it took: its connection, and its place in whichever list holds it.</summary>
+    internal void GiveBack(SourceTicket ticket)
     {
         lock (_gate)
         {
             var counts = _sources[ticket.Key];
-            if (pending && ticket.Pending.List is not null)
+            Unlist(counts, ticket);
+            if (--counts.Open == 0)
+            {
+                _sources.Remove(ticket.Key);
+            }
+        }
+    }
+
+    /// <summary>The ticket's handshake is over: its request is carried out from now on, evictable until it relays, unless it ended first.</summary>
+    internal void HandshakeOver(SourceTicket ticket)
+    {
+        lock (_gate)
+        {
+            if (!_sources.TryGetValue(ticket.Key, out var counts))
+            {
+                return;
+            }
+
+            if (ticket.Pending.List is not null)
             {
                 counts.Pending.Remove(ticket.Pending);
             }
 
-            if (relaying && ticket.Relay.List is not null)
+            if (ticket.CarriesOutRequest)
             {
-                counts.Relaying.Remove(ticket.Relay);
-            }
-
-            if (open && --counts.Open == 0)
-            {
-                _sources.Remove(ticket.Key);
+                counts.Requests.AddLast(ticket.Request);
             }
         }
     }
@@ -148,7 +162,13 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         {
             if (ticket.TryRelay())
             {
-                _sources[ticket.Key].Relaying.AddLast(ticket.Relay);
+                var counts = _sources[ticket.Key];
+                if (ticket.Request.List is not null)
+                {
+                    counts.Requests.Remove(ticket.Request);
+                }
+
+                counts.Relaying.AddLast(ticket.Relay);
             }
         }
     }
@@ -173,7 +193,7 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
             table.Add(counts);
 
             // A source at or under its share gives up nothing: its relays are not worth a look.
-            shares.Add(new SourceShare(counts.Open, counts.Pending.First?.Value.Order, counts.Open > share ? LongestIdle(counts, out _) : TimeSpan.Zero));
+            shares.Add(new SourceShare(counts.Open, OldestUnfinished(counts)?.Order, counts.Open > share ? LongestIdle(counts, out _) : TimeSpan.Zero));
         }
 
         if (FairShare.Choose(shares, newcomerOpen, nodeCap, evictIdleAfter) is not { } choice)
@@ -194,17 +214,46 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
             return null;
         }
 
-        // A handshake finishing right now has left the Handshaking state but not yet the list: pass it by.
-        for (var node = victim.Pending.First; node is not null; node = node.Next)
+        // A session closing right now has left its state but not yet its list: it is passed by (its close unlists it anyway).
+        for (var next = OldestUnfinished(victim); next is not null; next = OldestUnfinished(victim))
         {
-            if (node.Value.TryEvictHandshake())
+            Unlist(victim, next);
+            if (next.TryEvictHandshake() || next.TryEvictRequest())
             {
-                victim.Pending.Remove(node);
-                return node.Value;
+                return next;
             }
         }
 
         return null;
+    }
+
+    /// <summary>Under the lock: the source's oldest unfinished handshake or request, null when none.</summary>
+    private static SourceTicket? OldestUnfinished(Source counts)
+    {
+        var handshake = counts.Pending.First?.Value;
+        var request = counts.Requests.First?.Value;
+        return handshake is null ? request
+            : request is null ? handshake
+            : handshake.Order < request.Order ? handshake : request;
+    }
+
+    /// <summary>Under the lock: takes the ticket off whichever of its source's lists holds it.</summary>
+    private static void Unlist(Source counts, SourceTicket ticket)
+    {
+        if (ticket.Pending.List is not null)
+        {
+            counts.Pending.Remove(ticket.Pending);
+        }
+
+        if (ticket.Request.List is not null)
+        {
+            counts.Requests.Remove(ticket.Request);
+        }
+
+        if (ticket.Relay.List is not null)
+        {
+            counts.Relaying.Remove(ticket.Relay);
+        }
     }
 
     private TimeSpan LongestIdle(Source counts, out SourceTicket? idlest)
@@ -229,6 +278,8 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         public int Open { get; set; }
 
         public LinkedList<SourceTicket> Pending { get; } = new();
+
+        public LinkedList<SourceTicket> Requests { get; } = new();
 
         public LinkedList<SourceTicket> Relaying { get; } = new();
     }
