@@ -63,17 +63,16 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
     /// is returned in <paramref name="evicted"/> for the caller to close. <paramref name="policyCap"/>, the
     /// policy's <c>limit from NET sessions N</c> for this source, lowers the configured per-source cap.
     /// </summary>
-    public SourceTicket? TryOpen(IPAddress source, long session, int nodeOpen, int nodeCap, int? policyCap, out SourceAdmission admission, out SourceTicket? evicted)
+    /// <param name="trustedProxy">The source is a trusted PROXY-protocol proxy: only the node's cap applies until
+    /// <see cref="SourceTicket.Introduce"/> names the client behind it, whose per-source caps apply then.</param>
+    public SourceTicket? TryOpen(IPAddress source, long session, int nodeOpen, int nodeCap, int? policyCap, out SourceAdmission admission, out SourceTicket? evicted, bool trustedProxy = false)
     {
         var key = SourceKey.Of(source, prefixes);
         evicted = null;
         lock (_gate)
         {
             _sources.TryGetValue(key, out var counts);
-            var pending = counts?.Pending.Count ?? 0;
-            admission = (counts?.Open ?? 0) >= Math.Min(_maxOpen, policyCap ?? int.MaxValue) ? SourceAdmission.OverSessionCap
-                : pending >= _maxPending ? SourceAdmission.OverHandshakeCap
-                : SourceAdmission.Admitted;
+            admission = trustedProxy ? SourceAdmission.Admitted : AdmissionLocked(counts, policyCap);
             if (admission == SourceAdmission.Admitted && nodeOpen >= nodeCap)
             {
                 evicted = EvictFor(counts?.Open ?? 0, nodeCap);
@@ -95,6 +94,52 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
             counts.Open++;
             counts.Pending.AddLast(ticket.Pending);
             return ticket;
+        }
+    }
+
+    /// <summary>
+    /// The client a trusted proxy's header named for <paramref name="ticket"/>: the connection counts under the client's
+    /// source from now on, if one more fits the client's caps (<paramref name="policyCap"/> as in <see cref="TryOpen(IPAddress, long, int, int, int?, out SourceAdmission, out SourceTicket?, bool)"/>);
+    /// else it stays the proxy's and the caller ends it. Before, every client behind the proxy was one source at accept.
+    /// </summary>
+    internal SourceAdmission MoveTo(SourceTicket ticket, IPAddress client, int? policyCap)
+    {
+        var key = SourceKey.Of(client, prefixes);
+        lock (_gate)
+        {
+            if (key == ticket.Key || !_sources.TryGetValue(ticket.Key, out var from))
+            {
+                return SourceAdmission.Admitted;
+            }
+
+            _sources.TryGetValue(key, out var to);
+            var admission = AdmissionLocked(to, policyCap);
+            if (admission != SourceAdmission.Admitted)
+            {
+                return admission;
+            }
+
+            var pending = ticket.Pending.List is not null;
+            Unlist(from, ticket);
+            if (--from.Open == 0)
+            {
+                _sources.Remove(ticket.Key);
+            }
+
+            if (to is null)
+            {
+                to = new Source();
+                _sources[key] = to;
+            }
+
+            to.Open++;
+            if (pending)
+            {
+                to.Pending.AddLast(ticket.Pending);
+            }
+
+            ticket.Key = key;
+            return SourceAdmission.Admitted;
         }
     }
 
@@ -226,6 +271,12 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
 
         return null;
     }
+
+    /// <summary>Under the lock: whether one more connection fits a source holding <paramref name="counts"/>.</summary>
+    private SourceAdmission AdmissionLocked(Source? counts, int? policyCap) =>
+        (counts?.Open ?? 0) >= Math.Min(_maxOpen, policyCap ?? int.MaxValue) ? SourceAdmission.OverSessionCap
+        : (counts?.Pending.Count ?? 0) >= _maxPending ? SourceAdmission.OverHandshakeCap
+        : SourceAdmission.Admitted;
 
     /// <summary>Under the lock: the source's oldest unfinished handshake or request, null when none.</summary>
     private static SourceTicket? OldestUnfinished(Source counts)

@@ -1,3 +1,4 @@
+using System.Net;
 using Farm.Node.Relaying;
 using Farm.Shared.Net;
 
@@ -49,7 +50,8 @@ public sealed class SourceTicket
         _ => Volatile.Read(ref _evictedFor),
     };
 
-    internal SourceKey Key { get; }
+    /// <summary>The source it counts under: the proxy's until <see cref="Introduce"/> names the client behind it. Set under the owner's lock.</summary>
+    internal SourceKey Key { get; set; }
 
     /// <summary>Admission order across all sources: lower is older.</summary>
     internal long Order { get; }
@@ -81,6 +83,13 @@ public sealed class SourceTicket
 
         return before == Established;
     }
+
+    /// <summary>
+    /// A trusted proxy's header named <paramref name="client"/>: the connection counts under the client's source
+    /// from now on, if it fits the client's caps (<paramref name="policyCap"/>, the policy's per-network limit); else
+    /// the cap it would exceed, and the connection must end.
+    /// </summary>
+    public SourceAdmission Introduce(IPAddress client, int? policyCap) => _owner.MoveTo(this, client, policyCap);
 
     /// <summary>The session relays from now on; <paramref name="activity"/> tells how long it has been idle.</summary>
     public void Relaying(RelayCounters activity)

@@ -21,6 +21,9 @@ public sealed class SystemResolverPlacesTests
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
 
+    // The flood spans 40 x 0.3 s = 12 s: six connect timeouts.
+    private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(300);
+
     [Fact]
     public async Task LookupsTimedOutWhileGetaddrinfoRuns_KeepTheirPlaces_NoMoreRunThanTheSourcesShare()
     {
@@ -29,13 +32,14 @@ public sealed class SystemResolverPlacesTests
         try
         {
             await using var node = await StartAsync(dns, "pass connect to *.silent.test name silent");
+            // A steady stream over several connect timeouts, well within getaddrinfo's 30 s: each lookup started
+            // is still running at the end, and a place given back at a timeout would have gone to a newer request.
             for (var i = 0; i < Flood; i++)
             {
                 flood.Add(await RequestAsync(node.Endpoint, $"n{i}.silent.test", 443));
+                await Task.Delay(Spacing);
             }
 
-            // Several connect timeouts go by, well within getaddrinfo's 30 s: each lookup started is still running.
-            await Task.Delay(ConnectTimeout * 6);
             Assert.True(dns.Names <= SourceShare, $"{dns.Names} lookups ran at once for one source; its share is {SourceShare}");
             Assert.True(dns.Names >= 1, "no lookup reached the DNS server");
 
