@@ -93,9 +93,14 @@ public sealed class SessionLogTests
 
             log.Write(Record(1000) with { Outcome = "completed", Reply = "succeeded", BytesUp = 10, BytesDown = 20 });
             await log.StartAsync(CancellationToken.None);
+            for (var i = 0; i < 300 && !(File.Exists(path) && (await ReadSharedAsync(path)).Length >= 7); i++)
+            {
+                await Task.Delay(50);
+            }
+
             await log.StopAsync(CancellationToken.None);
 
-            var lines = await File.ReadAllLinesAsync(path);
+            var lines = await ReadSharedAsync(path);
             Assert.Contains(lines, line => line.Contains("\"session\":1000", StringComparison.Ordinal));
             Assert.Equal(6, lines.Count(line => line.Contains("\"source-cap\"", StringComparison.Ordinal)));
             Assert.Equal(94, log.DroppedRecords);
@@ -104,6 +109,13 @@ public sealed class SessionLogTests
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    private static async Task<string[]> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     private static SessionRecord Record(long session) => new()

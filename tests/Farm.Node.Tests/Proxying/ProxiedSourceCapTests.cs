@@ -25,6 +25,7 @@ public sealed class ProxiedSourceCapTests
             await File.WriteAllTextAsync(policy, """
                 client pass from 127.0.0.1
                 client pass from 192.0.2.0/24
+                pass connect to 127.0.0.1 port 9 name discard
                 """);
             await using var node = await ExternalNodeProcess.StartAsync("127.0.0.1:0", new Dictionary<string, string>
             {
