@@ -27,7 +27,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver 
         {
             if (verdict is { Step: RequestStep.Forward, Route.Target: UpstreamRoute byName })
             {
-                return await UpstreamSocksConnector.ConnectAsync(byName, destination, verdict.Decision, limits, request.Client, deadline.Token).ConfigureAwait(false);
+                return await UpstreamSocksConnector.ConnectAsync(byName, destination, verdict.Decision, resolver, limits, request.Client, deadline.Token).ConfigureAwait(false);
             }
 
             if (verdict.Step == RequestStep.Resolve)
@@ -43,9 +43,10 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver 
             // The node's lookups were all busy (a flood from other requests): the name was never asked.
             return DialResult.Failed(Socks5Reply.HostUnreachable) with { Outcome = DialResult.NoLookupPlace };
         }
-        catch (OperationCanceledException) when (!kill.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            return DialResult.Failed(Socks5Reply.TtlExpired);
+            // Killed or evicted (the session ends anyway, without a stack trace in the log), else the connect timeout.
+            return DialResult.Failed(kill.IsCancellationRequested ? Socks5Reply.GeneralFailure : Socks5Reply.TtlExpired);
         }
         catch (SocketException e)
         {
@@ -102,7 +103,7 @@ public sealed class Dialer(NodeMetrics metrics, TimeProvider time, NameResolver 
         if (route is UpstreamRoute upstream)
         {
             var target = destination.Host is null ? destination : SocksDestination.FromAddress(permitted[0], destination.Port);
-            return await UpstreamSocksConnector.ConnectAsync(upstream, target, verdict.Decision, limits, client, cancel).ConfigureAwait(false);
+            return await UpstreamSocksConnector.ConnectAsync(upstream, target, verdict.Decision, resolver, limits, client, cancel).ConfigureAwait(false);
         }
 
         var source = (route as EgressRoute)?.Source;

@@ -64,7 +64,43 @@ public sealed class NameResolver
     /// </summary>
     /// <exception cref="NoLookupPlaceException">No place came free before <paramref name="cancel"/>.</exception>
     /// <exception cref="SocketException">The name does not resolve (HostNotFound, NoData, TryAgain, ...).</exception>
-    public async Task<IPAddress[]> ResolveAsync(string host, IPAddress client, CancellationToken cancel)
+    public Task<IPAddress[]> ResolveAsync(string host, IPAddress client, CancellationToken cancel) =>
+        WithinPlaceAsync(host, client, _servers, cancel);
+
+    /// <summary>
+    /// An upstream proxy's name, for a request of <paramref name="client"/>: with the system resolver (the
+    /// operator's name for the operator's proxy, as <c>/etc/hosts</c> may know it), within the client's lookup
+    /// places like any name a client's request makes the node resolve. Before, it took no place (outsider review att16c).
+    /// </summary>
+    /// <exception cref="NoLookupPlaceException">No place came free before <paramref name="cancel"/>.</exception>
+    /// <exception cref="SocketException">The name does not resolve.</exception>
+    public Task<IPAddress[]> ResolveUpstreamAsync(string host, IPAddress client, CancellationToken cancel) =>
+        WithinPlaceAsync(host, client, null, cancel);
+
+    /// <summary>
+    /// A name the node asks about for itself (the admin's policy test, counted with the admin's connections in
+    /// the session caps' margin), outside the clients' lookup places.
+    /// </summary>
+    /// <exception cref="SocketException">The name does not resolve (HostNotFound, NoData, TryAgain, ...).</exception>
+    public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return [literal];
+        }
+
+        return _servers is { } servers
+            ? await QueryAsync(servers, host, cancel).ConfigureAwait(false)
+            : await SystemLookupAsync(host).WaitAsync(cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The lookup holds its source's place until it really ends, not merely until the request stops waiting for it:
+    /// a system lookup (getaddrinfo on a pool thread) cannot be stopped, so a place given back on a timeout let more
+    /// lookups run than there are places (outsider review att16c). Abandoned lookups are thereby bounded by the places too.
+    /// </summary>
+    private async Task<IPAddress[]> WithinPlaceAsync(string host, IPAddress client, LookupClient? servers, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(client);
@@ -82,37 +118,40 @@ public sealed class NameResolver
             throw new NoLookupPlaceException();
         }
 
+        Task<IPAddress[]> lookup;
         try
         {
-            return await ResolveAsync(host, cancel).ConfigureAwait(false);
+            // DnsClient's queries end when cancelled (their sockets closed); getaddrinfo ends only by itself.
+            lookup = servers is not null ? QueryAsync(servers, host, cancel) : SystemLookupAsync(host);
         }
-        finally
+        catch
         {
             Lookups.Release(client);
+            throw;
         }
+
+        _ = lookup.ContinueWith(
+            static (ended, state) =>
+            {
+                var (places, source) = ((SharedPlaces, IPAddress))state!;
+                places.Release(source);
+
+                // Observed, so an abandoned lookup's failure is not reported as unobserved.
+                _ = ended.Exception;
+            },
+            (Lookups, client),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return await lookup.WaitAsync(cancel).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// A name the node asks about for itself (the admin's policy test, counted with the admin's connections in
-    /// the session caps' margin), outside the clients' lookup places.
-    /// </summary>
-    /// <exception cref="SocketException">The name does not resolve (HostNotFound, NoData, TryAgain, ...).</exception>
-    public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancel)
+    /// <summary>The system resolver's lookup, which no token can stop once started.</summary>
+    private static async Task<IPAddress[]> SystemLookupAsync(string host)
     {
-        ArgumentNullException.ThrowIfNull(host);
-        if (IPAddress.TryParse(host, out var literal))
-        {
-            return [literal];
-        }
-
-        if (_servers is { } servers)
-        {
-            return await QueryAsync(servers, host, cancel).ConfigureAwait(false);
-        }
-
         try
         {
-            return await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+            return await Dns.GetHostAddressesAsync(host).ConfigureAwait(false);
         }
         catch (ArgumentException)
         {

@@ -16,13 +16,14 @@ public static class UpstreamSocksConnector
 {
     private const int BufferSize = 1024;
 
+    /// <param name="resolver">The node's resolver: the upstream's name is looked up within <paramref name="client"/>'s lookup places.</param>
     /// <param name="limits">The node's dial limits: the upstream's own addresses are dialed within <paramref name="client"/>'s share of its places.</param>
-    public static async Task<DialResult> ConnectAsync(UpstreamRoute upstream, SocksDestination destination, RequestDecision? decision, DialLimits limits, IPAddress client, CancellationToken cancel)
+    /// <exception cref="NoLookupPlaceException">No lookup place came free for the upstream's name in time.</exception>
+    public static async Task<DialResult> ConnectAsync(UpstreamRoute upstream, SocksDestination destination, RequestDecision? decision, NameResolver resolver, DialLimits limits, IPAddress client, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(resolver);
         var route = $"socks5 {upstream.Host}:{upstream.Port}";
-        var addresses = IPAddress.TryParse(upstream.Host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(upstream.Host, cancel).ConfigureAwait(false);
+        var addresses = await resolver.ResolveUpstreamAsync(upstream.Host, client, cancel).ConfigureAwait(false);
         var attempt = await HappyEyeballsConnector.ConnectAsync(addresses, upstream.Port, null, limits, client, cancel).ConfigureAwait(false);
         if (attempt.Socket is not { } socket)
         {

@@ -103,6 +103,14 @@ public sealed class SessionFlow
             return ended;
         }
 
+        if (_proxy is not null && _ticket.Introduce(introduced.ClientAddress, DecisionProcedure.SourceCap(accepted.Policy.Policy, introduced.ClientAddress)) is not SourceAdmission.Admitted and var over)
+        {
+            // The client behind the proxy is over its own source's caps: it ends here, other clients of the proxy are not touched.
+            var reason = SessionsActor.RefusalOf(over);
+            _services.Metrics.ClientRefused(reason);
+            return new Ended(introduced, reason) { Kind = "client" };
+        }
+
         Publish(introduced);
         if (!(await Negotiated.NegotiateAsync(introduced, _services, _ticket, _kill.Token).ConfigureAwait(false)).TryNext(out var negotiated, out ended))
         {

@@ -25,7 +25,8 @@ namespace Farm.Node.Logging;
 /// counted in <c>farm_session_records_dropped_total</c> and told in one record once a write succeeds
 /// again. Stopping waits for the queue to drain only as long as the host's shutdown timeout allows, so
 /// SIGTERM ends a node whose log is stuck (outsider review of issue 16, att16b: the queue grew without
-/// bound and the writer held shutdown).
+/// bound and the writer held shutdown). The last quarter of the queue is kept for the records of sessions that
+/// moved bytes: a flood of refusal and summary records cannot push a served client's record out (att16c).
 /// </summary>
 public sealed class SessionLog : BackgroundService
 {
@@ -38,6 +39,10 @@ public sealed class SessionLog : BackgroundService
 
     private readonly Channel<SessionRecord> _records;
     private readonly SessionLogOptions _options;
+
+    /// <summary>The records any record may fill the queue up to; past it only records of sessions that moved bytes.</summary>
+    private readonly int _unreserved;
+    private int _queued;
     private readonly ILogger<SessionLog> _logger;
     private Stream? _stream;
     private long _written;
@@ -55,9 +60,10 @@ public sealed class SessionLog : BackgroundService
 
         _logger = logger ?? NullLogger<SessionLog>.Instance;
         NodeName = string.IsNullOrWhiteSpace(_options.NodeName) ? Environment.MachineName : _options.NodeName;
-        _records = Channel.CreateBounded<SessionRecord>(
-            new BoundedChannelOptions(_options.QueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite },
-            Dropped);
+        _unreserved = _options.QueueLimit - (_options.QueueLimit / 4);
+
+        // Unbounded, with the bound kept by _queued: a bounded channel drops whatever comes last, a served client's record too.
+        _records = Channel.CreateUnbounded<SessionRecord>(new UnboundedChannelOptions { SingleReader = true });
         meters?.Create(NodeMetrics.MeterName).CreateObservableCounter(
             "farm.session_records.dropped",
             () => Interlocked.Read(ref _dropped),
@@ -70,7 +76,23 @@ public sealed class SessionLog : BackgroundService
     /// <summary>Records dropped so far because the queue was full.</summary>
     public long DroppedRecords => Interlocked.Read(ref _dropped);
 
-    public void Write(SessionRecord record) => _records.Writer.TryWrite(record);
+    public void Write(SessionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var limit = Relayed(record) ? _options.QueueLimit : _unreserved;
+        if (Interlocked.Increment(ref _queued) > limit || !_records.Writer.TryWrite(record))
+        {
+            Interlocked.Decrement(ref _queued);
+            Dropped(record);
+        }
+    }
+
+    /// <summary>A record of a session that moved bytes (a relay, a UDP association): the ones the queue keeps room for.</summary>
+    public static bool Relayed(SessionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.Kind == "session" && (record.BytesUp > 0 || record.BytesDown > 0 || record.DatagramsUp > 0 || record.DatagramsDown > 0);
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -92,6 +114,7 @@ public sealed class SessionLog : BackgroundService
                 // A batch is at most a queue's worth, so a writer that falls behind holds no more than that twice.
                 for (var taken = 0; taken < _options.QueueLimit && _records.Reader.TryRead(out var record); taken++)
                 {
+                    Interlocked.Decrement(ref _queued);
                     Append(json, buffer, record);
                 }
 

@@ -78,10 +78,12 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
             return;
         }
 
-        // The policy's per-network session limit bounds each source in it from the accept on, handshakes included;
-        // behind a PROXY listener the peer is the proxy, so only the request stage can apply it.
-        var sourceCap = accepted.Proxy is null ? DecisionProcedure.SourceCap(policy, remote.Address) : null;
-        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, open, cap, sourceCap, out var admission, out var evicted) is not { } ticket)
+        // The policy's per-network session limit bounds each source in it from the accept on, handshakes included.
+        // Behind a PROXY listener the peer is a trusted proxy, one address for all its clients: only the node's cap
+        // applies until the header names the client, whose per-source caps apply then (SourceTicket.Introduce).
+        var trustedProxy = accepted.Proxy?.Trusts(remote.Address) == true;
+        var sourceCap = trustedProxy ? null : DecisionProcedure.SourceCap(policy, remote.Address);
+        if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, open, cap, sourceCap, out var admission, out var evicted, trustedProxy) is not { } ticket)
         {
             var reason = RefusalOf(admission);
             Refuse(accepted, id, reason, reason, rule: null);
@@ -100,7 +102,8 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
         Context.ActorOf(ConnectionActor.Props(accepted.Socket, accepted.Proxy, id, ticket, _services), ConnectionActor.NameOf(id));
     }
 
-    private static string RefusalOf(SourceAdmission admission) => admission switch
+    /// <summary>The outcome and reason of a connection refused for <paramref name="admission"/>.</summary>
+    internal static string RefusalOf(SourceAdmission admission) => admission switch
     {
         SourceAdmission.OverSessionCap => "source-cap",
         SourceAdmission.OverHandshakeCap => "handshake-cap",

@@ -4,9 +4,9 @@ namespace Farm.Node.Sources;
 /// The one rule that decides whose connection a newcomer takes when the node is full. Each source's
 /// fair share is the node's cap divided by the sources holding open connections (the newcomer's
 /// counted), at least 1. A newcomer whose source holds less than its share may take a place; only a
-/// source holding more than its share gives one up: first an unfinished handshake (the source holding
-/// the most, its oldest), else a relaying session idle at least <c>evictIdleAfter</c> (the source
-/// holding the most, its longest idle). A source at or under its share never loses a connection, so
+/// source holding more than its share gives one up: first an unfinished session, a handshake or a
+/// request not yet carried out (the source holding the most, its oldest), else a relaying session
+/// idle at least <c>evictIdleAfter</c> (the source holding the most, its longest idle). A source at or under its share never loses a connection, so
 /// an attacker spread over many addresses, each under its share, cannot take a fair client's place;
 /// and a session that moved bytes lately is never taken.
 /// </summary>
@@ -42,10 +42,10 @@ public static class FairShare
                 continue;
             }
 
-            if (source.OldestHandshake is { } order
+            if (source.OldestUnfinished is { } order
                 && (handshake is not { } h
                     || source.Open > sources[h].Open
-                    || (source.Open == sources[h].Open && order < sources[h].OldestHandshake)))
+                    || (source.Open == sources[h].Open && order < sources[h].OldestUnfinished)))
             {
                 handshake = i;
             }
@@ -60,7 +60,7 @@ public static class FairShare
             }
         }
 
-        return handshake is { } victim ? new EvictionChoice(victim, EvictionVictim.Handshake)
+        return handshake is { } victim ? new EvictionChoice(victim, EvictionVictim.Unfinished)
             : idle is { } relay ? new EvictionChoice(relay, EvictionVictim.IdleRelay)
             : null;
     }

@@ -11,7 +11,8 @@ namespace Farm.Node.Sources;
 /// a connection twice or from two places can drift the counts. A source with nothing open has no entry.
 /// <para>
 /// When the node is full, a newcomer takes a place by <see cref="FairShare"/>: only from a source holding
-/// more than its fair share, an unfinished handshake first, else a relaying session idle at least
+/// more than its fair share, an unfinished handshake or request (waiting for a lookup, dialing) first,
+/// else a relaying session idle at least
 /// <paramref name="evictIdleAfter"/>.
 /// </para>
 /// </summary>
@@ -62,17 +63,16 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
     /// is returned in <paramref name="evicted"/> for the caller to close. <paramref name="policyCap"/>, the
     /// policy's <c>limit from NET sessions N</c> for this source, lowers the configured per-source cap.
     /// </summary>
-    public SourceTicket? TryOpen(IPAddress source, long session, int nodeOpen, int nodeCap, int? policyCap, out SourceAdmission admission, out SourceTicket? evicted)
+    /// <param name="trustedProxy">The source is a trusted PROXY-protocol proxy: only the node's cap applies until
+    /// <see cref="SourceTicket.Introduce"/> names the client behind it, whose per-source caps apply then.</param>
+    public SourceTicket? TryOpen(IPAddress source, long session, int nodeOpen, int nodeCap, int? policyCap, out SourceAdmission admission, out SourceTicket? evicted, bool trustedProxy = false)
     {
         var key = SourceKey.Of(source, prefixes);
         evicted = null;
         lock (_gate)
         {
             _sources.TryGetValue(key, out var counts);
-            var pending = counts?.Pending.Count ?? 0;
-            admission = (counts?.Open ?? 0) >= Math.Min(_maxOpen, policyCap ?? int.MaxValue) ? SourceAdmission.OverSessionCap
-                : pending >= _maxPending ? SourceAdmission.OverHandshakeCap
-                : SourceAdmission.Admitted;
+            admission = trustedProxy ? SourceAdmission.Admitted : AdmissionLocked(counts, policyCap);
             if (admission == SourceAdmission.Admitted && nodeOpen >= nodeCap)
             {
                 evicted = EvictFor(counts?.Open ?? 0, nodeCap);
@@ -97,6 +97,52 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         }
     }
 
+    /// <summary>
+    /// The client a trusted proxy's header named for <paramref name="ticket"/>: the connection counts under the client's
+    /// source from now on, if one more fits the client's caps (<paramref name="policyCap"/> as in <see cref="TryOpen(IPAddress, long, int, int, int?, out SourceAdmission, out SourceTicket?, bool)"/>);
+    /// else it stays the proxy's and the caller ends it. Before, every client behind the proxy was one source at accept.
+    /// </summary>
+    internal SourceAdmission MoveTo(SourceTicket ticket, IPAddress client, int? policyCap)
+    {
+        var key = SourceKey.Of(client, prefixes);
+        lock (_gate)
+        {
+            if (key == ticket.Key || !_sources.TryGetValue(ticket.Key, out var from))
+            {
+                return SourceAdmission.Admitted;
+            }
+
+            _sources.TryGetValue(key, out var to);
+            var admission = AdmissionLocked(to, policyCap);
+            if (admission != SourceAdmission.Admitted)
+            {
+                return admission;
+            }
+
+            var pending = ticket.Pending.List is not null;
+            Unlist(from, ticket);
+            if (--from.Open == 0)
+            {
+                _sources.Remove(ticket.Key);
+            }
+
+            if (to is null)
+            {
+                to = new Source();
+                _sources[key] = to;
+            }
+
+            to.Open++;
+            if (pending)
+            {
+                to.Pending.AddLast(ticket.Pending);
+            }
+
+            ticket.Key = key;
+            return SourceAdmission.Admitted;
+        }
+    }
+
     /// <summary>A ticket for <paramref name="session"/> when one more connection from <paramref name="source"/> fits its caps; the node is not full.</summary>
     public SourceTicket? TryOpen(IPAddress source, long session, out SourceAdmission admission) =>
         TryOpen(source, session, 0, int.MaxValue, null, out admission, out _);
@@ -117,25 +163,38 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         }
     }
 
-    /// <summary>Only a ticket gives back, and only what it took.</summary>
-    internal void GiveBack(SourceTicket ticket, bool open, bool pending, bool relaying)
+    /// <summary>Only a ticket gives back, and only what it took: its connection, and its place in whichever list holds it.</summary>
+    internal void GiveBack(SourceTicket ticket)
     {
         lock (_gate)
         {
             var counts = _sources[ticket.Key];
-            if (pending && ticket.Pending.List is not null)
+            Unlist(counts, ticket);
+            if (--counts.Open == 0)
+            {
+                _sources.Remove(ticket.Key);
+            }
+        }
+    }
+
+    /// <summary>The ticket's handshake is over: its request is carried out from now on, evictable until it relays, unless it ended first.</summary>
+    internal void HandshakeOver(SourceTicket ticket)
+    {
+        lock (_gate)
+        {
+            if (!_sources.TryGetValue(ticket.Key, out var counts))
+            {
+                return;
+            }
+
+            if (ticket.Pending.List is not null)
             {
                 counts.Pending.Remove(ticket.Pending);
             }
 
-            if (relaying && ticket.Relay.List is not null)
+            if (ticket.CarriesOutRequest)
             {
-                counts.Relaying.Remove(ticket.Relay);
-            }
-
-            if (open && --counts.Open == 0)
-            {
-                _sources.Remove(ticket.Key);
+                counts.Requests.AddLast(ticket.Request);
             }
         }
     }
@@ -148,7 +207,13 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         {
             if (ticket.TryRelay())
             {
-                _sources[ticket.Key].Relaying.AddLast(ticket.Relay);
+                var counts = _sources[ticket.Key];
+                if (ticket.Request.List is not null)
+                {
+                    counts.Requests.Remove(ticket.Request);
+                }
+
+                counts.Relaying.AddLast(ticket.Relay);
             }
         }
     }
@@ -173,7 +238,7 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
             table.Add(counts);
 
             // A source at or under its share gives up nothing: its relays are not worth a look.
-            shares.Add(new SourceShare(counts.Open, counts.Pending.First?.Value.Order, counts.Open > share ? LongestIdle(counts, out _) : TimeSpan.Zero));
+            shares.Add(new SourceShare(counts.Open, OldestUnfinished(counts)?.Order, counts.Open > share ? LongestIdle(counts, out _) : TimeSpan.Zero));
         }
 
         if (FairShare.Choose(shares, newcomerOpen, nodeCap, evictIdleAfter) is not { } choice)
@@ -194,17 +259,52 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
             return null;
         }
 
-        // A handshake finishing right now has left the Handshaking state but not yet the list: pass it by.
-        for (var node = victim.Pending.First; node is not null; node = node.Next)
+        // A session closing right now has left its state but not yet its list: it is passed by (its close unlists it anyway).
+        for (var next = OldestUnfinished(victim); next is not null; next = OldestUnfinished(victim))
         {
-            if (node.Value.TryEvictHandshake())
+            Unlist(victim, next);
+            if (next.TryEvictHandshake() || next.TryEvictRequest())
             {
-                victim.Pending.Remove(node);
-                return node.Value;
+                return next;
             }
         }
 
         return null;
+    }
+
+    /// <summary>Under the lock: whether one more connection fits a source holding <paramref name="counts"/>.</summary>
+    private SourceAdmission AdmissionLocked(Source? counts, int? policyCap) =>
+        (counts?.Open ?? 0) >= Math.Min(_maxOpen, policyCap ?? int.MaxValue) ? SourceAdmission.OverSessionCap
+        : (counts?.Pending.Count ?? 0) >= _maxPending ? SourceAdmission.OverHandshakeCap
+        : SourceAdmission.Admitted;
+
+    /// <summary>Under the lock: the source's oldest unfinished handshake or request, null when none.</summary>
+    private static SourceTicket? OldestUnfinished(Source counts)
+    {
+        var handshake = counts.Pending.First?.Value;
+        var request = counts.Requests.First?.Value;
+        return handshake is null ? request
+            : request is null ? handshake
+            : handshake.Order < request.Order ? handshake : request;
+    }
+
+    /// <summary>Under the lock: takes the ticket off whichever of its source's lists holds it.</summary>
+    private static void Unlist(Source counts, SourceTicket ticket)
+    {
+        if (ticket.Pending.List is not null)
+        {
+            counts.Pending.Remove(ticket.Pending);
+        }
+
+        if (ticket.Request.List is not null)
+        {
+            counts.Requests.Remove(ticket.Request);
+        }
+
+        if (ticket.Relay.List is not null)
+        {
+            counts.Relaying.Remove(ticket.Relay);
+        }
     }
 
     private TimeSpan LongestIdle(Source counts, out SourceTicket? idlest)
@@ -229,6 +329,8 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
         public int Open { get; set; }
 
         public LinkedList<SourceTicket> Pending { get; } = new();
+
+        public LinkedList<SourceTicket> Requests { get; } = new();
 
         public LinkedList<SourceTicket> Relaying { get; } = new();
     }

@@ -5,4 +5,4 @@ namespace Farm.Node.Sources;
 /// admission order of its oldest unfinished handshake (null when none), and how long its longest-idle
 /// relaying session has moved no byte (zero when none relays).
 /// </summary>
-public readonly record struct SourceShare(int Open, long? OldestHandshake, TimeSpan LongestIdle);
+public readonly record struct SourceShare(int Open, long? OldestUnfinished, TimeSpan LongestIdle);

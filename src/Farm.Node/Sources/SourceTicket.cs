@@ -1,3 +1,4 @@
+using System.Net;
 using Farm.Node.Relaying;
 using Farm.Shared.Net;
 
@@ -7,7 +8,10 @@ namespace Farm.Node.Sources;
 /// One admitted connection's place under its source's caps. The handshake's place is given back by
 /// <see cref="HandshakeDone"/>, by <see cref="Close"/> or by an eviction, whichever comes first, and
 /// the connection's by <see cref="Close"/>; a second call of either does nothing, from whatever thread.
-/// A relaying session is marked by <see cref="Relaying"/>, so that it may be judged idle while the node is full.
+/// Between its handshake and its relay the session carries out its request (waits for a lookup place,
+/// resolves, dials) and may be evicted as a handshake may: else a source held its sessions there to
+/// dodge eviction (outsider review att16c). A relaying session is marked by <see cref="Relaying"/>, so
+/// that it may be judged idle while the node is full.
 /// </summary>
 public sealed class SourceTicket
 {
@@ -16,7 +20,8 @@ public sealed class SourceTicket
     private const int Relayed = 2;
     private const int HandshakeEvicted = 3;
     private const int RelayEvicted = 4;
-    private const int Closed = 5;
+    private const int RequestEvicted = 5;
+    private const int Closed = 6;
 
     private readonly SourceConnections _owner;
     private int _state = Handshaking;
@@ -29,6 +34,7 @@ public sealed class SourceTicket
         Session = session;
         Order = order;
         Pending = new LinkedListNode<SourceTicket>(this);
+        Request = new LinkedListNode<SourceTicket>(this);
         Relay = new LinkedListNode<SourceTicket>(this);
     }
 
@@ -40,16 +46,21 @@ public sealed class SourceTicket
     {
         HandshakeEvicted => EvictionReason.PendingHandshake,
         RelayEvicted => EvictionReason.IdleRelay,
+        RequestEvicted => EvictionReason.PendingRequest,
         _ => Volatile.Read(ref _evictedFor),
     };
 
-    internal SourceKey Key { get; }
+    /// <summary>The source it counts under: the proxy's until <see cref="Introduce"/> names the client behind it. Set under the owner's lock.</summary>
+    internal SourceKey Key { get; set; }
 
     /// <summary>Admission order across all sources: lower is older.</summary>
     internal long Order { get; }
 
     /// <summary>The ticket's place in its source's list of unfinished handshakes, oldest first.</summary>
     internal LinkedListNode<SourceTicket> Pending { get; }
+
+    /// <summary>The ticket's place in its source's list of requests being carried out, oldest first.</summary>
+    internal LinkedListNode<SourceTicket> Request { get; }
 
     /// <summary>The ticket's place in its source's list of relaying sessions.</summary>
     internal LinkedListNode<SourceTicket> Relay { get; }
@@ -66,12 +77,19 @@ public sealed class SourceTicket
         var before = Interlocked.CompareExchange(ref _state, Established, Handshaking);
         if (before == Handshaking)
         {
-            _owner.GiveBack(this, open: false, pending: true, relaying: false);
+            _owner.HandshakeOver(this);
             return true;
         }
 
         return before == Established;
     }
+
+    /// <summary>
+    /// A trusted proxy's header named <paramref name="client"/>: the connection counts under the client's source
+    /// from now on, if it fits the client's caps (<paramref name="policyCap"/>, the policy's per-network limit); else
+    /// the cap it would exceed, and the connection must end.
+    /// </summary>
+    public SourceAdmission Introduce(IPAddress client, int? policyCap) => _owner.MoveTo(this, client, policyCap);
 
     /// <summary>The session relays from now on; <paramref name="activity"/> tells how long it has been idle.</summary>
     public void Relaying(RelayCounters activity)
@@ -91,17 +109,24 @@ public sealed class SourceTicket
             {
                 HandshakeEvicted => EvictionReason.PendingHandshake,
                 RelayEvicted => EvictionReason.IdleRelay,
+                RequestEvicted => EvictionReason.PendingRequest,
                 _ => null,
             });
-            _owner.GiveBack(this, open: true, pending: before == Handshaking, relaying: before == Relayed);
+            _owner.GiveBack(this);
         }
     }
 
     /// <summary>Called by the owner, under its lock: an established session starts relaying, unless it ended meanwhile.</summary>
     internal bool TryRelay() => Interlocked.CompareExchange(ref _state, Relayed, Established) == Established;
 
+    /// <summary>Called by the owner, under its lock: whether the handshake is over and the session has neither relayed nor ended.</summary>
+    internal bool CarriesOutRequest => Volatile.Read(ref _state) == Established;
+
     /// <summary>Called by the owner, under its lock: takes the place of a connection still handshaking, never of one that got further.</summary>
     internal bool TryEvictHandshake() => Interlocked.CompareExchange(ref _state, HandshakeEvicted, Handshaking) == Handshaking;
+
+    /// <summary>Called by the owner, under its lock: takes the place of a session still carrying out its request, never of one relaying.</summary>
+    internal bool TryEvictRequest() => Interlocked.CompareExchange(ref _state, RequestEvicted, Established) == Established;
 
     /// <summary>Called by the owner, under its lock, on a relaying session it judged idle.</summary>
     internal bool TryEvictRelay() => Interlocked.CompareExchange(ref _state, RelayEvicted, Relayed) == Relayed;

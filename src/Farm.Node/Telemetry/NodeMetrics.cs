@@ -117,6 +117,7 @@ public sealed class NodeMetrics
         _bindSessions.Add(0);
         _bindPeersRefused.Add(0);
         _evictions.Add(0, new KeyValuePair<string, object?>("reason", EvictionReason.PendingHandshake));
+        _evictions.Add(0, new KeyValuePair<string, object?>("reason", EvictionReason.PendingRequest));
         _evictions.Add(0, new KeyValuePair<string, object?>("reason", EvictionReason.IdleRelay));
         _recordsSuppressed.Add(0);
 

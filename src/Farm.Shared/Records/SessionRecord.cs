@@ -38,7 +38,7 @@ public sealed record SessionRecord
 
     /// <summary>
     /// Why the policy refused the request as sent (kebab-case <c>VerdictReason</c>), why the session was
-    /// evicted (<c>pending-handshake</c>, <c>idle-relay</c>), or a refusal summary's sentence.
+    /// evicted (<c>pending-handshake</c>, <c>pending-request</c>, <c>idle-relay</c>), or a refusal summary's sentence.
     /// </summary>
     public string? Reason { get; init; }
 

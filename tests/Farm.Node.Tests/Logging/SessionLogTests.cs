@@ -72,6 +72,52 @@ public sealed class SessionLogTests
         }
     }
 
+    /// <summary>
+    /// Outsider review of issue 16 (att16c): with the queue full of refusal records (a flood while the writer is
+    /// behind), the record of a session that moved bytes was dropped as the newest. A quarter of the queue is kept for such records.
+    /// </summary>
+    [Fact]
+    public async Task QueueFullOfRefusalRecords_ARelayedSessionsRecordIsStillWritten()
+    {
+        var directory = Directory.CreateTempSubdirectory("farm-session-log-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "sessions.jsonl");
+            var log = new SessionLog(Microsoft.Extensions.Options.Options.Create(new SessionLogOptions { Path = path, NodeName = "test", QueueLimit = 8 }));
+
+            // The writer has not started: the queue fills and nothing drains it.
+            for (var i = 0; i < 100; i++)
+            {
+                log.Write(Record(i) with { Kind = "client", Outcome = "source-cap" });
+            }
+
+            log.Write(Record(1000) with { Outcome = "completed", Reply = "succeeded", BytesUp = 10, BytesDown = 20 });
+            await log.StartAsync(CancellationToken.None);
+            for (var i = 0; i < 300 && !(File.Exists(path) && (await ReadSharedAsync(path)).Length >= 7); i++)
+            {
+                await Task.Delay(50);
+            }
+
+            await log.StopAsync(CancellationToken.None);
+
+            var lines = await ReadSharedAsync(path);
+            Assert.Contains(lines, line => line.Contains("\"session\":1000", StringComparison.Ordinal));
+            Assert.Equal(6, lines.Count(line => line.Contains("\"source-cap\"", StringComparison.Ordinal)));
+            Assert.Equal(94, log.DroppedRecords);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string[]> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     private static SessionRecord Record(long session) => new()
     {
         Time = DateTimeOffset.UnixEpoch,

@@ -42,7 +42,7 @@ public sealed class FairShareTests
     {
         var table = new[] { Row(6, 5, 0), Row(7, 9, 0), Row(7, 3, 0), Row(1, 1, 0) };
 
-        Assert.Equal(new EvictionChoice(2, EvictionVictim.Handshake), FairShare.Choose(table, newcomerOpen: 0, cap: 21, IdleAfter));
+        Assert.Equal(new EvictionChoice(2, EvictionVictim.Unfinished), FairShare.Choose(table, newcomerOpen: 0, cap: 21, IdleAfter));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class FairShareTests
     {
         var table = new[] { Row(60, null, 3600), Row(31, 4, 0) };
 
-        Assert.Equal(new EvictionChoice(1, EvictionVictim.Handshake), FairShare.Choose(table, newcomerOpen: 0, cap: 90, IdleAfter));
+        Assert.Equal(new EvictionChoice(1, EvictionVictim.Unfinished), FairShare.Choose(table, newcomerOpen: 0, cap: 90, IdleAfter));
     }
 
     private static SourceShare Row(int open, long? oldestHandshake, int idleSeconds) =>

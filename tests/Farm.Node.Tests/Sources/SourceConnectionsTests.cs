@@ -54,19 +54,16 @@ public sealed class SourceConnectionsTests
     }
 
     [Fact]
-    public void NodeFull_EstablishedSessionsAreNeverEvicted()
+    public void NodeFull_RelayingSessionsThatMovedBytesLatelyAreNeverEvicted()
     {
         var sources = new SourceConnections(maxOpen: 10, maxPending: 10);
         var relaying = IPAddress.Parse("198.51.100.1");
-        var established = new[] { Admitted(sources, relaying, 1), Admitted(sources, relaying, 2), Admitted(sources, relaying, 3) };
-        foreach (var ticket in established)
-        {
-            Assert.True(ticket.HandshakeDone());
-        }
-
+        Relaying(sources, relaying, 1);
+        Relaying(sources, relaying, 2);
+        Relaying(sources, relaying, 3);
         var pending = Admitted(sources, relaying, 4);
 
-        // Only the one pending handshake can go; the rest are past their handshake and not relaying.
+        // Only the one pending handshake can go; the rest relay and are not idle.
         Assert.NotNull(sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, policyCap: null, out _, out var evicted));
         Assert.Same(pending, evicted);
         Assert.Null(sources.TryOpen(Legit, 6, nodeOpen: 4, nodeCap: 4, policyCap: null, out var admission, out evicted));
@@ -79,16 +76,48 @@ public sealed class SourceConnectionsTests
     public void NodeFull_AmongEqualSources_TheOldestHandshakeGoes()
     {
         var sources = new SourceConnections(maxOpen: 10, maxPending: 10);
-        var later = Admitted(sources, IPAddress.Parse("198.51.100.2"), 1);
+        Relaying(sources, IPAddress.Parse("198.51.100.2"), 1);
         var earlier = Admitted(sources, IPAddress.Parse("198.51.100.1"), 2);
-        Assert.True(later.HandshakeDone());
-        Assert.True(Admitted(sources, IPAddress.Parse("198.51.100.1"), 3).HandshakeDone());
+        Relaying(sources, IPAddress.Parse("198.51.100.1"), 3);
         var laterPending = Admitted(sources, IPAddress.Parse("198.51.100.2"), 4);
 
         sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, policyCap: null, out _, out var evicted);
 
         Assert.Same(earlier, evicted);
         Assert.NotSame(laterPending, evicted);
+    }
+
+    /// <summary>
+    /// Outsider review att16c: a session past its handshake but still waiting for a lookup place or dialing could
+    /// not be evicted, so a source held its sessions there to keep a full node. Now it goes like a handshake, the oldest first.
+    /// </summary>
+    [Fact]
+    public void NodeFull_RequestsBeingCarriedOutAreEvictedLikeHandshakes_TheOldestFirst()
+    {
+        var sources = new SourceConnections(maxOpen: 10, maxPending: 10);
+        var hog = IPAddress.Parse("198.51.100.1");
+        var dialing = new[] { Admitted(sources, hog, 1), Admitted(sources, hog, 2), Admitted(sources, hog, 3) };
+        foreach (var ticket in dialing)
+        {
+            Assert.True(ticket.HandshakeDone());
+        }
+
+        var handshaking = Admitted(sources, hog, 4);
+
+        sources.TryOpen(Legit, 5, nodeOpen: 4, nodeCap: 4, policyCap: null, out var admission, out var evicted);
+
+        Assert.Equal(SourceAdmission.Admitted, admission);
+        Assert.Same(dialing[0], evicted);
+        Assert.Equal(EvictionReason.PendingRequest, evicted!.EvictedFor);
+        Assert.Equal(1, sources.PendingFrom(hog));
+
+        // An evicted request never relays: it stays off the relaying list and its close gives back its connection.
+        evicted.Relaying(new RelayCounters());
+        evicted.Close();
+        Assert.Equal(3, sources.OpenFrom(hog));
+        Assert.Same(dialing[1], EvictFor(sources, IPAddress.Parse("192.0.2.11")));
+        Assert.Same(dialing[2], EvictFor(sources, IPAddress.Parse("192.0.2.12")));
+        Assert.Same(handshaking, EvictFor(sources, IPAddress.Parse("192.0.2.13")));
     }
 
     [Fact]
@@ -181,6 +210,13 @@ public sealed class SourceConnectionsTests
         var activity = new RelayCounters();
         ticket.Relaying(activity);
         return (ticket, activity);
+    }
+
+    /// <summary>Whom a newcomer from <paramref name="newcomer"/> evicts on a node of 4, full.</summary>
+    private static SourceTicket? EvictFor(SourceConnections sources, IPAddress newcomer)
+    {
+        sources.TryOpen(newcomer, 99, nodeOpen: 4, nodeCap: 4, policyCap: null, out _, out var evicted);
+        return evicted;
     }
 
     private static SourceTicket Admitted(SourceConnections sources, IPAddress source, long session)

@@ -35,11 +35,12 @@ public sealed class CountingDnsServer : IAsyncDisposable
     /// Every query for a name answered with the addresses <paramref name="answersFor"/> gives it; counted and
     /// never answered when it gives null (a server that lost the packet or its upstream).
     /// </summary>
-    public CountingDnsServer(IReadOnlyList<IPAddress> answers, Func<string, IReadOnlyList<IPAddress>?> answersFor)
+    /// <param name="at">Where it listens: a free port on 127.0.0.1 unless given (a system resolver asks port 53 only).</param>
+    public CountingDnsServer(IReadOnlyList<IPAddress> answers, Func<string, IReadOnlyList<IPAddress>?> answersFor, IPEndPoint? at = null)
     {
         Answers = answers;
         _answersFor = answersFor;
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket.Bind(at ?? new IPEndPoint(IPAddress.Loopback, 0));
         _loop = ServeAsync();
     }
 
@@ -56,6 +57,9 @@ public sealed class CountingDnsServer : IAsyncDisposable
     public int QueriesFor(string name) => _queries.GetValueOrDefault(name.TrimEnd('.'));
 
     public int TotalQueries => _queries.Values.Sum();
+
+    /// <summary>The distinct names asked about so far.</summary>
+    public int Names => _queries.Count;
 
     public async ValueTask DisposeAsync()
     {

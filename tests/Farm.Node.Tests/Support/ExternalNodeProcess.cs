@@ -86,11 +86,12 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
 
     /// <param name="descriptorLimit">When set, the node runs under <c>prlimit --nofile=N:N</c> (soft and hard).</param>
     /// <param name="sessionLogToUnreadPipe">The session log goes to standard output, a pipe this process never reads (a stuck log shipper).</param>
-    public static async Task<ExternalNodeProcess> StartAsync(string listener, IDictionary<string, string> environment, string? hosts = null, int? descriptorLimit = null, bool sessionLogToUnreadPipe = false)
+    /// <param name="resolvConf">When set, the node's system resolver reads this <c>/etc/resolv.conf</c> (bound in a private mount namespace).</param>
+    public static async Task<ExternalNodeProcess> StartAsync(string listener, IDictionary<string, string> environment, string? hosts = null, int? descriptorLimit = null, bool sessionLogToUnreadPipe = false, string? resolvConf = null)
     {
-        if (hosts is not null && descriptorLimit is not null)
+        if ((hosts is not null || resolvConf is not null) && descriptorLimit is not null)
         {
-            throw new ArgumentException("a private /etc/hosts and a descriptor limit are not combined", nameof(descriptorLimit));
+            throw new ArgumentException("a private /etc/hosts or /etc/resolv.conf and a descriptor limit are not combined", nameof(descriptorLimit));
         }
 
         var directory = Directory.CreateTempSubdirectory("farm-node-process-").FullName;
@@ -109,17 +110,26 @@ public sealed partial class ExternalNodeProcess : IAsyncDisposable
             start.ArgumentList.Add("dotnet");
             start.ArgumentList.Add(dll);
         }
-        else if (hosts is null)
+        else if (hosts is null && resolvConf is null)
         {
             start.FileName = "dotnet";
             start.ArgumentList.Add(dll);
         }
         else
         {
-            var hostsFile = Path.Combine(directory, "hosts");
-            await File.WriteAllTextAsync(hostsFile, hosts);
+            var mounts = new List<string>();
+            foreach (var (text, name) in new[] { (hosts, "hosts"), (resolvConf, "resolv.conf") })
+            {
+                if (text is not null)
+                {
+                    var file = Path.Combine(directory, name);
+                    await File.WriteAllTextAsync(file, text);
+                    mounts.Add($"mount --bind '{file}' /etc/{name} && ");
+                }
+            }
+
             start.FileName = "unshare";
-            foreach (var argument in new[] { "--mount", "--propagation", "private", "sh", "-c", $"mount --bind '{hostsFile}' /etc/hosts && exec dotnet '{dll}'" })
+            foreach (var argument in new[] { "--mount", "--propagation", "private", "sh", "-c", $"{string.Concat(mounts)}exec dotnet '{dll}'" })
             {
                 start.ArgumentList.Add(argument);
             }
