@@ -78,9 +78,11 @@ public sealed class FarmCommandsTests : IAsyncLifetime
             Settle);
 
         Assert.Equal(0, status.ExitCode);
+        Assert.All(status.Lines[..^1], line => Assert.Matches(@" \| version 1 \| [0-9a-f]{12}$", line));
+        Assert.Single(status.Lines[..^1].Select(line => line[^12..]).Distinct());
         Assert.Equal(
             new[] { $"{Lighthouse.Address} | version 1", $"{Node1.Address} | version 1", $"{Node2.Address} | version 1" }.Order(StringComparer.Ordinal),
-            status.Lines[..^1].Order(StringComparer.Ordinal));
+            status.Lines[..^1].Select(line => line[..^15]).Order(StringComparer.Ordinal));
         Assert.Equal("converged on version 1 (replicated)", status.Lines[^1]);
     }
 
