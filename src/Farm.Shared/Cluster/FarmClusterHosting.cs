@@ -156,6 +156,12 @@ public static partial class FarmClusterHosting
         akka.remote.dot-netty.tcp.applied-adapters = [{{PeerCheckingTransportProvider.Name}}]
         """);
 
+    // Distributed Data reads each value in the serializer its sender names; JSON from another member is refused.
+    private const string RefuseJson = """
+        akka.actor.serializers.json = "Farm.Shared.Cluster.Tls.RefusingJsonSerializer, Farm.Shared"
+        akka.actor.serialization-identifiers { "Farm.Shared.Cluster.Tls.RefusingJsonSerializer, Farm.Shared" = 1 }
+        """;
+
     private static Config MemberConfig(FarmClusterOptions options, string dataDirectory)
     {
         static string Duration(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
@@ -167,6 +173,7 @@ public static partial class FarmClusterHosting
             # the kernel splits connections between them (issue 16); off makes that bind fail.
             akka.remote.dot-netty.tcp.tcp-reuse-addr = off
             akka.actor.serialize-messages = {{(options.SerializeMessages ? "on" : "off")}}
+            {{RefuseJson}}
             akka.cluster {
               downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
               # Unset, Akka waits StableAfter again after a removal before singletons move (SplitBrainOptions says why less is safe).

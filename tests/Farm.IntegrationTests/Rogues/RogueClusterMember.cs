@@ -149,6 +149,29 @@ public sealed class RogueClusterMember : IAsyncDisposable
         Assert.IsType<UpdateSuccess>(await DistributedData.Get(Actors).Replicator.Ask<IUpdateResponse>(write, Timeout));
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> under the key <paramref name="key"/> on every member. The value's type has no
+    /// serializer binding, so it travels in Akka's JSON serializer inside Distributed Data's own message.
+    /// </summary>
+    /// <remarks>Waits until the rogue's replicator knows <paramref name="replicas"/> members (itself included): a WriteAll to fewer succeeds at once.</remarks>
+    public async Task<IUpdateResponse> WriteJsonValueAsync(string key, List<string> value, int replicas)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while ((await DistributedData.Get(Actors).Replicator.Ask<ReplicaCount>(GetReplicaCount.Instance, Timeout)).N < replicas)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the rogue's replicator did not learn of {replicas} members within {Timeout.TotalSeconds} s");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        var self = Akka.Cluster.Cluster.Get(Actors).SelfUniqueAddress;
+        var register = new LWWRegisterKey<List<string>>(key);
+        var write = Dsl.Update(register, new LWWRegister<List<string>>(self, []), new WriteAll(TimeSpan.FromSeconds(10)), current => current.WithValue(self, value));
+        return await DistributedData.Get(Actors).Replicator.Ask<IUpdateResponse>(write, Timeout);
+    }
+
+    /// <summary>The id of the serializer the rogue writes <paramref name="value"/> in.</summary>
+    public int SerializerOf(object value) => Actors.Serialization.FindSerializerFor(value).Identifier;
+
     /// <summary>Sends Akka's cluster Down for <paramref name="victim"/> to the cluster daemon of <paramref name="member"/>, by actor selection.</summary>
     public void SendDown(string member, string victim)
     {
