@@ -69,6 +69,53 @@ public sealed class ForgedAdvertisementTests(ITestOutputHelper output) : Cluster
         Assert.True(Farm.Node(1).HasLine(t => t.Contains("advertisement was changed or removed by another member", StringComparison.Ordinal)), "node1 did not notice its advertisement was overwritten");
     }
 
+    /// <summary>
+    /// Outsider review finding att17d F2: the rogue advertises itself, correctly signed and at an address its certificate
+    /// names, under node1's name. node1 stays in the pool (DNS and PAC) and keeps <c>&lt;name&gt;.nodes</c>: the rogue
+    /// joined later and its certificate does not carry the name; the lighthouse logs and counts the collision.
+    /// </summary>
+    [Fact]
+    public async Task SocksMember_AdvertisesNode1sName_Node1StaysInThePoolAndKeepsItsName()
+    {
+        await Farm.StartAllAsync(FarmPolicies.Allow(Server.Endpoint.Port), nodes: 1);
+        var node1 = $"SOCKS5 {Farm.SocksProxy(1)}";
+        await WaitUntilAsync("node1 in the PAC file and DNS", async () => (await PacListAsync()).Contains(node1) && (await DigAsync()).Contains(Farm.SocksAddress(1)));
+
+        await using var listener = RogueSocksListener.Start(RogueHost, TestPorts.Next());
+        var certificate = TestCertificates.FarmFor("rogue-socks-77", [RogueHost.ToString()], "socks");
+        await using var rogue = await RogueClusterMember.JoinAsync(Farm.LighthouseAddress, certificate, hostname: RogueHost.ToString());
+        using var rogueKey = X509Certificate2.CreateFromPemFile(certificate.Certificate, certificate.Key);
+
+        var entries = await rogue.ReadAdvertisementsAsync(Farm.ClusterAddress(1));
+        var name = entries.Single(entry => entry.Key.StartsWith(Farm.ClusterAddress(1) + "#", StringComparison.Ordinal)).Value.Name;
+        var perName = $"{name}.nodes.farm.test";
+        var node1Addresses = await Dig.ShortAsync(Farm.DnsAddress, Farm.DnsPort, perName, "A");
+        Assert.Contains(Farm.SocksAddress(1), node1Addresses);
+
+        var claim = new NodeAdvertisement(name, "socks", [listener.Endpoint], Metrics: null, Draining: false);
+        await rogue.WriteAdvertisementAsync(rogue.EntryKey, AdvertisementSignature.Sign(claim, rogue.EntryKey, rogueKey));
+
+        var counted = false;
+        var after = 0;
+        var deadline = Farm.Clock.Elapsed + Converge;
+        while (after < 4)
+        {
+            Assert.True(Farm.Clock.Elapsed < deadline, "the lighthouse did not count the name collision (farm_advertisements_name_collisions_total)");
+            var pac = await PacListAsync();
+            var dns = await DigAsync();
+            var named = await Dig.ShortAsync(Farm.DnsAddress, Farm.DnsPort, perName, "A");
+            Assert.True(pac.Contains(node1), $"the PAC file lists {string.Join("; ", pac)}, without node1 ({node1})");
+            Assert.True(dns.Contains(Farm.SocksAddress(1)), $"{FarmName} resolves to {string.Join(", ", dns)}, without node1 ({Farm.SocksAddress(1)})");
+            Assert.True(named.Order().SequenceEqual(node1Addresses.Order()), $"{perName} resolves to {string.Join(", ", named)}, not node1's {string.Join(", ", node1Addresses)}");
+            var metrics = await Http.GetAsync(Farm.TelemetryUrl(FarmHarness.LighthouseName) + "/metrics");
+            counted = counted || MetricsText.Value(metrics, "farm_advertisements_name_collisions_total") >= 1;
+            after += counted ? 1 : 0;
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.True(Farm.Lighthouse!.HasLine(t => t.Contains($"advertises the name '{name}', which another member owns", StringComparison.Ordinal)), "the lighthouse did not log the name collision");
+    }
+
     private Task<string[]> DigAsync() => Dig.ShortAsync(Farm.DnsAddress, Farm.DnsPort, FarmName, "A");
 
     /// <summary>The proxies the PAC file returns, in its order.</summary>

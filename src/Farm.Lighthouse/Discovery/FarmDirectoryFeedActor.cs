@@ -174,6 +174,13 @@ public sealed class FarmDirectoryFeedActor : ReceiveActor, IWithTimers
             return;
 
         _directory.Update(after);
+        var losingBefore = before.Where(node => !node.OwnsName).Select(node => node.Member).ToHashSet(StringComparer.Ordinal);
+        foreach (var loser in after.Where(node => !node.OwnsName && !losingBefore.Contains(node.Member)))
+        {
+            DiscoveryMetrics.NameCollisions.Add(1);
+            _log.Warning("member {0} advertises the name '{1}', which another member owns: it stays in the SOCKS pool, but {1}.nodes answers the owner only (give each member its own name)", loser.Member, loser.Name);
+        }
+
         _log.Info("farm directory: {0}", after.Length == 0
             ? "empty"
             : string.Join(", ", after.Select(node => $"{node.Name} ({node.Role}{(node.Healthy ? string.Empty : ", unhealthy")})")));

@@ -33,23 +33,32 @@ public sealed record MembershipView(
 
     /// <summary>
     /// Every Up member that has advertised, healthy when also reachable, not draining and not failing its
-    /// listener probe. Members that
+    /// listener probe; of members that advertise one name, one owns it (<see cref="NameClaims"/>). Members that
     /// are joining, leaving or gone are left out entirely: neither DNS nor Prometheus should find them.
     /// </summary>
-    public ImmutableArray<NodeAdvert> Directory() =>
-        [.. Members.Values
+    public ImmutableArray<NodeAdvert> Directory()
+    {
+        var advertised = Members.Values
             .Where(member => member.Status == MemberStatus.Up)
-            .Select(member => (Member: member, Found: Advertisements.TryGetValue(NodeAdvertisement.EntryKey(member.UniqueAddress), out var advertisement), Advertisement: advertisement))
+            .Select(member => (Member: member, Found: Advertisements.TryGetValue(NodeAdvertisement.EntryKey(member.UniqueAddress), out var advertisement), Advertisement: advertisement!))
             .Where(entry => entry.Found)
+            .Select(entry => (entry.Member, entry.Advertisement))
+            .ToList();
+        var losers = NameClaims.Losers(advertised);
+        return [.. advertised
+            .Select(entry => (entry.Member, entry.Advertisement, Key: NodeAdvertisement.EntryKey(entry.Member.UniqueAddress)))
             .Select(entry => new NodeAdvert(
-                entry.Advertisement!.Name,
+                entry.Advertisement.Name,
                 entry.Advertisement.Socks,
                 entry.Advertisement.Metrics,
                 entry.Advertisement.Role,
-                Healthy: !Unreachable.Contains(entry.Member.UniqueAddress) && !entry.Advertisement.Draining && !Failing.Contains(NodeAdvertisement.EntryKey(entry.Member.UniqueAddress)),
-                ProbeFailing: Failing.Contains(NodeAdvertisement.EntryKey(entry.Member.UniqueAddress)),
-                Member: NodeAdvertisement.EntryKey(entry.Member.UniqueAddress)))
-            .OrderBy(advert => advert.Name, StringComparer.Ordinal)];
+                Healthy: !Unreachable.Contains(entry.Member.UniqueAddress) && !entry.Advertisement.Draining && !Failing.Contains(entry.Key),
+                ProbeFailing: Failing.Contains(entry.Key),
+                Member: entry.Key,
+                OwnsName: !losers.Contains(entry.Key)))
+            .OrderBy(advert => advert.Name, StringComparer.Ordinal)
+            .ThenBy(advert => advert.Member, StringComparer.Ordinal)];
+    }
 
     /// <summary>The advertised members at a remote address (one per incarnation still known): their keys and names.</summary>
     public IEnumerable<(string Member, string Name)> AdvertisedAt(Akka.Actor.Address address) =>

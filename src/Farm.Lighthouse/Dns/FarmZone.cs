@@ -194,10 +194,11 @@ public sealed class FarmZone
         else if (owner.Equals(_socksService))
         {
             exists = true;
+            // An SRV target is a per-name record: a member whose name another owns has none that leads to it.
             if (Wants(type, RecordType.Srv))
             {
                 records.AddRange(nodes
-                    .Where(node => node.ServesClients)
+                    .Where(node => node.ServesClients && node.OwnsName)
                     .SelectMany(node => node.Socks.Select(endpoint => endpoint.Port).Distinct().Select(port => Service(owner, node, port))));
             }
         }
@@ -207,7 +208,7 @@ public sealed class FarmZone
             if (Wants(type, RecordType.Srv))
             {
                 records.AddRange(nodes
-                    .Where(node => node.Metrics is not null)
+                    .Where(node => node.Metrics is not null && node.OwnsName)
                     .Select(node => Service(owner, node, node.Metrics!.Port)));
             }
         }
@@ -263,15 +264,19 @@ public sealed class FarmZone
         }
     }
 
-    /// <summary>Members with a usable name in one order, so that every lighthouse answers the same way whatever order the cluster reported them in.</summary>
+    /// <summary>
+    /// Members with a usable name in one order, so that every lighthouse answers the same way whatever order the
+    /// cluster reported them in. Every member stays, whatever its name: the pool is per member, and a name another
+    /// member also claims must not take anyone out of it (<see cref="NodeAdvert.OwnsName"/> picks the per-name record).
+    /// </summary>
     private static ImmutableArray<NodeAdvert> Ordered(ImmutableArray<NodeAdvert> nodes) =>
         [.. nodes
             .Where(node => DnsLabel.IsValid(node.Name))
             .OrderBy(node => node.Name, StringComparer.OrdinalIgnoreCase)
-            .DistinctBy(node => node.Name, StringComparer.OrdinalIgnoreCase)];
+            .ThenBy(node => node.Member, StringComparer.Ordinal)];
 
     private static NodeAdvert? FindNode(ImmutableArray<NodeAdvert> nodes, string label) =>
-        nodes.FirstOrDefault(node => string.Equals(node.Name, label, StringComparison.OrdinalIgnoreCase));
+        nodes.FirstOrDefault(node => node.OwnsName && string.Equals(node.Name, label, StringComparison.OrdinalIgnoreCase));
 
     private static IEnumerable<IPAddress> NodeAddresses(NodeAdvert node) =>
         node.Metrics is null ? node.Socks.Select(endpoint => endpoint.Address) : node.Socks.Select(endpoint => endpoint.Address).Append(node.Metrics.Address);

@@ -10,7 +10,8 @@ namespace Farm.Lighthouse.Dns;
 /// <param name="Healthy">Up, reachable, not draining and answering its listener probe: only such socks members are handed out under the farm name.</param>
 /// <param name="ProbeFailing">Its SOCKS listeners failed the lighthouse's probe (or its association was lost): held back from DNS for that reason.</param>
 /// <param name="Member">The member incarnation that advertised it (address and uid): unique even when names are not.</param>
-public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IPEndPoint? Metrics, string Role, bool Healthy, bool ProbeFailing = false, string Member = "")
+/// <param name="OwnsName">Whether <c>&lt;name&gt;.nodes.&lt;domain&gt;</c> is this member's: false for every member but one that claims a name another member claims too (<see cref="Discovery.NameClaims"/>).</param>
+public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IPEndPoint? Metrics, string Role, bool Healthy, bool ProbeFailing = false, string Member = "", bool OwnsName = true)
 {
     public const string SocksRole = "socks";
 
@@ -27,7 +28,8 @@ public sealed record NodeAdvert(string Name, IReadOnlyList<IPEndPoint> Socks, IP
         && string.Equals(Role, other.Role, StringComparison.Ordinal)
         && Healthy == other.Healthy
         && ProbeFailing == other.ProbeFailing
-        && string.Equals(Member, other.Member, StringComparison.Ordinal);
+        && string.Equals(Member, other.Member, StringComparison.Ordinal)
+        && OwnsName == other.OwnsName;
 
     public override int GetHashCode() => HashCode.Combine(Name, Socks.Count, Metrics, Role, Healthy, ProbeFailing);
 }
