@@ -70,7 +70,7 @@ public sealed class PolicyArbiterActor : ReceiveActor
 
     // This member's writes are Asks (its applier, its seeder): their replies go to a temporary actor.
     private static bool IsLocalAsk(IActorRef sender) =>
-        !sender.IsNobody() && sender.Path.Elements is [ "temp", .. ];
+        !sender.IsNobody() && sender.Path.Elements is ["temp", ..];
 
     public const string OperatorNeeded = "policy writes in a TLS farm need an operator certificate: farmctl certs issue <you> --role operator; pass --operator-cert/--operator-key or set FARM_OPERATOR_CERT/FARM_OPERATOR_KEY";
 
