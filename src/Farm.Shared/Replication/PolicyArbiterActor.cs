@@ -55,11 +55,22 @@ public sealed class PolicyArbiterActor : ReceiveActor
         ReceiveAsync<ApplyPolicy>(async apply =>
         {
             var sender = Sender;
+            if (!sender.Path.Address.HasGlobalScope && _peers is not null && !IsLocalAsk(sender))
+            {
+                // A remote message without a sender arrives from dead letters; it is nobody's write, least of all this member's.
+                sender.Tell(Refuse(apply, $"policy write refused: its sender {sender.Path} is neither a member's address nor a request of this member"));
+                return;
+            }
+
             var from = sender.Path.Address.HasGlobalScope ? sender.Path.Address : _self.Address;
             var claimed = apply with { Writer = PolicyReplicaActor.SelfKey(from) };
             sender.Tell(await RefusalAsync(claimed, from) is { } refusal ? refusal : await WriteAsync(claimed));
         });
     }
+
+    // This member's writes are Asks (its applier, its seeder): their replies go to a temporary actor.
+    private static bool IsLocalAsk(IActorRef sender) =>
+        !sender.IsNobody() && sender.Path.Elements is ["temp", ..];
 
     public const string OperatorNeeded = "policy writes in a TLS farm need an operator certificate: farmctl certs issue <you> --role operator; pass --operator-cert/--operator-key or set FARM_OPERATOR_CERT/FARM_OPERATOR_KEY";
 
@@ -73,7 +84,7 @@ public sealed class PolicyArbiterActor : ReceiveActor
 
         if (apply.Operator is { } signed)
         {
-            return _trust.OperatorProblem(signed, apply.Text, apply.Expected, apply.Author) is { } bad
+            return _trust.OperatorProblem(signed, apply) is { } bad
                 ? Refuse(apply, $"policy write refused: {bad}")
                 : null;
         }

@@ -124,6 +124,12 @@ public sealed class RogueClusterMember : IAsyncDisposable
         return await arbiter.Ask<PolicyWriteReply>(write, Timeout);
     }
 
+    /// <summary>Sends <paramref name="write"/> to the policy arbiter on the lighthouse at <paramref name="lighthouse"/>, by actor selection, with <paramref name="sender"/> written as its sender (null: none); any answer goes there.</summary>
+    /// <param name="sender">An actor path as the rogue writes it into the message's envelope, whoever's address it names.</param>
+    public void TellArbiter(string lighthouse, ApplyPolicy write, string? sender) =>
+        Actors.ActorSelection($"{lighthouse}/user/{PolicyArbiterActorHosting.Name}/{PolicyArbiterActorHosting.Name}")
+            .Tell(write, sender is null ? ActorRefs.NoSender : ((ExtendedActorSystem)Actors).Provider.ResolveActorRef(sender));
+
     /// <summary>The farm's advertisements once the entry of the member at <paramref name="member"/> (its cluster address) has reached the rogue.</summary>
     public async Task<IReadOnlyDictionary<string, NodeAdvertisement>> ReadAdvertisementsAsync(string member)
     {

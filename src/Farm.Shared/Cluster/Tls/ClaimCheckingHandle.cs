@@ -9,7 +9,9 @@ namespace Farm.Shared.Cluster.Tls;
 /// the connection presented names, and whose later messages may join the cluster only as that address and
 /// never down or remove a member (<see cref="ClusterCommandPdu"/>); otherwise the connection is closed
 /// before Akka reads the message. Without it a process holding any farm certificate could claim another
-/// member's address, or send a Join for it or a Down, and have the real member downed. Every refusal is
+/// member's address, or send a Join for it or a Down, and have the real member downed; nor may a message name
+/// a sender other than an actor at the claimed address (<see cref="EnvelopeSenderPdu"/>): it would speak as
+/// the receiver's own actor, or another member's. Every refusal is
 /// counted by reason (<see cref="InboundRefusals"/>).
 /// </summary>
 public sealed class ClaimCheckingHandle : AssociationHandle
@@ -82,7 +84,7 @@ public sealed class ClaimCheckingHandle : AssociationHandle
                     : $"it sent a message in serializer id {command.Serializer}, which members do not use between them"),
                 ClusterCommandKind.Join when !string.Equals(command.Host, origin.Host, StringComparison.OrdinalIgnoreCase) || command.Port != origin.Port
                     => (InboundRefusals.Join, $"it asked to join as {command.Host}:{command.Port}, not as the address it claimed ({origin.Host}:{origin.Port})"),
-                _ => null,
+                _ => EnvelopeSenderPdu.Problem(payload.Payload, origin) is { } sender ? (InboundRefusals.Sender, sender) : null,
             };
         }
     }

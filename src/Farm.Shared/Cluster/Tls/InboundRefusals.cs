@@ -14,12 +14,13 @@ public static class InboundRefusals
     public const string Unreadable = "unreadable";
     public const string Serializer = "serializer";
     public const string Json = "json";
+    public const string Sender = "sender";
 
     // The cluster meter's name: the connection is refused in transport code no service provider reaches.
     private static readonly Meter Meter = new(OutboundPeerCheck.MeterName);
 
     /// <summary>Exported as <c>farm_cluster_inbound_refused_total{reason}</c>.</summary>
-    public static readonly Counter<long> Refused = Meter.CreateCounter<long>("farm.cluster.inbound.refused", "{connection}", "Inbound remoting connections closed: a claimed address the certificate does not name, a Down, Leave or foreign Join, or a message in a serializer members do not use between them; or a value in JSON inside one that passed");
+    public static readonly Counter<long> Refused = Meter.CreateCounter<long>("farm.cluster.inbound.refused", "{connection}", "Inbound remoting connections closed: a claimed address the certificate does not name, a Down, Leave or foreign Join, a sender not at the claimed address, or a message in a serializer members do not use between them; or a value in JSON inside one that passed");
 
     public static void Count(string reason) => Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

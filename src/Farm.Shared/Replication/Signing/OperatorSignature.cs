@@ -8,7 +8,8 @@ namespace Farm.Shared.Replication.Signing;
 /// <summary>
 /// An operator's signature over one policy write, made by farmctl with an operator certificate's key and
 /// checked by the policy arbiter: the member that relays the write cannot change its text, the version it
-/// replaces, its nonce, its author or its kind, nor make a write the operator did not sign.
+/// replaces, its nonce, its author, its kind or whether it is a member's own file, nor make a write the operator
+/// did not sign: the kind and nonce carried beside the signature must be the write's own.
 /// </summary>
 /// <param name="Kind">What the operator asked for (<see cref="Apply"/>); part of what is signed.</param>
 /// <param name="Certificate">The operator's DER certificate, from the farm's CA.</param>
@@ -20,12 +21,12 @@ public sealed record OperatorSignature(string Kind, string Nonce, byte[] Certifi
     public const string Role = "operator";
 
     // Binds the signature to this use: the same key's signature over the same bytes elsewhere is no write.
-    private const string Purpose = "farm-policy-write-v1\n";
+    private const string Purpose = "farm-policy-write-v2\n";
 
     /// <summary>The operator's signature with <paramref name="signer"/> (a certificate with its private key) over this write.</summary>
-    public static OperatorSignature Sign(X509Certificate2 signer, string kind, string text, long expected, string nonce, string author)
+    public static OperatorSignature Sign(X509Certificate2 signer, string kind, string text, long expected, string nonce, string author, bool fromLocalFile = false)
     {
-        var payload = Payload(kind, text, expected, nonce, author);
+        var payload = Payload(kind, text, expected, nonce, author, fromLocalFile);
         using var ecdsa = signer.GetECDsaPrivateKey();
         using var rsa = ecdsa is null ? signer.GetRSAPrivateKey() : null;
         var signature = ecdsa?.SignData(payload, HashAlgorithmName.SHA256)
@@ -34,9 +35,14 @@ public sealed record OperatorSignature(string Kind, string Nonce, byte[] Certifi
         return new OperatorSignature(kind, nonce, signer.RawData, signature);
     }
 
-    /// <summary>Why this signature does not authorise writing <paramref name="text"/> as the version after <paramref name="expected"/> for <paramref name="author"/>, or null.</summary>
-    public string? Problem(string text, long expected, string author, X509Certificate2 authority)
+    /// <summary>Why this signature does not authorise the write of kind <paramref name="kind"/> of <paramref name="text"/> as the version after <paramref name="expected"/> for <paramref name="author"/> with <paramref name="nonce"/>, or null.</summary>
+    public string? Problem(string kind, string text, long expected, string nonce, string author, bool fromLocalFile, X509Certificate2 authority)
     {
+        if (!string.Equals(Kind, kind, StringComparison.Ordinal) || !string.Equals(Nonce, nonce, StringComparison.Ordinal))
+        {
+            return "the operator signature is for another write (its kind or nonce differ from the write's)";
+        }
+
         X509Certificate2 signer;
         try
         {
@@ -60,7 +66,7 @@ public sealed record OperatorSignature(string Kind, string Nonce, byte[] Certifi
                 return $"the certificate {signer.Subject} is not issued for role '{Role}'";
             }
 
-            return Verifies(signer, Payload(Kind, text, expected, Nonce, author)) ? null : $"the operator signature by {signer.Subject} does not match this write";
+            return Verifies(signer, Payload(kind, text, expected, nonce, author, fromLocalFile)) ? null : $"the operator signature by {signer.Subject} does not match this write";
         }
     }
 
@@ -77,12 +83,13 @@ public sealed record OperatorSignature(string Kind, string Nonce, byte[] Certifi
     }
 
     // Length-prefixed fields, so no two writes share a payload.
-    private static byte[] Payload(string kind, string text, long expected, string nonce, string author) =>
+    private static byte[] Payload(string kind, string text, long expected, string nonce, string author, bool fromLocalFile) =>
         Encoding.UTF8.GetBytes(new StringBuilder(Purpose)
             .Append(kind.Length).Append(':').Append(kind).Append('\n')
             .Append(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))).Append('\n')
             .Append(expected).Append('\n')
             .Append(nonce.Length).Append(':').Append(nonce).Append('\n')
-            .Append(author.Length).Append(':').Append(author)
+            .Append(author.Length).Append(':').Append(author).Append('\n')
+            .Append(fromLocalFile ? "local-file" : "farm")
             .ToString());
 }

@@ -40,8 +40,8 @@ public sealed class PolicyTrust
     public bool Trusts(PolicyEnvelope envelope) => Problem(envelope) is null;
 
     /// <summary>Why <paramref name="signature"/> does not authorise the write, or null; with signing off every write passes.</summary>
-    public string? OperatorProblem(OperatorSignature signature, string text, long expected, string author) =>
-        _material is null ? null : signature.Problem(text, expected, author, _material.Authority);
+    public string? OperatorProblem(OperatorSignature signature, ApplyPolicy apply) =>
+        _material is null ? null : signature.Problem(OperatorSignature.Apply, apply.Text, apply.Expected, apply.Nonce, apply.Author, apply.FromLocalFile, _material.Authority);
 
     private bool MayWrite(X509Certificate2 signer) =>
         CertificateRoles.Of(signer).Contains(PolicySignature.WriterRole)

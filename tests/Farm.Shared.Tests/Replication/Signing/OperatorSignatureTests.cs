@@ -23,12 +23,35 @@ public sealed class OperatorSignatureTests
         using var key = KeyOf(TestCertificates.Operator);
         var signed = OperatorSignature.Sign(key, OperatorSignature.Apply, Text, 4, "n1", "alice");
 
-        Assert.Null(signed.Problem(Text, 4, "alice", Authority));
-        Assert.Equal("the operator signature by CN=operator-member does not match this write", signed.Problem(Text + "pass udp\n", 4, "alice", Authority));
-        Assert.NotNull(signed.Problem(Text, 5, "alice", Authority));
-        Assert.NotNull(signed.Problem(Text, 4, "mallory", Authority));
-        Assert.NotNull((signed with { Nonce = "n2" }).Problem(Text, 4, "alice", Authority));
-        Assert.NotNull((signed with { Kind = "rollback" }).Problem(Text, 4, "alice", Authority));
+        Assert.Null(signed.Problem(OperatorSignature.Apply, Text, 4, "n1", "alice", false, Authority));
+        Assert.Equal("the operator signature by CN=operator-member does not match this write", signed.Problem(OperatorSignature.Apply, Text + "pass udp\n", 4, "n1", "alice", false, Authority));
+        Assert.NotNull(signed.Problem(OperatorSignature.Apply, Text, 5, "n1", "alice", false, Authority));
+        Assert.NotNull(signed.Problem(OperatorSignature.Apply, Text, 4, "n1", "mallory", false, Authority));
+        Assert.Equal("the operator signature by CN=operator-member does not match this write", signed.Problem(OperatorSignature.Apply, Text, 4, "n1", "alice", true, Authority));
+        Assert.NotNull((signed with { Nonce = "n2" }).Problem(OperatorSignature.Apply, Text, 4, "n2", "alice", false, Authority));
+        Assert.NotNull((signed with { Kind = "rollback" }).Problem("rollback", Text, 4, "n1", "alice", false, Authority));
+    }
+
+    [Fact]
+    public void ASignatureWhoseKindOrNonceIsNotTheWrites_AuthorisesNothing()
+    {
+        using var key = KeyOf(TestCertificates.Operator);
+        var signed = OperatorSignature.Sign(key, OperatorSignature.Apply, Text, 4, "n1", "alice");
+        const string Other = "the operator signature is for another write (its kind or nonce differ from the write's)";
+
+        Assert.Equal(Other, signed.Problem(OperatorSignature.Apply, Text, 4, "n2", "alice", false, Authority));
+        Assert.Equal(Other, signed.Problem("rollback", Text, 4, "n1", "alice", false, Authority));
+        Assert.Equal(Other, (signed with { Nonce = "n2" }).Problem(OperatorSignature.Apply, Text, 4, "n1", "alice", false, Authority));
+    }
+
+    [Fact]
+    public void ASignatureOverAMembersOwnFile_AuthorisesOnlyThatFileWrite()
+    {
+        using var key = KeyOf(TestCertificates.Operator);
+        var signed = OperatorSignature.Sign(key, OperatorSignature.Apply, Text, 4, "n1", "alice", fromLocalFile: true);
+
+        Assert.Null(signed.Problem(OperatorSignature.Apply, Text, 4, "n1", "alice", true, Authority));
+        Assert.Equal("the operator signature by CN=operator-member does not match this write", signed.Problem(OperatorSignature.Apply, Text, 4, "n1", "alice", false, Authority));
     }
 
     [Fact]
@@ -37,7 +60,7 @@ public sealed class OperatorSignatureTests
         using var key = KeyOf(TestCertificates.FarmSocksOnly);
         var signed = OperatorSignature.Sign(key, OperatorSignature.Apply, Text, 4, "n1", "mallory");
 
-        Assert.Equal("the certificate CN=farm-socks-member is not issued for role 'operator'", signed.Problem(Text, 4, "mallory", Authority));
+        Assert.Equal("the certificate CN=farm-socks-member is not issued for role 'operator'", signed.Problem(OperatorSignature.Apply, Text, 4, "n1", "mallory", false, Authority));
     }
 
     [Fact]
@@ -46,7 +69,7 @@ public sealed class OperatorSignatureTests
         using var key = KeyOf(TestCertificates.Rogue);
         var signed = OperatorSignature.Sign(key, OperatorSignature.Apply, Text, 4, "n1", "mallory");
 
-        Assert.Contains("is not vouched for by the farm's CA", signed.Problem(Text, 4, "mallory", Authority), StringComparison.Ordinal);
+        Assert.Contains("is not vouched for by the farm's CA", signed.Problem(OperatorSignature.Apply, Text, 4, "n1", "mallory", false, Authority), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,7 +92,7 @@ public sealed class OperatorSignatureTests
         var read = Assert.IsType<ApplyPolicy>(serializer.FromBinary(serializer.ToBinary(write), PolicyArbiterSerializer.ApplyManifest));
 
         Assert.NotNull(read.Operator);
-        Assert.Null(read.Operator.Problem(read.Text, read.Expected, read.Author, Authority));
+        Assert.Null(read.Operator.Problem(OperatorSignature.Apply, read.Text, read.Expected, read.Nonce, read.Author, read.FromLocalFile, Authority));
         var unsigned = Assert.IsType<ApplyPolicy>(serializer.FromBinary(serializer.ToBinary(write with { Operator = null }), PolicyArbiterSerializer.ApplyManifest));
         Assert.Null(unsigned.Operator);
     }
