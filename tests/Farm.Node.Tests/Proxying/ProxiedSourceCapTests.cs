@@ -134,19 +134,17 @@ public sealed class ProxiedSourceCapTests
             var answered = 0;
             for (var i = 0; i < Flood; i++)
             {
-                var client = await ProxiedAsync(node, "127.0.0.9", 43000 + i);
+                var client = await RawClient.ConnectAsync(node.Endpoint);
                 held.Add(client);
-                await client.SendAsync(0x05, 0x01, 0x00);
-                answered += await AnsweredAsync(client) ? 1 : 0;
+                answered += await GreetedAsync(client, node, "127.0.0.9", 43000 + i) ? 1 : 0;
             }
 
             Assert.Equal(PerSource, answered);
             for (var i = 0; i < Honest; i++)
             {
-                var client = await ProxiedAsync(node, $"198.51.100.{i + 1}", 44000 + i);
+                var client = await RawClient.ConnectAsync(node.Endpoint);
                 held.Add(client);
-                await client.SendAsync(0x05, 0x01, 0x00);
-                Assert.True(await AnsweredAsync(client), $"client 198.51.100.{i + 1} behind the proxy was refused while 127.0.0.9 flooded");
+                Assert.True(await GreetedAsync(client, node, $"198.51.100.{i + 1}", 44000 + i), $"client 198.51.100.{i + 1} behind the proxy was refused while 127.0.0.9 flooded");
             }
         }
         finally
@@ -183,11 +181,13 @@ public sealed class ProxiedSourceCapTests
         return await ExternalNodeProcess.StartAsync("127.0.0.1:0", environment);
     }
 
-    /// <summary>Whether the node answered the greeting already sent (true), or closed the connection unanswered.</summary>
-    private static async Task<bool> AnsweredAsync(RawClient client)
+    /// <summary>Whether the node answered the header naming <paramref name="named"/> and a greeting (true), or closed the connection unanswered, before or after the header.</summary>
+    private static async Task<bool> GreetedAsync(RawClient client, ExternalNodeProcess node, string named, int port)
     {
         try
         {
+            await client.SendAsync(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"PROXY TCP4 {named} 127.0.0.1 {port} {node.Endpoint.Port}\r\n")));
+            await client.SendAsync(0x05, 0x01, 0x00);
             return (await client.ReceiveExactlyAsync(2, Deadline)).SequenceEqual(new byte[] { 0x05, 0x00 });
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
