@@ -79,8 +79,8 @@ public sealed class SessionsActor : ReceiveActor, IWithTimers
         }
 
         // The policy's per-network session limit bounds each source in it from the accept on, handshakes included.
-        // Behind a PROXY listener the peer is a trusted proxy, one address for all its clients: only the node's cap
-        // applies until the header names the client, whose per-source caps apply then (SourceTicket.Introduce).
+        // Behind a PROXY listener the peer is a trusted proxy, one address for all its clients: its connection counts in
+        // a bucket of its own until the header names the client, whose per-source caps apply then (SourceTicket.Introduce).
         var trustedProxy = accepted.Proxy?.Trusts(remote.Address) == true;
         var sourceCap = trustedProxy ? null : DecisionProcedure.SourceCap(policy, remote.Address);
         if (_services.Sources.TryOpen(remote.Address.Unmapped(), id, open, cap, sourceCap, out var admission, out var evicted, trustedProxy) is not { } ticket)

@@ -18,6 +18,13 @@ namespace Farm.Node.Sources;
 /// </summary>
 public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixLengths prefixes, TimeSpan evictIdleAfter, TimeProvider time)
 {
+    /// <summary>
+    /// Where a trusted proxy's connections count until their header names the client: a bucket of their own, under
+    /// the per-source caps, so that neither the proxy's own source group nor the clients behind it can block them
+    /// (outsider review att16d F1). No address maps to it: an IPv4 key never exceeds 32 bits.
+    /// </summary>
+    private static readonly SourceKey HeaderPending = new(UInt128.MaxValue, false);
+
     private readonly Dictionary<SourceKey, Source> _sources = [];
     private readonly Lock _gate = new();
     private long _admitted;
@@ -63,16 +70,17 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
     /// is returned in <paramref name="evicted"/> for the caller to close. <paramref name="policyCap"/>, the
     /// policy's <c>limit from NET sessions N</c> for this source, lowers the configured per-source cap.
     /// </summary>
-    /// <param name="trustedProxy">The source is a trusted PROXY-protocol proxy: only the node's cap applies until
+    /// <param name="trustedProxy">The source is a trusted PROXY-protocol proxy: the connection counts in the bucket of
+    /// connections whose header is not read yet, under the configured per-source caps, until
     /// <see cref="SourceTicket.Introduce"/> names the client behind it, whose per-source caps apply then.</param>
     public SourceTicket? TryOpen(IPAddress source, long session, int nodeOpen, int nodeCap, int? policyCap, out SourceAdmission admission, out SourceTicket? evicted, bool trustedProxy = false)
     {
-        var key = SourceKey.Of(source, prefixes);
+        var key = trustedProxy ? HeaderPending : SourceKey.Of(source, prefixes);
         evicted = null;
         lock (_gate)
         {
             _sources.TryGetValue(key, out var counts);
-            admission = trustedProxy ? SourceAdmission.Admitted : AdmissionLocked(counts, policyCap);
+            admission = AdmissionLocked(counts, trustedProxy ? null : policyCap);
             if (admission == SourceAdmission.Admitted && nodeOpen >= nodeCap)
             {
                 evicted = EvictFor(counts?.Open ?? 0, nodeCap);
@@ -100,16 +108,18 @@ public sealed class SourceConnections(int maxOpen, int maxPending, SourcePrefixL
     /// <summary>
     /// The client a trusted proxy's header named for <paramref name="ticket"/>: the connection counts under the client's
     /// source from now on, if one more fits the client's caps (<paramref name="policyCap"/> as in <see cref="TryOpen(IPAddress, long, int, int, int?, out SourceAdmission, out SourceTicket?, bool)"/>);
-    /// else it stays the proxy's and the caller ends it. Before, every client behind the proxy was one source at accept.
+    /// else it stays in the header-pending bucket and the caller ends it. The caps apply whatever the client: one in the
+    /// proxy's own group, or the proxy itself (a LOCAL or UNKNOWN header), is capped as any other.
     /// </summary>
     internal SourceAdmission MoveTo(SourceTicket ticket, IPAddress client, int? policyCap)
     {
         var key = SourceKey.Of(client, prefixes);
         lock (_gate)
         {
-            if (key == ticket.Key || !_sources.TryGetValue(ticket.Key, out var from))
+            // Fail closed: a ticket no longer counted anywhere has been given back, its connection is ending.
+            if (ticket.Key != HeaderPending || !_sources.TryGetValue(ticket.Key, out var from))
             {
-                return SourceAdmission.Admitted;
+                return SourceAdmission.OverSessionCap;
             }
 
             _sources.TryGetValue(key, out var to);

@@ -50,7 +50,7 @@ public sealed class SourceTicket
         _ => Volatile.Read(ref _evictedFor),
     };
 
-    /// <summary>The source it counts under: the proxy's until <see cref="Introduce"/> names the client behind it. Set under the owner's lock.</summary>
+    /// <summary>The source it counts under: for a trusted proxy's connection, the header-pending bucket until <see cref="Introduce"/> names the client behind it. Set under the owner's lock.</summary>
     internal SourceKey Key { get; set; }
 
     /// <summary>Admission order across all sources: lower is older.</summary>
