@@ -38,7 +38,11 @@ public static partial class FarmClusterHosting
     /// <param name="tlsWhenStandalone">Whether TLS is on by default without seeds (a lighthouse: others dial it).</param>
     public static IServiceCollection AddFarmClusterMember(this IServiceCollection services, IConfiguration configuration, string role, int defaultPort, bool tlsWhenStandalone = false)
     {
-        services.AddSingleton(sp => ClusterTls.Decide(sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value, role, tlsWhenStandalone));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<FarmClusterOptions>>().Value;
+            return ClusterTls.Decide(options, role, tlsWhenStandalone, Path.GetFullPath(options.EffectiveDataDirectory(role, options.Port ?? defaultPort)));
+        });
         services.AddSingleton<PresentedCertificates>();
 
         // A node without seeds or certificates runs on a private CA that names no address, and no member can join it.

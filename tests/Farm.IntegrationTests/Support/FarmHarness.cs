@@ -198,6 +198,17 @@ public sealed class FarmHarness(FarmLayout? layout = null, int lighthouses = 1) 
     public async Task<MemberProcess> StartStandaloneNodeAsync(int node, string policy)
     {
         await File.WriteAllTextAsync(PolicyFile(node), policy);
+        return await RunStandaloneNodeAsync(node, 1);
+    }
+
+    /// <summary>
+    /// Node <paramref name="node"/> alone again on the state directory and policy file it ran with; returns
+    /// once it is Up and enforces at least <paramref name="version"/>.
+    /// </summary>
+    public Task<MemberProcess> RestartStandaloneNodeAsync(int node, long version) => RunStandaloneNodeAsync(node, version);
+
+    private async Task<MemberProcess> RunStandaloneNodeAsync(int node, long version)
+    {
         var environment = WithoutClusterTls(CommonEnvironment($"node{node}", _nodePorts[node - 1]));
         environment["FARM__SOCKS__LISTENERS__0"] = SocksProxy(node);
         environment["FARM__POLICY__FILE"] = PolicyFile(node);
@@ -207,7 +218,7 @@ public sealed class FarmHarness(FarmLayout? layout = null, int lighthouses = 1) 
 
         // Either scheme: the test names the node's address without presuming its transport.
         await process.WaitForLineAsync(t => t.Contains($"@127.0.0.1:{RemotingPort(node)} ", StringComparison.Ordinal) && t.TrimEnd().EndsWith(" is Up", StringComparison.Ordinal), StartTimeout);
-        await process.WaitForPolicyAsync(1, StartTimeout);
+        await process.WaitForPolicyAsync(version, StartTimeout);
         return process;
     }
 

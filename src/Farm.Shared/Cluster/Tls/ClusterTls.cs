@@ -19,15 +19,23 @@ public sealed class ClusterTls
 
     /// <param name="role">The role this member joins with: its certificate must be issued for it.</param>
     /// <param name="onWhenStandalone">A lighthouse is the farm's seed: it uses TLS even without seeds of its own.</param>
-    public static ClusterTls Decide(FarmClusterOptions options, string role, bool onWhenStandalone)
+    /// <param name="stateDirectory">The member's durable store directory: a standalone node keeps its private CA's certificate there.</param>
+    public static ClusterTls Decide(FarmClusterOptions options, string role, bool onWhenStandalone, string stateDirectory)
     {
         // A node without seeds is never plain, whatever Enabled says: any local process could otherwise
         // join it and write the farm policy by replication, around the admin token. Without certificates
-        // of its own it trusts a private CA only it ever held.
+        // of its own it trusts a private CA only it ever held, kept with its state so its stored versions stay trusted.
         var standaloneNode = options.IsStandalone && !onWhenStandalone;
         if (standaloneNode && string.IsNullOrWhiteSpace(options.Tls.Certificate))
         {
-            return new ClusterTls(ClusterTlsMaterial.Private(DateTimeOffset.UtcNow), null);
+            try
+            {
+                return new ClusterTls(StandaloneIdentity.LoadOrCreate(stateDirectory, DateTimeOffset.UtcNow), null);
+            }
+            catch (ClusterTlsException e)
+            {
+                return new ClusterTls(null, e.Message);
+            }
         }
 
         if (!standaloneNode && options.Tls.Enabled == false)

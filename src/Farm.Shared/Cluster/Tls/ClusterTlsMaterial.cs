@@ -68,19 +68,6 @@ public sealed class ClusterTlsMaterial(X509Certificate2 certificate, X509Certifi
         return new ClusterTlsMaterial(withKey, authority);
     }
 
-    /// <summary>
-    /// A CA and certificate made in memory for a node without seeds: the CA's key is dropped once it has
-    /// signed, so no other process holds, or can ever be given, a certificate this node trusts, and
-    /// nothing is written to disk that could be copied.
-    /// </summary>
-    public static ClusterTlsMaterial Private(DateTimeOffset now)
-    {
-        var authority = FarmCertificateAuthority.CreateAuthority("standalone", now);
-        var member = FarmCertificateAuthority.Issue(authority, "standalone", CertificateRoles.Members, [], [], now);
-        using var pem = X509Certificate2.CreateFromPem(member.Certificate, member.Key);
-        return new ClusterTlsMaterial(X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null), X509Certificate2.CreateFromPem(authority.Certificate));
-    }
-
     private static string Required(string? path, string setting) =>
         string.IsNullOrWhiteSpace(path)
             ? throw new ClusterTlsException($"{ClusterTlsOptions.Section}:{setting} is required: cluster TLS is on; make certificates with `farmctl certs`")
