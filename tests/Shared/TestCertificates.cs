@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 
 namespace Farm.Tests.Shared;
 
@@ -18,6 +20,8 @@ public static class TestCertificates
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
         return directory;
     });
+
+    private static readonly ConcurrentDictionary<string, Lazy<TestCertificateSet>> Naming = new(StringComparer.Ordinal);
 
     private static readonly Lazy<X509Certificate2> FarmAuthority = new(() => Authority("farm"));
 
@@ -52,6 +56,22 @@ public static class TestCertificates
     /// </summary>
     public static TestCertificateSet FarmFor(string name, IReadOnlyList<string> hosts, params string[] roles) =>
         Issue(FarmAuthority.Value, name, hosts, roles);
+
+    /// <summary>
+    /// The farm's member certificate (roles lighthouse and socks) naming loopback and also <paramref name="hosts"/>:
+    /// members advertise only addresses their certificate names, so members listening on a veth need these.
+    /// </summary>
+    public static TestCertificateSet FarmAlsoNaming(IReadOnlyList<string> hosts)
+    {
+        var extra = hosts.Except(LoopbackHosts, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (extra.Length == 0)
+        {
+            return Farm;
+        }
+
+        var name = "farm-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', extra))))[..12].ToLowerInvariant();
+        return Naming.GetOrAdd(name, _ => new(() => Issue(FarmAuthority.Value, name, [.. LoopbackHosts, .. extra], ["lighthouse", "socks"]))).Value;
+    }
 
     /// <summary>The farm's certificates as member environment variables.</summary>
     public static Dictionary<string, string> Environment() => Farm.Environment();

@@ -312,7 +312,7 @@ public sealed class FarmHarness(FarmLayout? layout = null, int lighthouses = 1) 
         return environment;
     }
 
-    private Dictionary<string, string> BaseEnvironment(string name, int port) => new(TestCertificates.Environment())
+    private Dictionary<string, string> BaseEnvironment(string name, int port) => new(TestCertificates.FarmAlsoNaming([.. _layout.NodeAddresses, _layout.DnsAddress]).Environment())
     {
         ["FARM__CLUSTER__HOSTNAME"] = "127.0.0.1",
         ["FARM__CLUSTER__PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
